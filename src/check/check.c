@@ -1,0 +1,317 @@
+/*
+ * check.c - the structural check: IDs, authorities, links, eval coverage,
+ * BAD[#x] targets and examples without labelled answers.
+ *
+ * Conversation syntax is reported by the parser; this pass reports what
+ * only the whole project can tell.
+ */
+#include <string.h>
+
+#include "specc/buf.h"
+#include "specc/codes.h"
+#include "specc/project.h"
+
+static const char *q(specc_project *p, specc_str s)
+{
+	return specc_diag_quote(&p->diags, s.ptr ? s.ptr : "", s.len, 80);
+}
+
+/* Levenshtein distance capped at 3, for "did you mean" hints. */
+static unsigned distance(specc_str a, specc_str b)
+{
+	unsigned row[64], prev;
+	if (a.len >= 63 || b.len >= 63)
+		return 99;
+	if (a.len > b.len + 3 || b.len > a.len + 3)
+		return 99;
+	for (unsigned j = 0; j <= b.len; j++)
+		row[j] = j;
+	for (unsigned i = 1; i <= a.len; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (unsigned j = 1; j <= b.len; j++) {
+			unsigned cur = row[j];
+			unsigned sub = prev + (a.ptr[i - 1] != b.ptr[j - 1]);
+			unsigned del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			prev = cur;
+		}
+	}
+	return row[b.len];
+}
+
+static uint32_t closest_section(specc_project *p, specc_str id)
+{
+	uint32_t best = SPECC_NONE;
+	unsigned bd = 3;
+	for (uint32_t i = 0; i < p->sections.len; i++) {
+		specc_str s = p->sections.items[i].id;
+		if (!s.ptr)
+			continue;
+		unsigned d = distance(id, s);
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static void add_slug(specc_buf *b, specc_str title)
+{
+	bool sep = false;
+	size_t start = b->len;
+	for (uint32_t i = 0; i < title.len; i++) {
+		unsigned char c = (unsigned char)title.ptr[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (sep && b->len > start)
+				specc_buf_addch(b, '_');
+			specc_buf_addch(b, (char)c);
+			sep = false;
+		} else if (c >= 'A' && c <= 'Z') {
+			if (sep && b->len > start)
+				specc_buf_addch(b, '_');
+			specc_buf_addch(b, (char)(c - 'A' + 'a'));
+			sep = false;
+		} else if (c == '\'' || c >= 0x80) {
+			/* "Don't" -> "dont"; non-ASCII letters are dropped. */
+		} else {
+			sep = true;
+		}
+	}
+	if (b->len == start)
+		specc_buf_addstr(b, "section");
+}
+
+static void check_sections(specc_project *p)
+{
+	for (uint32_t i = 0; i < p->sections.len; i++) {
+		specc_section *s = &p->sections.items[i];
+
+		if (!s->id.ptr) {
+			specc_buf slug = SPECC_BUF_INIT, text = SPECC_BUF_INIT;
+			add_slug(&slug, s->title);
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MISSING_SECTION_ID),
+						       s->title_span, "heading \"%s\" has no ID",
+						       q(p, s->title));
+			specc_diag_help(&p->diags, d,
+					"add a stable ID such as {#%s}; other specs, eval files and "
+					"test results refer to sections by ID",
+					slug.ptr);
+			specc_buf_addf(&text, " {#%s}", slug.ptr);
+			specc_diag_edit(&p->diags, d,
+					specc_span_make(s->title_span.file, s->title_span.end,
+							s->title_span.end),
+					text.ptr, text.len, "add an ID to the heading");
+			specc_buf_release(&slug);
+			specc_buf_release(&text);
+		} else {
+			uint32_t first = specc_map_get(&p->section_ids, s->id);
+			if (first != i) {
+				specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(DUPLICATE_SECTION_ID),
+							       s->id_span, "section ID \"%s\" is already used",
+							       q(p, s->id));
+				specc_diag_related(&p->diags, d, p->sections.items[first].id_span,
+						   "first used here");
+				specc_diag_help(&p->diags, d, "section IDs must be unique across the "
+							      "project; rename one of them");
+			}
+		}
+		if (s->authority_explicit && s->authority_rank == SPECC_NONE)
+			goto unknown;
+		continue;
+	unknown:;
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY),
+					       s->authority_span, "unknown authority level \"%s\"",
+					       q(p, s->authority));
+		specc_buf levels = SPECC_BUF_INIT;
+		const char *best = NULL;
+		unsigned bd = 3;
+		uint32_t n = p->authority_count ? p->authority_count : 5;
+		for (uint32_t k = 0; k < n; k++) {
+			static const char *const def[] = { "root", "system", "developer", "user",
+							   "guideline" };
+			specc_str lv = p->authority_count ? p->strs.items[p->authority_first + k].s
+							  : specc_str_make(def[k], strlen(def[k]));
+			specc_buf_addf(&levels, "%s%.*s", k ? ", " : "", (int)lv.len, lv.ptr);
+			unsigned dd = distance(s->authority, lv);
+			if (dd < bd) {
+				bd = dd;
+				best = specc_arena_strndup(&p->diags.arena, lv.ptr, lv.len);
+			}
+		}
+		if (best) {
+			specc_diag_help(&p->diags, d, "did you mean \"%s\"? The levels are %s", best,
+					levels.ptr);
+			specc_diag_edit(&p->diags, d, s->authority_span, best, strlen(best),
+					"use the closest level");
+		} else {
+			specc_diag_help(&p->diags, d, "the levels, highest first, are %s", levels.ptr);
+		}
+		specc_buf_release(&levels);
+	}
+	for (uint32_t i = 0; i < p->specs.len; i++) {
+		specc_spec *sp = &p->specs.items[i];
+		if (sp->authority.ptr) {
+			bool known = false;
+			uint32_t n = p->authority_count ? p->authority_count : 5;
+			for (uint32_t k = 0; k < n && !known; k++) {
+				static const char *const def[] = { "root", "system", "developer", "user",
+								   "guideline" };
+				known = p->authority_count
+						? specc_str_eq(sp->authority, p->strs.items[p->authority_first + k].s)
+						: specc_str_eqz(sp->authority, def[k]);
+			}
+			if (!known) {
+				specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY),
+							       sp->authority_span,
+							       "unknown authority level \"%s\" in front matter",
+							       q(p, sp->authority));
+				specc_diag_help(&p->diags, d, "use one of the levels of the project's "
+							      "authority order (specc.yaml \"authority\")");
+			}
+		}
+	}
+}
+
+static void check_links(specc_project *p)
+{
+	for (uint32_t i = 0; i < p->xrefs.len; i++) {
+		specc_xref *x = &p->xrefs.items[i];
+		if (x->resolved != SPECC_NONE)
+			continue;
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(BROKEN_LINK), x->span,
+					       "no section has the ID \"%s\"", q(p, x->target));
+		uint32_t near = closest_section(p, x->target);
+		if (near != SPECC_NONE) {
+			specc_section *s = &p->sections.items[near];
+			specc_diag_help(&p->diags, d, "did you mean #%.*s (\"%.*s\")?", (int)s->id.len,
+					s->id.ptr, (int)s->title.len, s->title.ptr);
+			specc_buf t = SPECC_BUF_INIT;
+			specc_buf_addf(&t, "#%.*s", (int)s->id.len, s->id.ptr);
+			specc_diag_edit(&p->diags, d, x->span, t.ptr, t.len, "link to the closest ID");
+			specc_buf_release(&t);
+		} else {
+			specc_diag_help(&p->diags, d, "link to an existing section ID, or add {#%s} to the "
+						      "heading you mean", q(p, x->target));
+		}
+	}
+}
+
+static void check_evals(specc_project *p)
+{
+	bool folder_reported = false;
+
+	for (uint32_t i = 0; i < p->anchors.len; i++) {
+		specc_anchor *a = &p->anchors.items[i];
+		if (a->eval_file == SPECC_NONE) {
+			if (!p->has_eval_folder) {
+				if (folder_reported)
+					continue;
+				folder_reported = true;
+				specc_diag *d = specc_diag_add(
+					&p->diags, SPECC_CODE(MISSING_EVAL_FOLDER), a->span,
+					"the spec has eval anchors such as [^%s], but there is no eval folder",
+					q(p, a->id));
+				specc_diag_help(&p->diags, d, "create an examples/ folder next to the spec "
+							      "with one <id>.md file per anchor");
+				continue;
+			}
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MISSING_EVAL_FILE), a->span,
+						       "eval anchor [^%s] has no eval file", q(p, a->id));
+			specc_diag_help(&p->diags, d, "create %s.md in the eval folder, starting with "
+						      "\"Examples for [^%s] in <section title>:\"",
+					q(p, a->id), q(p, a->id));
+			continue;
+		}
+		specc_eval_file *f = &p->eval_files.items[a->eval_file];
+		if (f->anchor != i) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(DUPLICATE_EVAL_ANCHOR), a->span,
+						       "eval anchor [^%s] is used by another clause too",
+						       q(p, a->id));
+			specc_diag_related(&p->diags, d, p->anchors.items[f->anchor].span, "first used here");
+			specc_diag_help(&p->diags, d, "give each clause its own anchor and eval file, so "
+						      "results can be told apart");
+			continue;
+		}
+		specc_clause *c = &p->clauses.items[a->clause];
+		if (f->header_ok && c->section != SPECC_NONE) {
+			specc_section *s = &p->sections.items[c->section];
+			if (!specc_str_eq(f->section_title, s->title)) {
+				specc_diag *d = specc_diag_add(
+					&p->diags, SPECC_CODE(EVAL_TITLE_MISMATCH), f->title_span,
+					"this eval file says its anchor is in \"%s\", but [^%s] is in \"%s\"",
+					q(p, f->section_title), q(p, a->id), q(p, s->title));
+				specc_diag_related(&p->diags, d, a->span, "the anchor is here");
+				specc_diag_help(&p->diags, d, "the section was probably renamed; update the "
+							      "header to the section's title");
+				specc_diag_edit(&p->diags, d, f->title_span, s->title.ptr, s->title.len,
+						"use the section's current title");
+			}
+		}
+	}
+	for (uint32_t i = 0; i < p->eval_files.len; i++) {
+		specc_eval_file *f = &p->eval_files.items[i];
+		if (f->header_ok && !specc_str_eq(f->id, f->stem)) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(EVAL_ID_MISMATCH), f->id_span,
+						       "the header names [^%s], but the file is %s.md",
+						       q(p, f->id), q(p, f->stem));
+			specc_diag_help(&p->diags, d, "an eval file is found by its name: rename the file "
+						      "or fix the header");
+		}
+		if (f->anchor == SPECC_NONE) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNUSED_EVAL_FILE), f->header_span,
+						       "no clause has the anchor [^%s], so these examples "
+						       "are never run", q(p, f->stem));
+			specc_diag_help(&p->diags, d, "add [^%s] to the sentence these examples test, or "
+						      "delete the file", q(p, f->stem));
+		}
+		if (f->header_ok && f->item_count == 0) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(EMPTY_EVAL_FILE), f->header_span,
+						       "this eval file holds no example");
+			specc_diag_help(&p->diags, d, "add \"**Example**: title\" items, each followed by "
+						      "a ~~~xml conversation");
+		}
+	}
+}
+
+static void check_conversations(specc_project *p)
+{
+	for (uint32_t i = 0; i < p->turns.len; i++) {
+		specc_turn *t = &p->turns.items[i];
+		if (t->violates.ptr && t->violates_section == SPECC_NONE) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_BAD_TARGET),
+						       t->violates_span,
+						       "BAD[#%s] names a section that does not exist",
+						       q(p, t->violates));
+			uint32_t near = closest_section(p, t->violates);
+			if (near != SPECC_NONE)
+				specc_diag_help(&p->diags, d, "did you mean #%.*s?",
+						(int)p->sections.items[near].id.len,
+						p->sections.items[near].id.ptr);
+			else
+				specc_diag_help(&p->diags, d, "name the ID of the section this answer violates");
+		}
+	}
+	for (uint32_t i = 0; i < p->examples.len; i++) {
+		specc_example *e = &p->examples.items[i];
+		uint32_t labelled = 0;
+		for (uint32_t k = 0; k < e->conv.turn_count; k++)
+			labelled += p->turns.items[e->conv.turn_first + k].label != SPECC_LABEL_NONE;
+		if (!labelled) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNLABELLED_EXAMPLE), e->span,
+						       "this example has no labelled answer");
+			specc_diag_help(&p->diags, d, "put candidate answers in <comparison>, each labelled "
+						      "<!-- GOOD -->, <!-- BAD: reason --> or <!-- OK -->, "
+						      "so graders and training data can use it");
+		}
+	}
+}
+
+void specc_check(specc_project *p)
+{
+	check_sections(p);
+	check_links(p);
+	check_evals(p);
+	check_conversations(p);
+}

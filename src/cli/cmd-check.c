@@ -1,0 +1,111 @@
+/*
+ * cmd-check.c - specc check: the structural check of a project.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "specc/diag.h"
+#include "specc/project.h"
+#include "cli.h"
+
+const char cmd_check_usage[] =
+	"usage: specc check [--strict] [--format FORMAT] [--output FILE] [--color WHEN] [PATH]\n"
+	"\n"
+	"Reads the project at PATH (default \".\") and reports what is structurally\n"
+	"wrong: duplicate or missing section IDs, malformed attribute lists, unknown\n"
+	"authority levels, links to missing sections, eval anchors without eval\n"
+	"files and eval files without anchors, stale eval headers, BAD[#x] naming a\n"
+	"missing section, malformed conversations and examples without labelled\n"
+	"answers.  Every finding has a stable code; docs/diagnostics.md lists them.\n"
+	"\n"
+	"options:\n"
+	"  --strict          fail (exit 1) on warnings too\n"
+	"  --format FORMAT   human (default), json, sarif (SARIF 2.1.0 for code\n"
+	"                    scanning) or github (workflow annotations)\n"
+	"  -o, --output FILE write the findings to FILE instead of standard output\n"
+	"  --color WHEN      auto (default: only on a terminal, never with NO_COLOR),\n"
+	"                    always or never\n"
+	"  -h, --help        show this help\n"
+	"\n"
+	"exit status: 0 no errors (warnings allowed unless --strict), 1 errors found,\n"
+	"2 usage or I/O error.\n"
+	"\n"
+	"examples:\n"
+	"  specc check examples/\n"
+	"  specc check --format sarif -o specc.sarif spec/model_spec.md\n";
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strict", no_argument, NULL, 's' },  { "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' }, { "color", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
+	};
+	bool strict = false;
+	specc_format fmt = SPECC_FORMAT_HUMAN;
+	const char *output = NULL, *color = NULL, *path = ".", *err;
+	specc_project p;
+	FILE *out = stdout;
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': strict = true; break;
+		case 'f':
+			if (specc_format_parse(optarg, &fmt) != SPECC_OK)
+				return cli_error("unknown format \"%s\"; use human, json, sarif or github", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case 'c': color = optarg; break;
+		case 'h': fputs(cmd_check_usage, stdout); return SPECC_EXIT_OK;
+		default:
+			return cli_error("check: unknown or incomplete option %s; see specc help check",
+					 argv[optind - 1]);
+		}
+	}
+	if (argc - optind > 1)
+		return cli_error("check: one PATH at most; see specc help check");
+	if (optind < argc)
+		path = argv[optind];
+	if (output && !(out = fopen(output, "w")))
+		return cli_error("cannot write %s: %s", output, strerror(errno));
+	int use_color = cli_color(color, out);
+	if (use_color < 0) {
+		if (out != stdout)
+			fclose(out);
+		return cli_error("--color takes auto, always or never");
+	}
+
+	specc_project_init(&p);
+	if (specc_project_load(&p, path, &err) != SPECC_OK) {
+		rc = cli_error("%s", err);
+		goto out;
+	}
+	specc_project_resolve(&p);
+	specc_check(&p);
+	specc_diags_sort(&p.diags);
+	specc_render_opts ro = { use_color > 0, "specc", SPECC_VERSION };
+	if (specc_diags_render(out, fmt, &p.sources, &p.diags, &ro) != SPECC_OK) {
+		rc = cli_error("cannot write the findings: %s", strerror(errno));
+		goto out;
+	}
+	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];
+	if (fmt == SPECC_FORMAT_HUMAN) {
+		if (errors || warnings)
+			fprintf(out, "%u error%s, %u warning%s in %u file%s\n", errors,
+				errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", p.sources.len,
+				p.sources.len == 1 ? "" : "s");
+		else
+			fprintf(out, "no problems in %u file%s\n", p.sources.len,
+				p.sources.len == 1 ? "" : "s");
+	}
+	rc = errors || (strict && warnings) ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
+out:
+	if (out != stdout && fclose(out) != 0)
+		rc = cli_error("cannot write %s: %s", output, strerror(errno));
+	specc_project_release(&p);
+	return rc;
+}

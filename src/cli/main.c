@@ -1,0 +1,116 @@
+/*
+ * main.c - the specc command: dispatches to one cmd-<name>.c per command.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "specc/base.h"
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+	{ "check", cmd_check, "check a project's structure: IDs, links, eval files, examples",
+	  cmd_check_usage },
+	{ "parse", cmd_parse, "print the IR of a project as an outline or JSON", cmd_parse_usage },
+};
+
+static const char main_usage[] =
+	"usage: specc <command> [options] [PATH]\n"
+	"\n"
+	"specc is the spec compiler: it reads natural-language specifications\n"
+	"(Markdown with section IDs, authority levels, eval anchors and labelled\n"
+	"example conversations) and checks them the way a compiler checks code.\n"
+	"\n"
+	"PATH is a project folder holding specc.yaml, or one spec .md file whose\n"
+	"sibling examples/ folder holds its eval files.  It defaults to \".\".\n"
+	"\n"
+	"commands:\n";
+
+static void print_usage(FILE *out)
+{
+	fputs(main_usage, out);
+	for (size_t i = 0; i < SPECC_ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help     show the help of a command: specc help check\n"
+	      "\n"
+	      "options:\n"
+	      "  -h, --help     show this help\n"
+	      "  -V, --version  show the version\n"
+	      "\n"
+	      "exit status: 0 clean, 1 errors found in the input, 2 usage or I/O error.\n"
+	      "Documentation: docs/spec-language.md, docs/diagnostics.md, man specc.\n",
+	      out);
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("specc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SPECC_EXIT_USAGE;
+}
+
+int cli_color(const char *mode, FILE *out)
+{
+	if (!mode || !strcmp(mode, "auto")) {
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+		if (nc && nc[0])
+			return 0;
+		if (term && !strcmp(term, "dumb"))
+			return 0;
+		return isatty(fileno(out));
+	}
+	if (!strcmp(mode, "always"))
+		return 1;
+	if (!strcmp(mode, "never"))
+		return 0;
+	return -1;
+}
+
+static const struct cli_command *find(const char *name)
+{
+	for (size_t i = 0; i < SPECC_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return SPECC_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		print_usage(stdout);
+		return SPECC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("specc %s\n", SPECC_VERSION);
+		return SPECC_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			print_usage(stdout);
+			return SPECC_EXIT_OK;
+		}
+		cmd = find(argv[2]);
+		if (!cmd)
+			return cli_error("no command \"%s\"; see specc --help", argv[2]);
+		fputs(cmd->usage, stdout);
+		return SPECC_EXIT_OK;
+	}
+	cmd = find(argv[1]);
+	if (!cmd) {
+		if (argv[1][0] == '-')
+			return cli_error("unknown option %s; see specc --help", argv[1]);
+		return cli_error("no command \"%s\"; see specc --help", argv[1]);
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,496 @@
+/*
+ * conv.c - the conversation language inside ~~~xml blocks.
+ *
+ * The language is line-oriented, like the Model Spec writes it: a role tag
+ * opens a turn, its closing tag (on the same or a later line) ends it, and
+ * everything between is content, even tags such as <untrusted> that are
+ * not roles.  A label comment may follow an opening tag on its line:
+ *
+ *     <assistant> <!-- BAD[#privacy]: leaks the address -->
+ *
+ * This parser does not depend on md4c, so it can be fuzzed on its own.
+ */
+#include <string.h>
+
+#include "specc/codes.h"
+#include "internal.h"
+
+static const char *const role_names[] = { "system", "developer", "user", "assistant", "tool" };
+
+const char *specc_role_name(specc_role r)
+{
+	return r == SPECC_ROLE_ELISION ? "elision" : role_names[r];
+}
+
+const char *specc_label_name(specc_label l)
+{
+	static const char *const names[] = { "none", "good", "bad", "ok" };
+	return names[l];
+}
+
+struct conv {
+	specc_project *p;
+	uint32_t file;
+	const char *text, *end;
+	specc_offset_fn map;
+	void *ctx;
+	specc_conversation *out;
+
+	bool in_comparison;
+	uint32_t comparison_answers;
+	const char *comparison_open; /* the '<' of <comparison> */
+	uint32_t comparison_index;
+
+	int role;                    /* open turn's role, or -1 */
+	uint32_t turn;               /* index of the open turn */
+	const char *turn_open;       /* the '<' of its opening tag */
+	const char *content_start;
+};
+
+static specc_span span_of(struct conv *c, const char *a, const char *b)
+{
+	uint32_t s = c->map(c->ctx, a), e = c->map(c->ctx, b);
+	return specc_span_make(c->file, s, e < s ? s : e);
+}
+
+static bool is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+static const char *skip_space(const char *s, const char *e)
+{
+	while (s < e && is_space(*s))
+		s++;
+	return s;
+}
+
+static bool is_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-' || ch == ':' || ch == '.';
+}
+
+static int role_of(const char *s, size_t n)
+{
+	for (int i = 0; i < (int)SPECC_ARRAY_SIZE(role_names); i++)
+		if (strlen(role_names[i]) == n && !memcmp(s, role_names[i], n))
+			return i;
+	return -1;
+}
+
+static bool starts_with(const char *s, const char *e, const char *lit)
+{
+	size_t n = strlen(lit);
+	return (size_t)(e - s) >= n && !memcmp(s, lit, n);
+}
+
+/* ---- turns --------------------------------------------------------------- */
+
+/* Sets the content of the open turn to text[a, b): common indentation and
+ * blank first/last lines removed, entities decoded.  Zero-copy when the
+ * content is one plain run of source. */
+static void set_content(struct conv *c, specc_turn *t, const char *a, const char *b)
+{
+	specc_buf buf = SPECC_BUF_INIT;
+	size_t indent = SIZE_MAX;
+	const char *line, *first, *last;
+
+	/* Drop blank leading and trailing lines. */
+	first = a;
+	for (line = a; line < b;) {
+		const char *nl = memchr(line, '\n', (size_t)(b - line));
+		const char *le = nl ? nl : b;
+		if (skip_space(line, le) != le)
+			break;
+		first = line = nl ? nl + 1 : b;
+	}
+	if (line >= b)
+		first = b;
+	last = b;
+	while (last > first && (is_space(last[-1]) || last[-1] == '\n'))
+		last--;
+	t->content_span = span_of(c, first, last);
+	if (first >= last) {
+		t->content = specc_str_make(first, 0);
+		return;
+	}
+	for (line = first; line < last;) {
+		const char *nl = memchr(line, '\n', (size_t)(last - line));
+		const char *le = nl ? nl : last;
+		const char *ne = skip_space(line, le);
+		if (ne < le && (size_t)(ne - line) < indent)
+			indent = (size_t)(ne - line);
+		line = nl ? nl + 1 : last;
+	}
+	/* The first line starts right after the tag when it shares its line,
+	 * so it carries no indentation of its own. */
+	if (first > c->text && first[-1] != '\n')
+		indent = indent == SIZE_MAX ? 0 : indent;
+	if ((indent == 0 || indent == SIZE_MAX) && !memchr(first, '&', (size_t)(last - first)) &&
+	    !memchr(first, '\r', (size_t)(last - first))) {
+		t->content = specc_str_make(first, (size_t)(last - first));
+		return;
+	}
+	for (line = first; line < last;) {
+		const char *nl = memchr(line, '\n', (size_t)(last - line));
+		const char *le = nl ? nl : last;
+		const char *s = line;
+		size_t k = 0;
+		if (line != first || first == c->text || first[-1] == '\n')
+			while (s < le && k < indent && is_space(*s))
+				s++, k++;
+		while (le > s && le[-1] == '\r')
+			le--;
+		for (const char *q = s; q < le;) {
+			size_t n = *q == '&' ? specc_entity_decode(q, (size_t)(le - q), &buf) : 0;
+			if (n) {
+				q += n;
+			} else {
+				specc_buf_addch(&buf, *q);
+				q++;
+			}
+		}
+		if (nl && nl + 1 < last)
+			specc_buf_addch(&buf, '\n');
+		line = nl ? nl + 1 : last;
+	}
+	t->content = specc_arena_str(&c->p->arena, buf.ptr, buf.len);
+	specc_buf_release(&buf);
+}
+
+/* Reads the label comment "<!-- LABEL[#id]: reason -->" at s. */
+static const char *parse_label(struct conv *c, specc_turn *t, const char *s, const char *e)
+{
+	const char *close = NULL, *q, *w, *body_end;
+
+	for (q = s + 4; q + 3 <= e; q++)
+		if (!memcmp(q, "-->", 3)) {
+			close = q;
+			break;
+		}
+	if (!close)
+		return s; /* not a complete comment: leave it as content */
+	t->label_span = span_of(c, s, close + 3);
+	q = skip_space(s + 4, close);
+	body_end = close;
+	while (body_end > q && is_space(body_end[-1]))
+		body_end--;
+	for (w = q; w < body_end && *w >= 'A' && *w <= 'Z'; w++)
+		;
+	if (w - q == 4 && !memcmp(q, "GOOD", 4)) {
+		t->label = SPECC_LABEL_GOOD;
+	} else if (w - q == 3 && !memcmp(q, "BAD", 3)) {
+		t->label = SPECC_LABEL_BAD;
+	} else if (w - q == 2 && !memcmp(q, "OK", 2)) {
+		t->label = SPECC_LABEL_OK;
+	} else {
+		specc_diag *d = specc_diag_add(&c->p->diags, SPECC_CODE(UNKNOWN_LABEL),
+					       span_of(c, q, w > q ? w : body_end),
+					       "unknown answer label \"%s\"",
+					       specc_diag_quote(&c->p->diags, q, (size_t)(body_end - q), 40));
+		specc_diag_help(&c->p->diags, d,
+				"label answers with <!-- GOOD -->, <!-- BAD: reason --> or <!-- OK: reason -->");
+		return close + 3;
+	}
+	if (t->label == SPECC_LABEL_BAD && w + 2 < body_end && w[0] == '[' && w[1] == '#') {
+		const char *id = w + 2, *ie = id;
+		while (ie < body_end && is_name_char(*ie))
+			ie++;
+		if (ie < body_end && *ie == ']') {
+			t->violates = specc_str_make(id, (size_t)(ie - id));
+			t->violates_span = span_of(c, id, ie);
+			w = ie + 1;
+		}
+	}
+	w = skip_space(w, body_end);
+	if (w < body_end && (*w == ':' || *w == ','))
+		w = skip_space(w + 1, body_end);
+	if (w < body_end)
+		t->reason = specc_entities_decode_str(&c->p->arena, w, (size_t)(body_end - w));
+	return close + 3;
+}
+
+/* Parses "<name attr="v" ...>" at s.  Returns the byte after '>' or NULL. */
+static const char *parse_open_tag(struct conv *c, const char *s, const char *e, specc_turn *t)
+{
+	const char *q = s + 1;
+
+	while (q < e && is_name_char(*q))
+		q++;
+	for (;;) {
+		q = skip_space(q, e);
+		if (q >= e)
+			return NULL;
+		if (*q == '>')
+			return q + 1;
+		if (*q == '/' && q + 1 < e && q[1] == '>')
+			return q + 2;
+		const char *ns = q;
+		while (q < e && is_name_char(*q))
+			q++;
+		if (q == ns)
+			return NULL;
+		specc_attr a = { specc_str_make(ns, (size_t)(q - ns)), SPECC_STR_NULL, SPECC_SPAN_NONE };
+		const char *ve = q;
+		if (q < e && *q == '=') {
+			q++;
+			if (q < e && (*q == '"' || *q == '\'')) {
+				const char *vs = q + 1, *qe = memchr(vs, *q, (size_t)(e - vs));
+				if (!qe)
+					return NULL;
+				a.value = specc_entities_decode_str(&c->p->arena, vs, (size_t)(qe - vs));
+				q = ve = qe + 1;
+			} else {
+				const char *vs = q;
+				while (q < e && !is_space(*q) && *q != '>')
+					q++;
+				a.value = specc_entities_decode_str(&c->p->arena, vs, (size_t)(q - vs));
+				ve = q;
+			}
+		}
+		a.span = span_of(c, ns, ve);
+		if (t) {
+			*SPECC_PUSH(c->p->attrs) = a;
+			t->attr_count++;
+		}
+	}
+}
+
+static void open_turn(struct conv *c, int role, const char *tag, const char *after)
+{
+	specc_turn *t = SPECC_PUSH(c->p->turns);
+
+	t->role = (uint8_t)role;
+	t->comparison = c->in_comparison ? c->comparison_index : SPECC_NONE;
+	t->violates_section = SPECC_NONE;
+	t->attr_first = c->p->attrs.len;
+	t->span = span_of(c, tag, after);
+	c->role = role;
+	c->turn = c->p->turns.len - 1;
+	c->turn_open = tag;
+	c->content_start = after;
+	c->out->turn_count++;
+}
+
+static void close_turn(struct conv *c, const char *content_end, const char *tag_end)
+{
+	specc_turn *t = &c->p->turns.items[c->turn];
+	specc_diags *d = &c->p->diags;
+
+	t->span.end = c->map(c->ctx, tag_end);
+	set_content(c, t, c->content_start, content_end);
+	if (c->in_comparison) {
+		c->comparison_answers++;
+		if (t->role != SPECC_ROLE_ASSISTANT) {
+			specc_diag *dg = specc_diag_add(d, SPECC_CODE(STRAY_TEXT), t->span,
+							"a <%s> turn inside <comparison>",
+							role_names[t->role]);
+			specc_diag_help(d, dg, "<comparison> holds only the labelled <assistant> answers "
+					       "being compared; move this turn before it");
+		} else if (t->label == SPECC_LABEL_NONE && !t->label_span.end) {
+			specc_diag *dg = specc_diag_add(d, SPECC_CODE(UNLABELLED_ANSWER), t->span,
+							"this answer in <comparison> has no label");
+			specc_diag_help(d, dg, "add <!-- GOOD -->, <!-- BAD: reason --> or "
+					       "<!-- OK: reason --> after <assistant>");
+		}
+	} else if (t->label_span.end) {
+		specc_diag *dg = specc_diag_add(d, SPECC_CODE(ANSWER_OUTSIDE_COMPARISON), t->label_span,
+						"a labelled answer outside <comparison>");
+		specc_diag_help(d, dg, "wrap the candidate answers in <comparison> ... </comparison>");
+	}
+	c->role = -1;
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
+static void stray(struct conv *c, const char *s, const char *e)
+{
+	specc_diag *d = specc_diag_add(&c->p->diags, SPECC_CODE(STRAY_TEXT), span_of(c, s, e),
+				       "text outside any turn: \"%s\"",
+				       specc_diag_quote(&c->p->diags, s, (size_t)(e - s), 40));
+	specc_diag_help(&c->p->diags, d,
+			"put it inside a <user>, <assistant>, ... turn, or mark left-out turns with [...]");
+}
+
+/* Handles s[0..e) while no turn is open. */
+static void outside_turn(struct conv *c, const char *s, const char *e)
+{
+	specc_diags *d = &c->p->diags;
+
+	while ((s = skip_space(s, e)) < e) {
+		if (starts_with(s, e, "<!--")) {
+			const char *q = s + 4;
+			while (q + 3 <= e && memcmp(q, "-->", 3))
+				q++;
+			if (q + 3 > e) {
+				stray(c, s, e);
+				return;
+			}
+			s = q + 3;
+			continue;
+		}
+		if (starts_with(s, e, "[...]") || starts_with(s, e, "[\xe2\x80\xa6]")) {
+			specc_turn *t = SPECC_PUSH(c->p->turns);
+			size_t n = s[1] == '.' ? 5 : 5;
+			t->role = SPECC_ROLE_ELISION;
+			t->comparison = SPECC_NONE;
+			t->violates_section = SPECC_NONE;
+			t->attr_first = c->p->attrs.len;
+			t->span = span_of(c, s, s + n);
+			t->content_span = t->span;
+			c->out->turn_count++;
+			s += n;
+			continue;
+		}
+		if (*s != '<') {
+			stray(c, s, e);
+			return;
+		}
+		bool closing = s + 1 < e && s[1] == '/';
+		const char *ns = s + (closing ? 2 : 1), *ne = ns;
+		while (ne < e && is_name_char(*ne))
+			ne++;
+		size_t nlen = (size_t)(ne - ns);
+		int role = role_of(ns, nlen);
+		bool is_cmp = nlen == 10 && !memcmp(ns, "comparison", 10);
+
+		if (closing) {
+			const char *gt = ne < e && *ne == '>' ? ne + 1 : ne;
+			if (is_cmp && c->in_comparison) {
+				if (!c->comparison_answers) {
+					specc_diag *dg = specc_diag_add(
+						d, SPECC_CODE(EMPTY_COMPARISON),
+						span_of(c, c->comparison_open, gt),
+						"this <comparison> holds no answer");
+					specc_diag_help(d, dg, "add labelled <assistant> answers, or remove it");
+				}
+				c->in_comparison = false;
+				c->out->comparisons++;
+			} else {
+				specc_diag *dg = specc_diag_add(
+					d, SPECC_CODE(MISMATCHED_CLOSING_TAG), span_of(c, s, gt),
+					"closing tag </%s> has no matching opening tag",
+					specc_diag_quote(d, ns, nlen, 30));
+				specc_diag_help(d, dg, "remove it, or add the opening tag it closes");
+			}
+			s = gt;
+			continue;
+		}
+		if (role < 0 && !is_cmp) {
+			specc_diag *dg = specc_diag_add(d, SPECC_CODE(UNKNOWN_TAG), span_of(c, s, ne),
+							"unknown tag <%s> outside a turn",
+							specc_diag_quote(d, ns, nlen, 30));
+			specc_diag_help(d, dg, "turns are <system>, <developer>, <user>, <assistant> and "
+					       "<tool>; candidate answers go in <comparison>");
+			return;
+		}
+		specc_turn *t = NULL;
+		if (role >= 0) {
+			open_turn(c, role, s, s);
+			t = &c->p->turns.items[c->turn];
+		}
+		const char *after = parse_open_tag(c, s, e, t);
+		if (!after) {
+			specc_diag *dg = specc_diag_add(d, SPECC_CODE(UNCLOSED_TAG), span_of(c, s, e),
+							"the tag <%s is not closed with '>'",
+							specc_diag_quote(d, ns, nlen, 30));
+			specc_diag_help(d, dg, "write the whole opening tag on one line, ending with '>'");
+			if (role >= 0) {
+				c->role = -1;
+				c->p->turns.len--;
+				c->out->turn_count--;
+			}
+			return;
+		}
+		if (is_cmp) {
+			if (c->in_comparison) {
+				specc_diag *dg = specc_diag_add(d, SPECC_CODE(UNCLOSED_TAG),
+								span_of(c, c->comparison_open, c->comparison_open + 12),
+								"<comparison> is not closed before the next one");
+				specc_diag_help(d, dg, "add </comparison> after its last answer");
+				c->out->comparisons++;
+			}
+			c->in_comparison = true;
+			c->comparison_answers = 0;
+			c->comparison_open = s;
+			c->comparison_index = c->out->comparisons;
+			s = after;
+			continue;
+		}
+		t->span.end = c->map(c->ctx, after);
+		/* A self-closing role tag is an empty turn. */
+		if (after[-2] == '/') {
+			c->content_start = after;
+			close_turn(c, after, after);
+			s = after;
+			continue;
+		}
+		const char *q = skip_space(after, e);
+		if (starts_with(q, e, "<!--"))
+			after = parse_label(c, t, q, e);
+		c->content_start = after;
+		return; /* the rest of the line is content (and maybe the close tag) */
+	}
+}
+
+void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t len,
+		      specc_offset_fn map, void *ctx, specc_conversation *out)
+{
+	struct conv c = { .p = p, .file = file, .text = text, .end = text + len, .map = map,
+			  .ctx = ctx, .out = out, .role = -1 };
+	const char *line = text;
+
+	memset(out, 0, sizeof *out);
+	out->turn_first = p->turns.len;
+	out->span = span_of(&c, text, text + len);
+	while (line < c.end) {
+		const char *nl = memchr(line, '\n', (size_t)(c.end - line));
+		const char *le = nl ? nl : c.end;
+		const char *s = line;
+
+		while (s < le) {
+			if (c.role < 0) {
+				bool was_open = false;
+				outside_turn(&c, s, le);
+				was_open = c.role >= 0;
+				if (!was_open)
+					break;
+				s = c.content_start;
+				continue;
+			}
+			/* Inside a turn: look for its closing tag on this line. */
+			const char *name = role_names[c.role];
+			size_t nlen = strlen(name);
+			const char *q = s, *found = NULL;
+			while ((q = memchr(q, '<', (size_t)(le - q))) != NULL) {
+				if (q + 2 + nlen < le + 1 && q[1] == '/' &&
+				    (size_t)(le - q) >= nlen + 3 && !memcmp(q + 2, name, nlen) &&
+				    q[2 + nlen] == '>') {
+					found = q;
+					break;
+				}
+				q++;
+			}
+			if (!found)
+				break;
+			close_turn(&c, found, found + nlen + 3);
+			s = found + nlen + 3;
+		}
+		line = nl ? nl + 1 : c.end;
+	}
+	if (c.role >= 0) {
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNCLOSED_TAG),
+					       span_of(&c, c.turn_open, c.turn_open + 1 + strlen(role_names[c.role]) + 1),
+					       "<%s> is never closed", role_names[c.role]);
+		specc_diag_help(&p->diags, d, "add </%s> after the end of the turn", role_names[c.role]);
+		set_content(&c, &p->turns.items[c.turn], c.content_start, c.end);
+	}
+	if (c.in_comparison) {
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNCLOSED_TAG),
+					       span_of(&c, c.comparison_open, c.comparison_open + 12),
+					       "<comparison> is never closed");
+		specc_diag_help(&p->diags, d, "add </comparison> after its last answer");
+		out->comparisons++;
+	}
+}

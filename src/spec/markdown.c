@@ -1,0 +1,900 @@
+/*
+ * markdown.c - spec and eval files to IR, driving md4c.
+ *
+ * md4c hands us text chunks whose pointers point into the input, which is
+ * how every IR node gets an exact byte span.  Two things md4c does not
+ * know are handled around it:
+ *
+ *  - "!!! kind \"Title\"" admonitions: their 4-space indented bodies would
+ *    be code blocks to CommonMark.  A line pre-scan (which tracks fences,
+ *    so a "!!!" inside a code block stays code) cuts the file into regions;
+ *    admonition bodies are parsed from a dedented copy whose pointers map
+ *    back to source offsets through a per-line table.
+ *  - heading attribute lists, read from the raw heading line (attrs.c).
+ */
+#include <md4c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "specc/codes.h"
+#include "internal.h"
+
+struct md {
+	specc_project *p;
+	uint32_t file;
+	const specc_source *src;
+	bool eval;
+	uint32_t spec;           /* spec index, or eval file index when eval */
+
+	/* The dedented copy being parsed, if any, and its line map. */
+	const char *copy;
+	size_t copy_len;
+	SPECC_TABLE(uint32_t) cl_copy;
+	SPECC_TABLE(uint32_t) cl_src;
+	uint32_t last_off;       /* last offset seen, for chunks with no pointer */
+
+	/* Sections: the innermost open section per heading level. */
+	uint32_t open[7];
+	uint32_t section;        /* the section text belongs to */
+	bool in_heading;
+	unsigned heading_level;
+
+	/* The current run of inline text and the source offset of each byte. */
+	specc_buf plain;
+	SPECC_TABLE(uint32_t) offs;
+	specc_buf is_code;       /* 1 where the byte is inside a code span */
+	uint32_t link_xref;      /* xref whose link text is being read */
+	size_t link_start;
+
+	/* Fenced and indented code blocks. */
+	bool in_code;
+	specc_str code_lang;
+	const char *code_first, *code_end;
+
+	/* "**Example**: title" waiting for its conversation. */
+	bool pending;
+	specc_str pending_title;
+	specc_span pending_span;
+	uint32_t leaf_seq;       /* counts leaf blocks */
+	uint32_t conv_seq;       /* leaf_seq of the last conversation block */
+	specc_example *(*last_conv)(struct md *);
+	uint32_t last_conv_index;
+
+	bool header_done;        /* eval files: the header paragraph was read */
+};
+
+/* ---- offsets ------------------------------------------------------------ */
+
+static uint32_t off_of(struct md *m, const char *ptr)
+{
+	const char *data = m->src->data;
+
+	if (ptr >= data && ptr <= data + m->src->len)
+		return m->last_off = (uint32_t)(ptr - data);
+	if (m->copy && ptr >= m->copy && ptr <= m->copy + m->copy_len) {
+		uint32_t at = (uint32_t)(ptr - m->copy), lo = 0, hi = m->cl_copy.len;
+		while (hi - lo > 1) {
+			uint32_t mid = (lo + hi) / 2;
+			if (m->cl_copy.items[mid] <= at)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return m->last_off = m->cl_src.items[lo] + (at - m->cl_copy.items[lo]);
+	}
+	/* md4c passes constant strings for some synthesized text. */
+	return m->last_off;
+}
+
+static uint32_t map_cb(void *ctx, const char *p)
+{
+	return off_of(ctx, p);
+}
+
+static specc_span span(struct md *m, uint32_t a, uint32_t b)
+{
+	return specc_span_make(m->file, a, b < a ? a : b);
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static void close_sections(struct md *m, unsigned level, uint32_t at)
+{
+	for (unsigned l = level; l <= 6; l++) {
+		if (m->open[l] != SPECC_NONE) {
+			m->p->sections.items[m->open[l]].end = at;
+			m->open[l] = SPECC_NONE;
+		}
+	}
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void finish_heading(struct md *m)
+{
+	specc_project *p = m->p;
+	uint32_t at = m->offs.len ? m->offs.items[0] : m->last_off;
+	uint32_t line = specc_source_line_of(m->src, at);
+	specc_str text = specc_source_line_text(m->src, line);
+	uint32_t base = m->src->lines[line];
+	size_t a = 0, b = text.len;
+	specc_heading_attrs attrs;
+	specc_section *s;
+	unsigned level = m->heading_level;
+
+	/* Skip the ATX marker; setext headings have none. */
+	while (a < b && is_space(text.ptr[a]))
+		a++;
+	if (a < b && text.ptr[a] == '#') {
+		while (a < b && text.ptr[a] == '#')
+			a++;
+		while (a < b && is_space(text.ptr[a]))
+			a++;
+		while (b > a && is_space(text.ptr[b - 1]))
+			b--;
+		/* An optional closing sequence: "## Title ##". */
+		size_t c = b;
+		while (c > a && text.ptr[c - 1] == '#')
+			c--;
+		if (c < b && (c == a || is_space(text.ptr[c - 1])))
+			b = c;
+	}
+	while (b > a && is_space(text.ptr[b - 1]))
+		b--;
+	specc_attrs_parse(p, m->file, base + (uint32_t)a, text.ptr + a, b - a, &attrs);
+
+	close_sections(m, level, base);
+	s = SPECC_PUSH(p->sections);
+	s->spec = m->spec;
+	s->level = (uint8_t)level;
+	s->parent = SPECC_NONE;
+	for (unsigned l = level - 1; l >= 1; l--)
+		if (m->open[l] != SPECC_NONE) {
+			s->parent = m->open[l];
+			break;
+		}
+	s->id = attrs.id;
+	s->id_span = attrs.id_span;
+	s->title = specc_str_make(text.ptr + a, attrs.title_end);
+	s->title_span = span(m, base + (uint32_t)a, base + (uint32_t)(a + attrs.title_end));
+	s->span = span(m, base, base + text.len);
+	s->end = m->src->len;
+	s->authority_explicit = attrs.authority.ptr != NULL;
+	s->authority = attrs.authority;
+	s->authority_span = attrs.authority_span;
+	s->authority_rank = SPECC_NONE;
+	s->tag_first = attrs.tag_first;
+	s->tag_count = attrs.tag_count;
+	m->open[level] = p->sections.len - 1;
+	m->section = p->sections.len - 1;
+	p->specs.items[m->spec].section_count++;
+}
+
+/* ---- examples ----------------------------------------------------------- */
+
+static specc_example *example_at(struct md *m)
+{
+	return m->eval ? &m->p->items.items[m->last_conv_index]
+		       : &m->p->examples.items[m->last_conv_index];
+}
+
+static void drop_pending(struct md *m)
+{
+	if (!m->pending)
+		return;
+	m->pending = false;
+	specc_diag *d = specc_diag_add(&m->p->diags, SPECC_CODE(EXAMPLE_WITHOUT_CONVERSATION),
+				       m->pending_span,
+				       "this example has no conversation after its title");
+	specc_diag_help(&m->p->diags, d,
+			"follow the title with a ~~~xml block holding the turns, or remove the title");
+}
+
+static specc_example *new_example(struct md *m, specc_str title, specc_span sp)
+{
+	specc_example *e;
+	if (m->eval) {
+		e = SPECC_PUSH(m->p->items);
+		m->p->eval_files.items[m->spec].item_count++;
+		m->last_conv_index = m->p->items.len - 1;
+	} else {
+		e = SPECC_PUSH(m->p->examples);
+		m->p->specs.items[m->spec].example_count++;
+		m->last_conv_index = m->p->examples.len - 1;
+	}
+	e->section = m->section;
+	e->title = title;
+	e->span = sp;
+	e->expect_span = SPECC_SPAN_NONE;
+	return e;
+}
+
+static bool starts_with_role_tag(const char *s, const char *e)
+{
+	static const char *const tags[] = { "<system", "<developer", "<user", "<assistant", "<tool",
+					    "<comparison" };
+	while (s < e && (is_space(*s) || *s == '\n' || *s == '\r'))
+		s++;
+	for (size_t i = 0; i < SPECC_ARRAY_SIZE(tags); i++) {
+		size_t n = strlen(tags[i]);
+		if ((size_t)(e - s) > n && !memcmp(s, tags[i], n) && (s[n] == '>' || is_space(s[n])))
+			return true;
+	}
+	return false;
+}
+
+static void finish_code(struct md *m)
+{
+	const char *a = m->code_first, *b = m->code_end;
+	bool xml = specc_str_eqz(m->code_lang, "xml");
+	uint32_t sa, sb;
+
+	if (!a)
+		a = b = "";
+	sa = a[0] || b != a ? off_of(m, a) : m->last_off;
+	sb = b != a ? off_of(m, b) : sa;
+	if (m->pending) {
+		m->pending = false;
+		if (!xml) {
+			m->pending = true;
+			drop_pending(m);
+			return;
+		}
+		specc_example *e = new_example(m, m->pending_title, m->pending_span);
+		specc_conversation conv;
+		specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
+		example_at(m)->conv = conv;
+		(void)e;
+		m->conv_seq = m->leaf_seq;
+		return;
+	}
+	if (specc_str_eqz(m->code_lang, "expect") && m->conv_seq && m->conv_seq + 1 == m->leaf_seq) {
+		specc_example *e = example_at(m);
+		e->expect = specc_str_make(a, (size_t)(b - a));
+		if (m->copy && a >= m->copy && a <= m->copy + m->copy_len)
+			e->expect = specc_arena_str(&m->p->arena, a, (size_t)(b - a));
+		e->expect_span = span(m, sa, sb);
+		return;
+	}
+	if (xml && starts_with_role_tag(a, b)) {
+		specc_diag *d = specc_diag_add(&m->p->diags, SPECC_CODE(UNTITLED_EXAMPLE), span(m, sa, sa),
+					       "this conversation has no **Example**: title");
+		specc_diag_help(&m->p->diags, d,
+				"add a paragraph \"**Example**: what it shows\" right before the block");
+		new_example(m, SPECC_STR_NULL, span(m, sa, sa));
+		specc_conversation conv;
+		specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
+		example_at(m)->conv = conv;
+		m->conv_seq = m->leaf_seq;
+	}
+}
+
+/* ---- inline runs -------------------------------------------------------- */
+
+static void add_text(struct md *m, const char *s, size_t n, uint32_t off, bool step, char code)
+{
+	size_t at = m->plain.len;
+	specc_buf_add(&m->plain, s, n);
+	specc_buf_addchars(&m->is_code, code, n);
+	specc_grow((void **)&m->offs.items, sizeof(uint32_t), at + n, &m->offs.cap);
+	for (size_t i = 0; i < n; i++)
+		m->offs.items[at + i] = off + (step ? (uint32_t)i : 0);
+	m->offs.len = (uint32_t)(at + n);
+}
+
+static void reset_run(struct md *m)
+{
+	specc_buf_reset(&m->plain);
+	specc_buf_reset(&m->is_code);
+	m->offs.len = 0;
+}
+
+static bool is_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == ':' || c == '.';
+}
+
+/* Length of an anchor "[^id]" at plain[i], or 0. */
+static size_t anchor_at(struct md *m, size_t i)
+{
+	const char *s = m->plain.ptr;
+	size_t n = m->plain.len, j = i + 2;
+
+	if (i + 3 >= n || s[i] != '[' || s[i + 1] != '^' || m->is_code.ptr[i])
+		return 0;
+	while (j < n && is_id_char(s[j]) && s[j] != '.' && s[j] != ':')
+		j++;
+	if (j == i + 2 || j >= n || s[j] != ']')
+		return 0;
+	return j + 1 - i;
+}
+
+/* A slice of the run as a string: zero-copy when the bytes are contiguous
+ * in the source. */
+static specc_str run_str(struct md *m, size_t a, size_t b)
+{
+	if (b <= a)
+		return specc_str_make("", 0);
+	uint32_t sa = m->offs.items[a];
+	if (m->offs.items[b - 1] == sa + (b - 1 - a) && sa + (b - a) <= m->src->len &&
+	    !memcmp(m->src->data + sa, m->plain.ptr + a, b - a))
+		return specc_str_make(m->src->data + sa, b - a);
+	return specc_arena_str(&m->p->arena, m->plain.ptr + a, b - a);
+}
+
+static bool is_closer(const char *s, size_t i, size_t n, size_t *len)
+{
+	unsigned char c = (unsigned char)s[i];
+	if (c == ')' || c == '"' || c == '\'' || c == '*' || c == '_' || c == ']') {
+		*len = 1;
+		return true;
+	}
+	/* ’ and ” */
+	if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+	    ((unsigned char)s[i + 2] == 0x99 || (unsigned char)s[i + 2] == 0x9d)) {
+		*len = 3;
+		return true;
+	}
+	return false;
+}
+
+static void emit_clause(struct md *m, size_t s, size_t e)
+{
+	specc_project *p = m->p;
+	specc_buf text = SPECC_BUF_INIT;
+	uint32_t clause = p->clauses.len;
+	specc_clause *c = SPECC_PUSH(p->clauses);
+	bool space = false;
+
+	c->section = m->section;
+	c->span = span(m, m->offs.items[s], m->offs.items[e - 1] + 1);
+	c->anchor_first = p->anchors.len;
+	for (size_t i = s; i < e;) {
+		size_t k = anchor_at(m, i);
+		if (k) {
+			specc_anchor *a = SPECC_PUSH(p->anchors);
+			a->clause = clause;
+			a->id = run_str(m, i + 2, i + k - 1);
+			a->span = span(m, m->offs.items[i], m->offs.items[i + k - 1] + 1);
+			a->eval_file = SPECC_NONE;
+			p->clauses.items[clause].anchor_count++;
+			i += k;
+			continue;
+		}
+		char ch = m->plain.ptr[i++];
+		if (ch == ' ' || ch == '\t' || ch == '\n') {
+			space = text.len > 0;
+			continue;
+		}
+		if (space)
+			specc_buf_addch(&text, ' ');
+		space = false;
+		specc_buf_addch(&text, ch);
+	}
+	/* Anchors sit before the closing period in some styles: drop the
+	 * space that removing them leaves before punctuation. */
+	p->clauses.items[clause].text = specc_arena_str(&p->arena, text.ptr, text.len);
+	specc_buf_release(&text);
+}
+
+/* Splits the run into sentences and makes a clause of each one that holds
+ * an anchor.  An anchor right after a sentence's terminal punctuation
+ * belongs to that sentence, which is how the Model Spec writes them. */
+static void find_clauses(struct md *m)
+{
+	const char *s = m->plain.ptr;
+	size_t n = m->plain.len, start = 0, i = 0;
+	bool has_anchor = false;
+
+	while (i < n) {
+		size_t k = anchor_at(m, i);
+		if (k) {
+			has_anchor = true;
+			i += k;
+			continue;
+		}
+		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && !m->is_code.ptr[i]) {
+			size_t j = i + 1, len;
+			for (;;) {
+				if (j < n && (k = anchor_at(m, j)) != 0) {
+					has_anchor = true;
+					j += k;
+				} else if (j < n && is_closer(s, j, n, &len)) {
+					j += len;
+				} else {
+					break;
+				}
+			}
+			bool end = j >= n;
+			if (!end && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t')) {
+				size_t q = j;
+				while (q < n && (s[q] == ' ' || s[q] == '\n' || s[q] == '\t'))
+					q++;
+				end = q >= n || !(s[q] >= 'a' && s[q] <= 'z');
+			}
+			if (end) {
+				if (has_anchor)
+					emit_clause(m, start, j);
+				has_anchor = false;
+				while (j < n && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t'))
+					j++;
+				start = i = j;
+				continue;
+			}
+			i = j;
+			continue;
+		}
+		i++;
+	}
+	while (start < n && (s[start] == ' ' || s[start] == '\n'))
+		start++;
+	if (has_anchor && start < n)
+		emit_clause(m, start, n);
+}
+
+static void eval_header(struct md *m)
+{
+	specc_project *p = m->p;
+	specc_eval_file *f = &p->eval_files.items[m->spec];
+	const char *s = m->plain.ptr;
+	size_t n = m->plain.len, i, j;
+	static const char prefix[] = "Examples for [^";
+
+	m->header_done = true;
+	f->header_span = span(m, m->offs.items[0], m->offs.items[n - 1] + 1);
+	if (n < sizeof prefix || memcmp(s, prefix, sizeof prefix - 1))
+		goto bad;
+	i = j = sizeof prefix - 1;
+	while (j < n && s[j] != ']')
+		j++;
+	if (j >= n || j == i)
+		goto bad;
+	f->id = run_str(m, i, j);
+	f->id_span = span(m, m->offs.items[i], m->offs.items[j - 1] + 1);
+	j++;
+	if (n - j < 5 || memcmp(s + j, " in ", 4))
+		goto bad;
+	i = j + 4;
+	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\n'))
+		n--;
+	if (n > i && s[n - 1] == ':')
+		n--;
+	if (n <= i)
+		goto bad;
+	/* The title as written in the source, so Markdown in it compares
+	 * equal to the raw heading text. */
+	uint32_t ta = m->offs.items[i], tb = m->offs.items[n - 1] + 1;
+	f->section_title = specc_str_make(m->src->data + ta, tb - ta);
+	f->title_span = span(m, ta, tb);
+	f->header_ok = true;
+	return;
+bad:;
+	specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MALFORMED_EVAL_HEADER), f->header_span,
+				       "an eval file must start with \"Examples for [^id] in Section title:\"");
+	specc_diag_help(&p->diags, d, "write the anchor this file belongs to and the title of the "
+				      "section that holds it, e.g. \"Examples for [^%.*s] in Title:\"",
+			(int)f->stem.len, f->stem.ptr);
+}
+
+static void flush_run(struct md *m)
+{
+	const char *s = m->plain.ptr;
+	size_t n = m->plain.len;
+
+	if (!n || m->in_heading)
+		return;
+	if (m->eval && !m->header_done) {
+		eval_header(m);
+		goto out;
+	}
+	/* "**Example**: title" or "**Example:** title" */
+	uint32_t o = m->offs.items[0];
+	if (n >= 8 && !memcmp(s, "Example", 7) && (s[7] == ':') && o >= 2 &&
+	    !memcmp(m->src->data + o - 2, "**", 2)) {
+		size_t a = 8, b = n;
+		while (a < b && (s[a] == ' ' || s[a] == '\n'))
+			a++;
+		while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n'))
+			b--;
+		drop_pending(m);
+		m->pending = true;
+		m->pending_title = run_str(m, a, b);
+		m->pending_span = span(m, o - 2, m->offs.items[n - 1] + 1);
+		goto out;
+	}
+	if (memchr(s, '[', n))
+		find_clauses(m);
+out:
+	reset_run(m);
+}
+
+/* ---- md4c callbacks ----------------------------------------------------- */
+
+static bool is_leaf(MD_BLOCKTYPE t)
+{
+	return t == MD_BLOCK_P || t == MD_BLOCK_H || t == MD_BLOCK_CODE || t == MD_BLOCK_HTML ||
+	       t == MD_BLOCK_HR || t == MD_BLOCK_TABLE;
+}
+
+static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct md *m = ud;
+
+	flush_run(m);
+	if (is_leaf(type)) {
+		m->leaf_seq++;
+		if (type != MD_BLOCK_CODE && type != MD_BLOCK_HTML)
+			drop_pending(m);
+	}
+	if (type == MD_BLOCK_H) {
+		m->in_heading = true;
+		m->heading_level = ((MD_BLOCK_H_DETAIL *)detail)->level;
+		reset_run(m);
+	} else if (type == MD_BLOCK_CODE) {
+		MD_BLOCK_CODE_DETAIL *cd = detail;
+		m->in_code = true;
+		m->code_lang = specc_str_make(cd->lang.text ? cd->lang.text : "", cd->lang.size);
+		m->code_first = m->code_end = NULL;
+	}
+	return 0;
+}
+
+static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct md *m = ud;
+	(void)detail;
+
+	if (type == MD_BLOCK_H) {
+		finish_heading(m);
+		m->in_heading = false;
+		reset_run(m);
+	} else if (type == MD_BLOCK_CODE) {
+		m->in_code = false;
+		finish_code(m);
+	} else {
+		flush_run(m);
+	}
+	return 0;
+}
+
+static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct md *m = ud;
+
+	if (type == MD_SPAN_A && !m->in_heading) {
+		MD_SPAN_A_DETAIL *a = detail;
+		if (a->href.size >= 1 && a->href.text[0] == '#') {
+			specc_xref *x = SPECC_PUSH(m->p->xrefs);
+			uint32_t at = off_of(m, a->href.text);
+			x->section = m->section;
+			x->target = specc_str_make(a->href.text + 1, a->href.size - 1);
+			if (m->copy && a->href.text >= m->copy && a->href.text <= m->copy + m->copy_len)
+				x->target = specc_arena_str(&m->p->arena, a->href.text + 1, a->href.size - 1);
+			x->span = span(m, at, at + a->href.size);
+			x->resolved = SPECC_NONE;
+			m->link_xref = m->p->xrefs.len - 1;
+			m->link_start = m->plain.len;
+		}
+	}
+	return 0;
+}
+
+static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct md *m = ud;
+	(void)detail;
+
+	if (type == MD_SPAN_A && m->link_xref != SPECC_NONE) {
+		m->p->xrefs.items[m->link_xref].text = run_str(m, m->link_start, m->plain.len);
+		m->link_xref = SPECC_NONE;
+	}
+	return 0;
+}
+
+static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
+{
+	struct md *m = ud;
+
+	if (m->in_code) {
+		const char *d = m->src->data;
+		bool in = (text >= d && text + size <= d + m->src->len) ||
+			  (m->copy && text >= m->copy && text + size <= m->copy + m->copy_len);
+		if (in && size) {
+			if (!m->code_first)
+				m->code_first = text;
+			if (!m->code_end || text + size > m->code_end)
+				m->code_end = text + size;
+		}
+		return 0;
+	}
+	switch (type) {
+	case MD_TEXT_NORMAL:
+	case MD_TEXT_LATEXMATH:
+		add_text(m, text, size, off_of(m, text), true, 0);
+		break;
+	case MD_TEXT_CODE:
+		add_text(m, text, size, off_of(m, text), true, 1);
+		break;
+	case MD_TEXT_ENTITY: {
+		specc_buf b = SPECC_BUF_INIT;
+		uint32_t o = off_of(m, text);
+		if (!specc_entity_decode(text, size, &b))
+			specc_buf_add(&b, text, size);
+		add_text(m, b.ptr, b.len, o, false, 0);
+		specc_buf_release(&b);
+		break;
+	}
+	case MD_TEXT_NULLCHAR:
+		add_text(m, "\xef\xbf\xbd", 3, m->last_off, false, 0);
+		break;
+	case MD_TEXT_BR:
+	case MD_TEXT_SOFTBR:
+		add_text(m, " ", 1, m->last_off, false, 0);
+		break;
+	case MD_TEXT_HTML:
+		(void)off_of(m, text);
+		break;
+	}
+	return 0;
+}
+
+/* ---- regions ------------------------------------------------------------ */
+
+static void parse_region(struct md *m, const char *text, size_t len)
+{
+	MD_PARSER parser = {
+		.abi_version = 0,
+		.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEURLAUTOLINKS,
+		.enter_block = enter_block,
+		.leave_block = leave_block,
+		.enter_span = enter_span,
+		.leave_span = leave_span,
+		.text = text_cb,
+	};
+	m->link_xref = SPECC_NONE;
+	md_parse(text, (MD_SIZE)len, &parser, m);
+	flush_run(m);
+	drop_pending(m);
+	m->in_code = false;
+}
+
+/* Parses an admonition body [a, b) from a copy with 4 columns of
+ * indentation removed from each line. */
+static void parse_admonition_body(struct md *m, uint32_t a, uint32_t b)
+{
+	const char *d = m->src->data;
+	specc_buf copy = SPECC_BUF_INIT;
+
+	m->cl_copy.len = m->cl_src.len = 0;
+	for (uint32_t i = a; i < b;) {
+		const char *nl = memchr(d + i, '\n', b - i);
+		uint32_t le = nl ? (uint32_t)(nl - d) + 1 : b, s = i;
+		if (d[s] == '\t')
+			s++;
+		else
+			for (int k = 0; k < 4 && s < le && d[s] == ' '; k++)
+				s++;
+		*SPECC_PUSH(m->cl_copy) = (uint32_t)copy.len;
+		*SPECC_PUSH(m->cl_src) = s;
+		specc_buf_add(&copy, d + s, le - s);
+		i = le;
+	}
+	m->copy = copy.ptr;
+	m->copy_len = copy.len;
+	parse_region(m, copy.ptr, copy.len);
+	m->copy = NULL;
+	m->copy_len = 0;
+	specc_buf_release(&copy);
+}
+
+/* Length of a fence opener ("```" or "~~~", 3 or more) at s, or 0. */
+static size_t fence_len(const char *s, const char *e, char *ch)
+{
+	const char *q = s;
+	int indent = 0;
+	while (q < e && *q == ' ' && indent < 4)
+		q++, indent++;
+	if (indent > 3 || q >= e || (*q != '`' && *q != '~'))
+		return 0;
+	const char *r = q;
+	while (r < e && *r == *q)
+		r++;
+	if (r - q < 3)
+		return 0;
+	*ch = *q;
+	return (size_t)(r - q);
+}
+
+static bool is_fence_close(const char *s, const char *e, char ch, size_t need)
+{
+	char c2;
+	size_t n = fence_len(s, e, &c2);
+	if (!n || c2 != ch || n < need)
+		return false;
+	const char *q = s;
+	while (q < e && *q == ' ')
+		q++;
+	for (q += n; q < e; q++)
+		if (!is_space(*q) && *q != '\r')
+			return false;
+	return true;
+}
+
+/* Skips YAML front matter, reading it for specs.  Returns where the
+ * Markdown starts. */
+static uint32_t front_matter(struct md *m, uint32_t start)
+{
+	const specc_source *src = m->src;
+	const char *d = src->data;
+	uint32_t line = specc_source_line_of(src, start);
+	specc_str first = specc_source_line_text(src, line);
+
+	if (first.len != 3 || memcmp(first.ptr, "---", 3) || first.ptr != d + start)
+		return start;
+	for (uint32_t l = line + 1; l < src->n_lines; l++) {
+		specc_str t = specc_source_line_text(src, l);
+		if ((t.len == 3 && (!memcmp(t.ptr, "---", 3) || !memcmp(t.ptr, "...", 3)))) {
+			if (!m->eval) {
+				m->p->specs.items[m->spec].has_front_matter = true;
+				specc_front_matter_parse(m->p, m->spec, m->file, src->lines[line + 1],
+							 src->lines[l]);
+			}
+			return l + 1 < src->n_lines ? src->lines[l + 1] : src->len;
+		}
+	}
+	specc_diag *dg = specc_diag_add(&m->p->diags, SPECC_CODE(FRONT_MATTER_UNTERMINATED),
+					span(m, start, start + 3),
+					"front matter starts here but is never closed");
+	specc_diag_help(&m->p->diags, dg, "end it with a line holding only ---");
+	(void)d;
+	return start;
+}
+
+static void parse_body(struct md *m, uint32_t start)
+{
+	const specc_source *src = m->src;
+	const char *d = src->data;
+	uint32_t region = start, i = start;
+	char fch = 0;
+	size_t flen = 0;
+	uint32_t fence_at = 0;
+
+	while (i < src->len) {
+		const char *nl = memchr(d + i, '\n', src->len - i);
+		uint32_t le = nl ? (uint32_t)(nl - d) : src->len;
+		uint32_t next = nl ? le + 1 : src->len;
+		char ch;
+		size_t n;
+
+		if (flen) {
+			if (is_fence_close(d + i, d + le, fch, flen))
+				flen = 0;
+		} else if ((n = fence_len(d + i, d + le, &ch)) != 0) {
+			/* A backtick fence's info string may not hold backticks,
+			 * so "```foo`" is inline code, not a fence. */
+			if (ch == '~' || !memchr(d + i + n, '`', le - i - n)) {
+				flen = n;
+				fch = ch;
+				fence_at = i;
+			}
+		} else if (le - i >= 4 && !memcmp(d + i, "!!! ", 4)) {
+			/* An admonition: header line, then blank or indented lines. */
+			uint32_t body = next, end = next, j = next;
+			while (j < src->len) {
+				const char *n2 = memchr(d + j, '\n', src->len - j);
+				uint32_t e2 = n2 ? (uint32_t)(n2 - d) : src->len;
+				uint32_t k = j;
+				while (k < e2 && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r'))
+					k++;
+				if (k < e2 && !(d[j] == '\t' || (e2 - j >= 4 && !memcmp(d + j, "    ", 4))))
+					break;
+				j = n2 ? e2 + 1 : src->len;
+				if (k < e2)
+					end = j;
+			}
+			if (i > region)
+				parse_region(m, d + region, i - region);
+			specc_commentary *c = SPECC_PUSH(m->p->commentaries);
+			const char *h = d + i + 4, *he = d + le;
+			const char *ks = h;
+			while (h < he && !is_space(*h) && *h != '"')
+				h++;
+			c->kind = specc_str_make(ks, (size_t)(h - ks));
+			while (h < he && is_space(*h))
+				h++;
+			if (h < he && *h == '"') {
+				const char *q = memchr(h + 1, '"', (size_t)(he - h - 1));
+				if (q)
+					c->title = specc_str_make(h + 1, (size_t)(q - h - 1));
+			}
+			c->section = m->section;
+			c->span = span(m, i, end > next ? (d[end - 1] == '\n' ? end - 1 : end) : le);
+			if (end > body)
+				parse_admonition_body(m, body, end);
+			region = i = end > next ? end : next;
+			continue;
+		}
+		i = next;
+	}
+	if (flen) {
+		specc_diag *dg = specc_diag_add(&m->p->diags, SPECC_CODE(UNTERMINATED_FENCE),
+						span(m, fence_at, fence_at + (uint32_t)flen),
+						"this code fence is never closed");
+		specc_diag_help(&m->p->diags, dg,
+				"everything to the end of the file is code; close it with %zu %s", flen,
+				fch == '`' ? "backticks" : "tildes");
+	}
+	if (src->len > region)
+		parse_region(m, d + region, src->len - region);
+}
+
+void specc_parse_markdown(specc_project *p, uint32_t file)
+{
+	struct md m;
+	const specc_source *src = &p->sources.items[file];
+	uint32_t start = 0;
+
+	memset(&m, 0, sizeof m);
+	m.p = p;
+	m.file = file;
+	m.src = src;
+	m.eval = src->kind == SPECC_SOURCE_EVAL;
+	m.section = SPECC_NONE;
+	m.link_xref = SPECC_NONE;
+	specc_buf_init(&m.plain);
+	specc_buf_init(&m.is_code);
+	for (int l = 0; l <= 6; l++)
+		m.open[l] = SPECC_NONE;
+	if (src->len >= 3 && !memcmp(src->data, "\xef\xbb\xbf", 3))
+		start = 3;
+
+	if (m.eval) {
+		specc_eval_file *f = SPECC_PUSH(p->eval_files);
+		const char *base = strrchr(src->path, '/');
+		base = base ? base + 1 : src->path;
+		size_t bl = strlen(base);
+		if (bl > 3 && !strcmp(base + bl - 3, ".md"))
+			bl -= 3;
+		f->source = file;
+		f->stem = specc_arena_str(&p->arena, base, bl);
+		f->item_first = p->items.len;
+		f->anchor = SPECC_NONE;
+		f->header_span = span(&m, start, start);
+		m.spec = p->eval_files.len - 1;
+	} else {
+		specc_spec *s = SPECC_PUSH(p->specs);
+		const char *base = strrchr(src->path, '/');
+		base = base ? base + 1 : src->path;
+		size_t bl = strlen(base);
+		if (bl > 3 && !strcmp(base + bl - 3, ".md"))
+			bl -= 3;
+		s->source = file;
+		s->name = specc_arena_str(&p->arena, base, bl);
+		s->section_first = p->sections.len;
+		s->example_first = p->examples.len;
+		s->import_first = p->strs.len;
+		m.spec = p->specs.len - 1;
+		start = front_matter(&m, start);
+	}
+	if (m.eval)
+		start = front_matter(&m, start);
+	parse_body(&m, start);
+	close_sections(&m, 1, src->len);
+	if (m.eval && !m.header_done) {
+		specc_eval_file *f = &p->eval_files.items[m.spec];
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MALFORMED_EVAL_HEADER),
+					       f->header_span,
+					       "an eval file must start with \"Examples for [^id] in Section title:\"");
+		specc_diag_help(&p->diags, d, "write the anchor this file belongs to and the title of "
+					      "the section that holds it");
+	}
+	specc_buf_release(&m.plain);
+	specc_buf_release(&m.is_code);
+	SPECC_TABLE_FREE(m.offs);
+	SPECC_TABLE_FREE(m.cl_copy);
+	SPECC_TABLE_FREE(m.cl_src);
+}
