@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Status codes returned by library functions.  Zero is success. */
 enum specc_status {
@@ -65,7 +66,9 @@ _Noreturn void specc_die_oom(void);
 
 /*
  * Grows the array *items (of elements of elem_size bytes) so it has room for
- * at least `need` elements; *cap is its capacity.  New slots are zeroed.
+ * at least `need` elements; *cap is its capacity.  New slots are not
+ * initialised: zeroing capacity nobody uses yet would touch (and fault in)
+ * pages for nothing.
  */
 void specc_grow(void **items, size_t elem_size, size_t need, uint32_t *cap);
 
@@ -79,7 +82,7 @@ void specc_grow(void **items, size_t elem_size, size_t need, uint32_t *cap);
  * pointer is valid until the next push onto the same table. */
 #define SPECC_PUSH(t) \
 	(specc_grow((void **)&(t).items, sizeof *(t).items, (size_t)(t).len + 1, &(t).cap), \
-	 &(t).items[(t).len++])
+	 memset(&(t).items[(t).len], 0, sizeof *(t).items), &(t).items[(t).len++])
 
 #define SPECC_TABLE_FREE(t) \
 	do { free((t).items); (t).items = NULL; (t).len = (t).cap = 0; } while (0)

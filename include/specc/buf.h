@@ -35,7 +35,7 @@ void specc_buf_add(specc_buf *b, const void *data, size_t n);
 void specc_buf_addstr(specc_buf *b, const char *s);
 void specc_buf_addch(specc_buf *b, int c);
 void specc_buf_addf(specc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void specc_buf_vaddf(specc_buf *b, const char *fmt, va_list ap);
+void specc_buf_vaddf(specc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Appends n copies of c. */
 void specc_buf_addchars(specc_buf *b, int c, size_t n);

@@ -203,6 +203,13 @@ void specc_parse_markdown(specc_project *p, uint32_t src);
  * Reports nothing; specc_check() reports what did not resolve. */
 void specc_project_resolve(specc_project *p);
 
+/* The chain of command: specc.yaml "authority", or the default order
+ * root, system, developer, user, guideline.  Rank 0 is the highest. */
+uint32_t specc_project_authority_count(const specc_project *p);
+specc_str specc_project_authority(const specc_project *p, uint32_t rank);
+/* The rank of a level name, or SPECC_NONE when it is not in the chain. */
+uint32_t specc_project_authority_rank(const specc_project *p, specc_str name);
+
 /* The structural check: appends findings to p->diags. */
 void specc_check(specc_project *p);
 

@@ -28,6 +28,7 @@ typedef struct specc_source {
 	uint32_t *lines; /* byte offset of the start of each line; lines[0] == 0 */
 	uint32_t n_lines;
 	uint8_t kind;    /* enum specc_source_kind */
+	bool mapped;     /* data is a private read-only mmap of len bytes, not malloc'ed */
 } specc_source;
 
 typedef struct specc_sources {

@@ -67,7 +67,6 @@ void specc_grow(void **items, size_t elem_size, size_t need, uint32_t *cap)
 	if (cap2 > SIZE_MAX / elem_size)
 		specc_die_oom();
 	*items = specc_xrealloc(*items, cap2 * elem_size);
-	memset((char *)*items + old * elem_size, 0, (cap2 - old) * elem_size);
 	*cap = (uint32_t)cap2;
 }
 

@@ -37,6 +37,7 @@ void specc_diags_release(specc_diags *d)
 	memset(d, 0, sizeof *d);
 }
 
+__attribute__((format(printf, 2, 0)))
 static char *vformat(specc_arena *a, const char *fmt, va_list ap)
 {
 	specc_buf b = SPECC_BUF_INIT;

@@ -3,6 +3,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "specc/source.h"
 #include "specc/utf8.h"
@@ -35,7 +36,9 @@ void specc_sources_add(specc_sources *srcs, const char *path, char *data, uint32
 	s->path = specc_xstrdup(path);
 	s->data = data;
 	s->len = len;
-	s->data[len] = '\0';
+	/* Mapped files already end in a zero byte and are read-only. */
+	if (s->data[len] != '\0')
+		s->data[len] = '\0';
 	s->kind = (uint8_t)kind;
 	specc_source_index_lines(s);
 	*index = srcs->len - 1;
@@ -45,7 +48,10 @@ void specc_sources_release(specc_sources *srcs)
 {
 	for (uint32_t i = 0; i < srcs->len; i++) {
 		free(srcs->items[i].path);
-		free(srcs->items[i].data);
+		if (srcs->items[i].mapped)
+			munmap(srcs->items[i].data, srcs->items[i].len);
+		else
+			free(srcs->items[i].data);
 		free(srcs->items[i].lines);
 	}
 	SPECC_TABLE_FREE(*srcs);

@@ -127,12 +127,8 @@ static void check_sections(specc_project *p)
 		specc_buf levels = SPECC_BUF_INIT;
 		const char *best = NULL;
 		unsigned bd = 3;
-		uint32_t n = p->authority_count ? p->authority_count : 5;
-		for (uint32_t k = 0; k < n; k++) {
-			static const char *const def[] = { "root", "system", "developer", "user",
-							   "guideline" };
-			specc_str lv = p->authority_count ? p->strs.items[p->authority_first + k].s
-							  : specc_str_make(def[k], strlen(def[k]));
+		for (uint32_t k = 0, n = specc_project_authority_count(p); k < n; k++) {
+			specc_str lv = specc_project_authority(p, k);
 			specc_buf_addf(&levels, "%s%.*s", k ? ", " : "", (int)lv.len, lv.ptr);
 			unsigned dd = distance(s->authority, lv);
 			if (dd < bd) {
@@ -152,17 +148,9 @@ static void check_sections(specc_project *p)
 	}
 	for (uint32_t i = 0; i < p->specs.len; i++) {
 		specc_spec *sp = &p->specs.items[i];
-		if (sp->authority.ptr) {
-			bool known = false;
-			uint32_t n = p->authority_count ? p->authority_count : 5;
-			for (uint32_t k = 0; k < n && !known; k++) {
-				static const char *const def[] = { "root", "system", "developer", "user",
-								   "guideline" };
-				known = p->authority_count
-						? specc_str_eq(sp->authority, p->strs.items[p->authority_first + k].s)
-						: specc_str_eqz(sp->authority, def[k]);
-			}
-			if (!known) {
+		if (sp->authority.ptr &&
+		    specc_project_authority_rank(p, sp->authority) == SPECC_NONE) {
+			{
 				specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY),
 							       sp->authority_span,
 							       "unknown authority level \"%s\" in front matter",
@@ -252,6 +240,17 @@ static void check_evals(specc_project *p)
 	}
 	for (uint32_t i = 0; i < p->eval_files.len; i++) {
 		specc_eval_file *f = &p->eval_files.items[i];
+		uint32_t first = specc_map_get(&p->eval_ids, f->stem);
+		if (first != i) {
+			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(DUPLICATE_EVAL_FILE),
+						       f->header_span,
+						       "another eval folder already has %s.md; this one is ignored",
+						       q(p, f->stem));
+			specc_diag_related(&p->diags, d, p->eval_files.items[first].header_span,
+					   "the file specc uses");
+			specc_diag_help(&p->diags, d, "keep one eval file per anchor");
+			continue;
+		}
 		if (f->header_ok && !specc_str_eq(f->id, f->stem)) {
 			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(EVAL_ID_MISMATCH), f->id_span,
 						       "the header names [^%s], but the file is %s.md",

@@ -154,13 +154,12 @@ int specc_emit_json(FILE *out, const specc_project *p)
 	json_t *root = json_object(), *a;
 
 	json_object_set_new(root, "format", json_integer(1));
+	json_t *order = json_array();
+	for (uint32_t i = 0, n = specc_project_authority_count(p); i < n; i++)
+		json_array_append_new(order, jstr(specc_project_authority(p, i)));
 	json_object_set_new(root, "project",
 			    json_pack("{s:o,s:s*,s:o}", "name", jstr(p->name), "config", p->config_path,
-				      "authority",
-				      p->authority_count
-					      ? jstrs(p, p->authority_first, p->authority_count)
-					      : json_pack("[s,s,s,s,s]", "root", "system", "developer",
-							  "user", "guideline")));
+				      "authority", order));
 	json_object_set_new(root, "counts", jcounts(p));
 
 	a = json_array();
