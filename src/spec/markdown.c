@@ -571,8 +571,12 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 			specc_xref *x = SPECC_PUSH(m->p->xrefs);
 			uint32_t at = off_of(m, a->href.text);
 			x->section = m->section;
-			x->target = specc_str_make(a->href.text + 1, a->href.size - 1);
-			if (m->copy && a->href.text >= m->copy && a->href.text <= m->copy + m->copy_len)
+			/* md4c builds the href in its own buffer when it holds
+			 * escapes or entities, and frees it after the callback. */
+			const char *d = m->src->data;
+			if (a->href.text >= d && a->href.text + a->href.size <= d + m->src->len)
+				x->target = specc_str_make(a->href.text + 1, a->href.size - 1);
+			else
 				x->target = specc_arena_str(&m->p->arena, a->href.text + 1, a->href.size - 1);
 			x->span = span(m, at, at + a->href.size);
 			x->resolved = SPECC_NONE;
