@@ -68,6 +68,11 @@ typedef struct specc_pos {
 void specc_sources_add(specc_sources *srcs, const char *path, char *data, uint32_t len,
 		       enum specc_source_kind kind, uint32_t *index);
 
+/* Adds a source over a read-only private mmap of a file whose size is not
+ * a multiple of the page size, so the byte after the last one reads as
+ * NUL.  The source unmaps it when released. */
+void specc_sources_add_mapped(specc_sources *srcs, const char *path, char *data, uint32_t len,
+			      enum specc_source_kind kind, uint32_t *index);
 /* Frees every source and the table. */
 void specc_sources_release(specc_sources *srcs);
 

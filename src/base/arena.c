@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "specc/arena.h"
+#include "specc/buf.h"
 
 #define ARENA_MIN_BLOCK (4u << 10)
 #define ARENA_MAX_BLOCK (1u << 20)
@@ -93,18 +94,14 @@ specc_str specc_arena_str(specc_arena *a, const char *s, size_t n)
 
 char *specc_arena_printf(specc_arena *a, const char *fmt, ...)
 {
-	va_list ap, ap2;
-	int n;
+	specc_buf b = SPECC_BUF_INIT;
+	va_list ap;
 	char *p;
 
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	specc_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	p = specc_arena_alloc(a, (size_t)n + 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap2);
-	va_end(ap2);
+	p = specc_arena_strndup(a, b.ptr, b.len);
+	specc_buf_release(&b);
 	return p;
 }

@@ -141,7 +141,9 @@ const char *specc_diag_quote(specc_diags *d, const char *s, size_t n, size_t max
 		uint32_t cp;
 		size_t k = specc_utf8_decode(s + i, n - i, &cp);
 
-		if (b.len >= max) {
+		/* max counts input bytes; a character that would cross it is
+		 * cut whole, so the result never ends inside a character. */
+		if (n > max && i + k > max) {
 			specc_buf_addstr(&b, "...");
 			break;
 		}

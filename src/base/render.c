@@ -41,8 +41,20 @@ static void human_header(specc_buf *b, const struct style *st, const specc_sourc
 	specc_buf_addf(b, "%s%s:%s", st->sev[sev], label, st->reset);
 }
 
-/* Appends bytes of a source line, with control characters and invalid
- * UTF-8 shown as '?' so they cannot move the cursor or break the caret. */
+/* Control characters, C1 controls and invalid bytes are shown as '?',
+ * so they cannot move the cursor or break the caret's alignment. */
+static bool shown_as_mark(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == SPECC_UTF8_REPLACEMENT;
+}
+
+/* Columns one character takes as add_visible() shows it. */
+static size_t visible_width(uint32_t cp, const char *p, size_t k)
+{
+	return shown_as_mark(cp) ? 1 : specc_display_width(p, k);
+}
+
+/* Appends bytes of a source line as they are shown; tabs stay tabs. */
 static void add_visible(specc_buf *b, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -51,8 +63,7 @@ static void add_visible(specc_buf *b, const char *p, size_t n)
 		size_t k = specc_utf8_decode(p + i, n - i, &cp);
 		if (cp == '\t')
 			specc_buf_addch(b, '\t');
-		else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
-			 cp == SPECC_UTF8_REPLACEMENT)
+		else if (shown_as_mark(cp))
 			specc_buf_addch(b, '?');
 		else
 			specc_buf_add(b, p + i, k);
@@ -60,7 +71,8 @@ static void add_visible(specc_buf *b, const char *p, size_t n)
 	}
 }
 
-/* Width of the visible form of p[0..n), keeping tabs as tabs in *pad. */
+/* Appends blanks as wide as the shown form of p[0..n), keeping tabs as
+ * tabs so the caret lines up whatever the terminal's tab width. */
 static void add_padding(specc_buf *b, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -70,10 +82,22 @@ static void add_padding(specc_buf *b, const char *p, size_t n)
 		if (cp == '\t')
 			specc_buf_addch(b, '\t');
 		else
-			specc_buf_addchars(b, ' ', cp < 0x20 || cp == 0x7f || cp == SPECC_UTF8_REPLACEMENT
-							  ? 1 : specc_display_width(p + i, k));
+			specc_buf_addchars(b, ' ', visible_width(cp, p + i, k));
 		i += k;
 	}
+}
+
+/* Columns the shown form of p[0..n) takes, a tab counting one. */
+static size_t shown_width(const char *p, size_t n)
+{
+	size_t i = 0, w = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t k = specc_utf8_decode(p + i, n - i, &cp);
+		w += cp == '\t' ? 1 : visible_width(cp, p + i, k);
+		i += k;
+	}
+	return w;
 }
 
 static size_t char_start(const char *p, size_t i)
@@ -119,7 +143,7 @@ static void human_snippet(specc_buf *b, const struct style *st, const specc_sour
 	add_padding(b, text.ptr + from, col - from);
 	specc_buf_addf(b, "%s^", st->mark);
 	if (end > col) {
-		size_t width = specc_display_width(text.ptr + col, end - col);
+		size_t width = shown_width(text.ptr + col, end - col);
 		if (width > 1)
 			specc_buf_addchars(b, '~', width - 1);
 	}
@@ -392,11 +416,16 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 						  "deletedRegion", sarif_region(es, e->span),
 						  "insertedContent", "text", jstrz(e->text)));
 			}
-			json_object_set_new(
-				res, "fixes",
-				json_pack("[{s:{s:o},s:o}]", "description", "text",
-					  jstrz(dg->fix_title ? dg->fix_title : dg->message),
-					  "artifactChanges", changes));
+			/* SARIF wants at least one change in a fix. */
+			if (json_array_size(changes) == 0) {
+				json_decref(changes);
+			} else {
+				json_t *fix = json_pack("[{s:{s:o},s:o}]", "description", "text",
+							jstrz(dg->fix_title ? dg->fix_title
+									    : dg->message),
+							"artifactChanges", changes);
+				json_object_set_new(res, "fixes", fix);
+			}
 		}
 		json_array_append_new(results, res);
 	}

@@ -28,20 +28,33 @@ void specc_source_index_lines(specc_source *s)
 	s->n_lines = n;
 }
 
-void specc_sources_add(specc_sources *srcs, const char *path, char *data, uint32_t len,
-		       enum specc_source_kind kind, uint32_t *index)
+static void add(specc_sources *srcs, const char *path, char *data, uint32_t len,
+		enum specc_source_kind kind, bool mapped, uint32_t *index)
 {
 	specc_source *s = SPECC_PUSH(*srcs);
 
 	s->path = specc_xstrdup(path);
 	s->data = data;
 	s->len = len;
-	/* Mapped files already end in a zero byte and are read-only. */
-	if (s->data[len] != '\0')
+	s->mapped = mapped;
+	/* A mapping is read-only and already ends in zeros. */
+	if (!mapped)
 		s->data[len] = '\0';
 	s->kind = (uint8_t)kind;
 	specc_source_index_lines(s);
 	*index = srcs->len - 1;
+}
+
+void specc_sources_add(specc_sources *srcs, const char *path, char *data, uint32_t len,
+		       enum specc_source_kind kind, uint32_t *index)
+{
+	add(srcs, path, data, len, kind, false, index);
+}
+
+void specc_sources_add_mapped(specc_sources *srcs, const char *path, char *data, uint32_t len,
+			      enum specc_source_kind kind, uint32_t *index)
+{
+	add(srcs, path, data, len, kind, true, index);
 }
 
 void specc_sources_release(specc_sources *srcs)

@@ -245,8 +245,10 @@ int specc_emit_json(FILE *out, const specc_project *p)
 			json_array_append_new(items, jexample(p, &p->items.items[f->item_first + k]));
 		json_array_append_new(a, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o}", "file",
 						   p->sources.items[f->source].path, "id", jstr(f->id),
-						   "section_title", jstr(f->section_title), "anchor",
-						   jidx(f->anchor), "span", jspan(p, f->header_span),
+						   "section_title", jstr(f->section_title), "clause",
+						   jidx(f->anchor == SPECC_NONE ? SPECC_NONE
+										: p->anchors.items[f->anchor].clause),
+						   "span", jspan(p, f->header_span),
 						   "items", items));
 	}
 	json_object_set_new(root, "eval_files", a);

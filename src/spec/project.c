@@ -150,8 +150,8 @@ static int add_file_at(specc_project *p, int dirfd, const char *path, const char
 	if (S_ISREG(st.st_mode) && st.st_size >= MMAP_MIN && page > 0 && st.st_size % page != 0) {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map != MAP_FAILED) {
-			specc_sources_add(&p->sources, display, map, (uint32_t)st.st_size, kind, index);
-			p->sources.items[*index].mapped = true;
+			specc_sources_add_mapped(&p->sources, display, map, (uint32_t)st.st_size, kind,
+						 index);
 			p->bytes += (uint64_t)st.st_size;
 			goto out;
 		}
