@@ -83,6 +83,36 @@ static void add_slug(specc_buf *b, specc_str title)
 		specc_buf_addstr(b, "section");
 }
 
+/* Reports an authority level that is not in the project's chain, with
+ * the closest level as a fix when one is close. */
+static void unknown_authority(specc_project *p, specc_str name, specc_span at, const char *where)
+{
+	specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY), at,
+				       "unknown authority level \"%s\"%s", q(p, name), where);
+	specc_buf levels = SPECC_BUF_INIT;
+	specc_str best = SPECC_STR_NULL;
+	unsigned bd = 3;
+
+	for (uint32_t k = 0, n = specc_project_authority_count(p); k < n; k++) {
+		specc_str lv = specc_project_authority(p, k);
+		specc_buf_addf(&levels, "%s%.*s", k ? ", " : "", (int)lv.len, lv.ptr);
+		unsigned dd = distance(name, lv);
+		if (dd < bd) {
+			bd = dd;
+			best = lv;
+		}
+	}
+	if (best.ptr) {
+		specc_diag_help(&p->diags, d, "did you mean \"%.*s\"? The levels, highest first, are %s",
+				(int)best.len, best.ptr, levels.ptr);
+		specc_diag_edit(&p->diags, d, at, best.ptr, best.len, "use the closest level");
+	} else {
+		specc_diag_help(&p->diags, d, "the levels, highest first, are %s (specc.yaml "
+					      "\"authority\" sets them)", levels.ptr);
+	}
+	specc_buf_release(&levels);
+}
+
 static void check_sections(specc_project *p)
 {
 	for (uint32_t i = 0; i < p->sections.len; i++) {
@@ -118,47 +148,13 @@ static void check_sections(specc_project *p)
 			}
 		}
 		if (s->authority_explicit && s->authority_rank == SPECC_NONE)
-			goto unknown;
-		continue;
-	unknown:;
-		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY),
-					       s->authority_span, "unknown authority level \"%s\"",
-					       q(p, s->authority));
-		specc_buf levels = SPECC_BUF_INIT;
-		const char *best = NULL;
-		unsigned bd = 3;
-		for (uint32_t k = 0, n = specc_project_authority_count(p); k < n; k++) {
-			specc_str lv = specc_project_authority(p, k);
-			specc_buf_addf(&levels, "%s%.*s", k ? ", " : "", (int)lv.len, lv.ptr);
-			unsigned dd = distance(s->authority, lv);
-			if (dd < bd) {
-				bd = dd;
-				best = specc_arena_strndup(&p->diags.arena, lv.ptr, lv.len);
-			}
-		}
-		if (best) {
-			specc_diag_help(&p->diags, d, "did you mean \"%s\"? The levels are %s", best,
-					levels.ptr);
-			specc_diag_edit(&p->diags, d, s->authority_span, best, strlen(best),
-					"use the closest level");
-		} else {
-			specc_diag_help(&p->diags, d, "the levels, highest first, are %s", levels.ptr);
-		}
-		specc_buf_release(&levels);
+			unknown_authority(p, s->authority, s->authority_span, "");
 	}
 	for (uint32_t i = 0; i < p->specs.len; i++) {
 		specc_spec *sp = &p->specs.items[i];
 		if (sp->authority.ptr &&
-		    specc_project_authority_rank(p, sp->authority) == SPECC_NONE) {
-			{
-				specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNKNOWN_AUTHORITY),
-							       sp->authority_span,
-							       "unknown authority level \"%s\" in front matter",
-							       q(p, sp->authority));
-				specc_diag_help(&p->diags, d, "use one of the levels of the project's "
-							      "authority order (specc.yaml \"authority\")");
-			}
-		}
+		    specc_project_authority_rank(p, sp->authority) == SPECC_NONE)
+			unknown_authority(p, sp->authority, sp->authority_span, " in front matter");
 	}
 }
 

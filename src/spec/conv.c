@@ -95,7 +95,12 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 	specc_buf buf = SPECC_BUF_INIT;
 	size_t indent = SIZE_MAX;
 	const char *line, *first, *last;
+	/* Text on the tag's own line starts mid-line: it has no indentation
+	 * of its own and its leading blanks are not content. */
+	bool mid_line = a > c->text && a[-1] != '\n';
 
+	if (mid_line)
+		a = skip_space(a, b);
 	/* Drop blank leading and trailing lines. */
 	first = a;
 	for (line = a; line < b;) {
@@ -104,6 +109,7 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 		if (skip_space(line, le) != le)
 			break;
 		first = line = nl ? nl + 1 : b;
+		mid_line = false;
 	}
 	if (line >= b)
 		first = b;
@@ -119,15 +125,13 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 		const char *nl = memchr(line, '\n', (size_t)(last - line));
 		const char *le = nl ? nl : last;
 		const char *ne = skip_space(line, le);
-		if (ne < le && (size_t)(ne - line) < indent)
+		if (!(mid_line && line == first) && ne < le && (size_t)(ne - line) < indent)
 			indent = (size_t)(ne - line);
 		line = nl ? nl + 1 : last;
 	}
-	/* The first line starts right after the tag when it shares its line,
-	 * so it carries no indentation of its own. */
-	if (first > c->text && first[-1] != '\n')
-		indent = indent == SIZE_MAX ? 0 : indent;
-	if ((indent == 0 || indent == SIZE_MAX) && !memchr(first, '&', (size_t)(last - first)) &&
+	if (indent == SIZE_MAX)
+		indent = 0;
+	if (indent == 0 && !memchr(first, '&', (size_t)(last - first)) &&
 	    !memchr(first, '\r', (size_t)(last - first))) {
 		t->content = specc_str_make(first, (size_t)(last - first));
 		return;
@@ -137,7 +141,7 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 		const char *le = nl ? nl : last;
 		const char *s = line;
 		size_t k = 0;
-		if (line != first || first == c->text || first[-1] == '\n')
+		if (!(mid_line && line == first))
 			while (s < le && k < indent && is_space(*s))
 				s++, k++;
 		while (le > s && le[-1] == '\r')
@@ -472,8 +476,30 @@ void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t 
 				}
 				q++;
 			}
-			if (!found)
+			if (!found) {
+				/* A line that is only another role's closing tag
+				 * closes this turn by mistake: say so, and end the
+				 * turn there rather than swallow what follows. */
+				const char *ts = skip_space(s, le), *te = le;
+				while (te > ts && is_space(te[-1]))
+					te--;
+				int other = te - ts > 3 && ts[0] == '<' && ts[1] == '/' && te[-1] == '>'
+						    ? role_of(ts + 2, (size_t)(te - ts - 3))
+						    : -1;
+				bool cmp = te - ts == 13 && !memcmp(ts, "</comparison>", 13);
+				if (other < 0 && !cmp)
+					break;
+				specc_diag *d = specc_diag_add(
+					&p->diags, SPECC_CODE(MISMATCHED_CLOSING_TAG), span_of(&c, ts, te),
+					"%.*s closes a <%s> turn", (int)(te - ts), ts, name);
+				specc_diag_help(&p->diags, d, "close the turn with </%s>", name);
+				close_turn(&c, ts, te);
+				if (cmp && c.in_comparison) {
+					c.in_comparison = false;
+					out->comparisons++;
+				}
 				break;
+			}
 			close_turn(&c, found, found + nlen + 3);
 			s = found + nlen + 3;
 		}

@@ -44,6 +44,7 @@ struct md {
 	SPECC_TABLE(uint32_t) offs;
 	specc_buf is_code;       /* 1 where the byte is inside a code span */
 	uint32_t link_xref;      /* xref whose link text is being read */
+	bool link_href_found;    /* its href pointed into the source */
 	size_t link_start;
 
 	/* Fenced and indented code blocks. */
@@ -117,7 +118,9 @@ static void finish_heading(struct md *m)
 {
 	specc_project *p = m->p;
 	uint32_t at = m->offs.len ? m->offs.items[0] : m->last_off;
+	uint32_t last = m->offs.len ? m->offs.items[m->offs.len - 1] : at;
 	uint32_t line = specc_source_line_of(m->src, at);
+	uint32_t last_line = specc_source_line_of(m->src, last);
 	specc_str text = specc_source_line_text(m->src, line);
 	uint32_t base = m->src->lines[line];
 	size_t a = 0, b = text.len;
@@ -125,6 +128,8 @@ static void finish_heading(struct md *m)
 	specc_section *s;
 	unsigned level = m->heading_level;
 
+	if (base == 0 && b >= 3 && !memcmp(text.ptr, "\xef\xbb\xbf", 3))
+		a = 3;
 	/* Skip the ATX marker; setext headings have none. */
 	while (a < b && is_space(text.ptr[a]))
 		a++;
@@ -144,7 +149,22 @@ static void finish_heading(struct md *m)
 	}
 	while (b > a && is_space(text.ptr[b - 1]))
 		b--;
+	uint32_t title_start = base + (uint32_t)a;
+	if (last_line > line) {
+		/* A setext heading over several lines: the attribute list
+		 * ends the last one, and the title spans them all. */
+		text = specc_source_line_text(m->src, last_line);
+		base = m->src->lines[last_line];
+		a = 0;
+		b = text.len;
+		while (a < b && is_space(text.ptr[a]))
+			a++;
+		while (b > a && is_space(text.ptr[b - 1]))
+			b--;
+	}
 	specc_attrs_parse(p, m->file, base + (uint32_t)a, text.ptr + a, b - a, &attrs);
+	uint32_t title_end = base + (uint32_t)(a + attrs.title_end);
+	base = m->src->lines[line];
 
 	close_sections(m, level, base);
 	s = SPECC_PUSH(p->sections);
@@ -158,9 +178,9 @@ static void finish_heading(struct md *m)
 		}
 	s->id = attrs.id;
 	s->id_span = attrs.id_span;
-	s->title = specc_str_make(text.ptr + a, attrs.title_end);
-	s->title_span = span(m, base + (uint32_t)a, base + (uint32_t)(a + attrs.title_end));
-	s->span = span(m, base, base + text.len);
+	s->title = specc_str_make(m->src->data + title_start, title_end - title_start);
+	s->title_span = span(m, title_start, title_end);
+	s->span = span(m, base, m->src->lines[last_line] + text.len);
 	s->end = m->src->len;
 	s->authority_explicit = attrs.authority.ptr != NULL;
 	s->authority = attrs.authority;
@@ -264,7 +284,7 @@ static void finish_code(struct md *m)
 					       "this conversation has no **Example**: title");
 		specc_diag_help(&m->p->diags, d,
 				"add a paragraph \"**Example**: what it shows\" right before the block");
-		new_example(m, SPECC_STR_NULL, span(m, sa, sa));
+		new_example(m, SPECC_STR_NULL, span(m, sa, sb));
 		specc_conversation conv;
 		specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
 		example_at(m)->conv = conv;
@@ -370,13 +390,12 @@ static void emit_clause(struct md *m, size_t s, size_t e)
 			space = text.len > 0;
 			continue;
 		}
-		if (space)
+		/* "short [^x]." must read "short.", not "short ." */
+		if (space && !strchr(".,;:!?", ch))
 			specc_buf_addch(&text, ' ');
 		space = false;
 		specc_buf_addch(&text, ch);
 	}
-	/* Anchors sit before the closing period in some styles: drop the
-	 * space that removing them leaves before punctuation. */
 	p->clauses.items[clause].text = specc_arena_str(&p->arena, text.ptr, text.len);
 	specc_buf_release(&text);
 }
@@ -461,13 +480,18 @@ static void eval_header(struct md *m)
 	i = j + 4;
 	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\n'))
 		n--;
-	if (n > i && s[n - 1] == ':')
+	bool colon = n > i && s[n - 1] == ':';
+	if (colon)
 		n--;
 	if (n <= i)
 		goto bad;
-	/* The title as written in the source, so Markdown in it compares
-	 * equal to the raw heading text. */
-	uint32_t ta = m->offs.items[i], tb = m->offs.items[n - 1] + 1;
+	/* The title as written in the source, from after " in " to the
+	 * final colon, so Markdown markers at either end (`code`, *em*)
+	 * are kept and it compares equal to the raw heading text. */
+	uint32_t ta = m->offs.items[i - 1] + 1;
+	uint32_t tb = colon ? m->offs.items[n] : m->offs.items[n - 1] + 1;
+	if (tb < ta)
+		tb = ta;
 	f->section_title = specc_str_make(m->src->data + ta, tb - ta);
 	f->title_span = span(m, ta, tb);
 	f->header_ok = true;
@@ -574,7 +598,8 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 			/* md4c builds the href in its own buffer when it holds
 			 * escapes or entities, and frees it after the callback. */
 			const char *d = m->src->data;
-			if (a->href.text >= d && a->href.text + a->href.size <= d + m->src->len)
+			m->link_href_found = a->href.text >= d && a->href.text + a->href.size <= d + m->src->len;
+			if (m->link_href_found)
 				x->target = specc_str_make(a->href.text + 1, a->href.size - 1);
 			else
 				x->target = specc_arena_str(&m->p->arena, a->href.text + 1, a->href.size - 1);
@@ -587,13 +612,43 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 	return 0;
 }
 
+/* Finds the "#target" of an inline link in the source when md4c handed us
+ * a copy of it: it follows the link text's "](", within a few bytes of
+ * emphasis markers. */
+static void find_href(struct md *m, specc_xref *x)
+{
+	const char *d = m->src->data;
+	uint32_t from = m->plain.len > m->link_start ? m->offs.items[m->plain.len - 1] + 1
+						     : m->last_off;
+	uint32_t limit = from + 64 < m->src->len ? from + 64 : m->src->len;
+
+	for (uint32_t i = from; i + 2 < limit; i++) {
+		if (d[i] != ']' || d[i + 1] != '(')
+			continue;
+		uint32_t a = i + 2, b;
+		while (a < m->src->len && (d[a] == ' ' || d[a] == '<'))
+			a++;
+		for (b = a; b < m->src->len && d[b] != ')' && d[b] != ' ' && d[b] != '>' &&
+			    d[b] != '\n';
+		     b++)
+			if (d[b] == '\\' && b + 1 < m->src->len)
+				b++;
+		if (a < m->src->len && d[a] == '#')
+			x->span = span(m, a, b);
+		return;
+	}
+}
+
 static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
 {
 	struct md *m = ud;
 	(void)detail;
 
 	if (type == MD_SPAN_A && m->link_xref != SPECC_NONE) {
-		m->p->xrefs.items[m->link_xref].text = run_str(m, m->link_start, m->plain.len);
+		specc_xref *x = &m->p->xrefs.items[m->link_xref];
+		x->text = run_str(m, m->link_start, m->plain.len);
+		if (!m->link_href_found)
+			find_href(m, x);
 		m->link_xref = SPECC_NONE;
 	}
 	return 0;
@@ -737,7 +792,8 @@ static uint32_t front_matter(struct md *m, uint32_t start)
 	uint32_t line = specc_source_line_of(src, start);
 	specc_str first = specc_source_line_text(src, line);
 
-	if (first.len != 3 || memcmp(first.ptr, "---", 3) || first.ptr != d + start)
+	/* start is past a BOM, if any; the rest of the line must be "---". */
+	if (first.ptr + first.len != d + start + 3 || memcmp(d + start, "---", 3))
 		return start;
 	for (uint32_t l = line + 1; l < src->n_lines; l++) {
 		specc_str t = specc_source_line_text(src, l);
