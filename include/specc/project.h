@@ -67,6 +67,7 @@ typedef struct specc_section {
 	uint32_t parent;         /* enclosing section, or SPECC_NONE */
 	uint8_t level;           /* 1 to 6 */
 	bool authority_explicit; /* authority= on this heading */
+	bool id_malformed;       /* its attribute list has an unreadable #id */
 	specc_str id;            /* without '#'; ptr NULL when the heading has none */
 	specc_span id_span;
 	specc_str title;         /* raw Markdown of the heading text, without attributes */
@@ -126,6 +127,7 @@ typedef struct specc_eval_file {
 	specc_span title_span;
 	specc_span header_span;
 	bool header_ok;
+	bool unreadable;         /* binary: kept only so its anchor resolves */
 	uint32_t item_first, item_count; /* into project.items */
 	uint32_t anchor;         /* the anchor pointing here, or SPECC_NONE */
 } specc_eval_file;
@@ -198,6 +200,11 @@ int specc_project_load(specc_project *p, const char *path, const char **err);
  * loader and by the fuzz targets.
  */
 void specc_parse_markdown(specc_project *p, uint32_t src);
+
+/* Adds an eval file entry for source `src`, named after its file.  The
+ * loader adds one for eval files it cannot parse (binary), so anchors to
+ * them do not also report a missing file. */
+uint32_t specc_eval_file_add(specc_project *p, uint32_t src);
 
 /* Links the IR: IDs, authorities, anchors to eval files, BAD[#x] targets.
  * Reports nothing; specc_check() reports what did not resolve. */

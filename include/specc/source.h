@@ -29,6 +29,11 @@ typedef struct specc_source {
 	uint32_t n_lines;
 	uint8_t kind;    /* enum specc_source_kind */
 	bool mapped;     /* data is a private read-only mmap of len bytes, not malloc'ed */
+	/* The last UTF-16 column computed, so positions asked for in order
+	 * along one long line cost linear, not quadratic, time.  Updated by
+	 * specc_source_pos() even though it takes a const source. */
+	uint32_t u16_offset; /* byte offset, or 0 for none */
+	uint32_t u16_units;  /* UTF-16 units from its line's start to it */
 } specc_source;
 
 typedef struct specc_sources {

@@ -224,6 +224,8 @@ static void json_add_span(json_t *obj, const specc_sources *srcs, specc_span sp)
 	const specc_source *s = src_of(srcs, sp);
 	if (!s) {
 		json_object_set_new(obj, "file", json_null());
+		json_object_set_new(obj, "start", json_null());
+		json_object_set_new(obj, "end", json_null());
 		return;
 	}
 	json_object_set_new(obj, "file", jstrz(s->path));
@@ -380,7 +382,7 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 				sarif_level(dg->severity));
 		if (dg->help) {
 			specc_buf m = SPECC_BUF_INIT;
-			specc_buf_addf(&m, "%s %s", dg->message, dg->help);
+			specc_buf_addf(&m, "%s\n%s", dg->message, dg->help);
 			json_object_set_new(res, "message", json_pack("{s:o}", "text", jstr(m.ptr, m.len)));
 			specc_buf_release(&m);
 		} else {

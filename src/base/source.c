@@ -95,7 +95,18 @@ void specc_source_pos(const specc_source *s, uint32_t offset, specc_pos *out)
 	start = s->lines[line];
 	out->line = line + 1;
 	out->column = offset - start + 1;
-	out->utf16 = (uint32_t)specc_utf16_len(s->data + start, offset - start) + 1;
+	/* Continue from the cached position when it is on this line and not
+	 * past offset: diagnostics and IR spans are asked for in order. */
+	specc_source *cache = (specc_source *)s;
+	uint32_t from = start, units = 0;
+	if (s->u16_offset > start && s->u16_offset <= offset) {
+		from = s->u16_offset;
+		units = s->u16_units;
+	}
+	units += (uint32_t)specc_utf16_len(s->data + from, offset - from);
+	cache->u16_offset = offset;
+	cache->u16_units = units;
+	out->utf16 = units + 1;
 }
 
 specc_str specc_source_line_text(const specc_source *s, uint32_t line)

@@ -118,7 +118,7 @@ static void check_sections(specc_project *p)
 	for (uint32_t i = 0; i < p->sections.len; i++) {
 		specc_section *s = &p->sections.items[i];
 
-		if (!s->id.ptr) {
+		if (!s->id.ptr && !s->id_malformed) {
 			specc_buf slug = SPECC_BUF_INIT, text = SPECC_BUF_INIT;
 			add_slug(&slug, s->title);
 			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MISSING_SECTION_ID),
@@ -135,7 +135,7 @@ static void check_sections(specc_project *p)
 					text.ptr, text.len, "add an ID to the heading");
 			specc_buf_release(&slug);
 			specc_buf_release(&text);
-		} else {
+		} else if (s->id.ptr) {
 			uint32_t first = specc_map_get(&p->section_ids, s->id);
 			if (first != i) {
 				specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(DUPLICATE_SECTION_ID),
@@ -190,7 +190,8 @@ static void check_evals(specc_project *p)
 		specc_anchor *a = &p->anchors.items[i];
 		if (a->eval_file == SPECC_NONE) {
 			if (!p->has_eval_folder) {
-				if (folder_reported)
+				/* Folders named in specc.yaml were reported there. */
+				if (folder_reported || p->eval_count)
 					continue;
 				folder_reported = true;
 				specc_diag *d = specc_diag_add(
@@ -254,7 +255,8 @@ static void check_evals(specc_project *p)
 			specc_diag_help(&p->diags, d, "an eval file is found by its name: rename the file "
 						      "or fix the header");
 		}
-		if (f->anchor == SPECC_NONE) {
+		/* A file that could not be read was reported already. */
+		if (f->anchor == SPECC_NONE && !f->unreadable) {
 			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNUSED_EVAL_FILE), f->header_span,
 						       "no clause has the anchor [^%s], so these examples "
 						       "are never run", q(p, f->stem));

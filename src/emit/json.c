@@ -158,7 +158,7 @@ int specc_emit_json(FILE *out, const specc_project *p)
 	for (uint32_t i = 0, n = specc_project_authority_count(p); i < n; i++)
 		json_array_append_new(order, jstr(specc_project_authority(p, i)));
 	json_object_set_new(root, "project",
-			    json_pack("{s:o,s:s*,s:o}", "name", jstr(p->name), "config", p->config_path,
+			    json_pack("{s:o,s:s?,s:o}", "name", jstr(p->name), "config", p->config_path,
 				      "authority", order));
 	json_object_set_new(root, "counts", jcounts(p));
 
@@ -260,6 +260,11 @@ int specc_emit_json(FILE *out, const specc_project *p)
 	return rc;
 }
 
+static void count(FILE *out, uint32_t n, const char *one, const char *many, const char *sep)
+{
+	fprintf(out, "%u %s%s", n, n == 1 ? one : many, sep);
+}
+
 int specc_emit_outline(FILE *out, const specc_project *p)
 {
 	specc_counts c;
@@ -294,13 +299,17 @@ int specc_emit_outline(FILE *out, const specc_project *p)
 			fputc('\n', out);
 		}
 	}
-	fprintf(out,
-		"\n%u spec%s, %u sections, %u clauses, %u anchors, %u cross references, "
-		"%u commentaries\n%u examples (%u good, %u bad, %u ok answers), %u eval files, "
-		"%u eval items\n",
-		c.specs, c.specs == 1 ? "" : "s", c.sections, c.clauses, c.anchors, c.xrefs,
-		c.commentaries, c.examples, c.example_answers[SPECC_LABEL_GOOD],
-		c.example_answers[SPECC_LABEL_BAD], c.example_answers[SPECC_LABEL_OK], c.eval_files,
-		c.eval_items);
+	fputc('\n', out);
+	count(out, c.specs, "spec", "specs", ", ");
+	count(out, c.sections, "section", "sections", ", ");
+	count(out, c.clauses, "clause", "clauses", ", ");
+	count(out, c.anchors, "anchor", "anchors", ", ");
+	count(out, c.xrefs, "cross reference", "cross references", ", ");
+	count(out, c.commentaries, "commentary", "commentaries", "\n");
+	count(out, c.examples, "example", "examples", " (");
+	fprintf(out, "%u good, %u bad, %u ok answers), ", c.example_answers[SPECC_LABEL_GOOD],
+		c.example_answers[SPECC_LABEL_BAD], c.example_answers[SPECC_LABEL_OK]);
+	count(out, c.eval_files, "eval file", "eval files", ", ");
+	count(out, c.eval_items, "eval item", "eval items", "\n");
 	return ferror(out) ? SPECC_EIO : SPECC_OK;
 }

@@ -96,6 +96,8 @@ void specc_attrs_parse(specc_project *p, uint32_t file, uint32_t base, const cha
 			if (q == ns || (q < e && !is_space(*q))) {
 				while (q < e && !is_space(*q))
 					q++;
+				if (kind == '#')
+					out->id_malformed = true;
 				malformed(p, file, at, base + (uint32_t)(q - line),
 					  kind == '#' ? "an ID may hold only letters, digits and _-:."
 						      : "a class may hold only letters, digits and _-:.");

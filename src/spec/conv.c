@@ -45,6 +45,12 @@ struct conv {
 	uint32_t turn;               /* index of the open turn */
 	const char *turn_open;       /* the '<' of its opening tag */
 	const char *content_start;
+
+	/* An unknown tag's element is skipped up to its closing tag, so one
+	 * mistake gives one finding. */
+	const char *skip_name;
+	size_t skip_len;
+	const char *resume;
 };
 
 static specc_span span_of(struct conv *c, const char *a, const char *b)
@@ -83,6 +89,18 @@ static bool starts_with(const char *s, const char *e, const char *lit)
 {
 	size_t n = strlen(lit);
 	return (size_t)(e - s) >= n && !memcmp(s, lit, n);
+}
+
+/* Finds "</name>" in s[0..e). */
+static const char *find_close(const char *s, const char *e, const char *name, size_t nlen)
+{
+	while ((s = memchr(s, '<', (size_t)(e - s))) != NULL) {
+		if ((size_t)(e - s) >= nlen + 3 && s[1] == '/' && !memcmp(s + 2, name, nlen) &&
+		    s[2 + nlen] == '>')
+			return s;
+		s++;
+	}
+	return NULL;
 }
 
 /* ---- turns --------------------------------------------------------------- */
@@ -387,6 +405,12 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 							specc_diag_quote(d, ns, nlen, 30));
 			specc_diag_help(d, dg, "turns are <system>, <developer>, <user>, <assistant> and "
 					       "<tool>; candidate answers go in <comparison>");
+			const char *gt = memchr(ne, '>', (size_t)(e - ne));
+			if (gt && gt[-1] != '/' && nlen) {
+				c->skip_name = ns;
+				c->skip_len = nlen;
+				c->resume = gt + 1;
+			}
 			return;
 		}
 		specc_turn *t = NULL;
@@ -400,10 +424,11 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 							"the tag <%s is not closed with '>'",
 							specc_diag_quote(d, ns, nlen, 30));
 			specc_diag_help(d, dg, "write the whole opening tag on one line, ending with '>'");
+			/* Read on as if the tag ended the line, so its content
+			 * and closing tag do not cause findings of their own. */
 			if (role >= 0) {
-				c->role = -1;
-				c->p->turns.len--;
-				c->out->turn_count--;
+				t->span.end = c->map(c->ctx, e);
+				c->content_start = e;
 			}
 			return;
 		}
@@ -438,6 +463,24 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 	}
 }
 
+/* Whether a line inside a turn is a <comparison> tag: then the turn was
+ * left open by mistake.  Role tags are not taken as such a sign: a user
+ * may well paste a transcript holding "<assistant>" into a turn. */
+static bool opens_structure(const char *s, const char *e)
+{
+	return (e - s == 12 && !memcmp(s, "<comparison>", 12));
+}
+
+static void unclosed_before(struct conv *c, const char *at)
+{
+	const char *name = role_names[c->role];
+	specc_diag *d = specc_diag_add(&c->p->diags, SPECC_CODE(UNCLOSED_TAG),
+				       span_of(c, c->turn_open, c->turn_open + strlen(name) + 2),
+				       "<%s> is never closed", name);
+	specc_diag_help(&c->p->diags, d, "add </%s> after the end of the turn", name);
+	close_turn(c, at, at);
+}
+
 void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t len,
 		      specc_offset_fn map, void *ctx, specc_conversation *out)
 {
@@ -454,28 +497,28 @@ void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t 
 		const char *s = line;
 
 		while (s < le) {
-			if (c.role < 0) {
-				bool was_open = false;
-				outside_turn(&c, s, le);
-				was_open = c.role >= 0;
-				if (!was_open)
+			if (c.skip_len) {
+				const char *f = find_close(s, le, c.skip_name, c.skip_len);
+				if (!f)
 					break;
-				s = c.content_start;
+				s = f + c.skip_len + 3;
+				c.skip_len = 0;
+				continue;
+			}
+			if (c.role < 0) {
+				outside_turn(&c, s, le);
+				if (c.role >= 0)
+					s = c.content_start;
+				else if (c.skip_len)
+					s = c.resume;
+				else
+					break;
 				continue;
 			}
 			/* Inside a turn: look for its closing tag on this line. */
 			const char *name = role_names[c.role];
 			size_t nlen = strlen(name);
-			const char *q = s, *found = NULL;
-			while ((q = memchr(q, '<', (size_t)(le - q))) != NULL) {
-				if (q + 2 + nlen < le + 1 && q[1] == '/' &&
-				    (size_t)(le - q) >= nlen + 3 && !memcmp(q + 2, name, nlen) &&
-				    q[2 + nlen] == '>') {
-					found = q;
-					break;
-				}
-				q++;
-			}
+			const char *found = find_close(s, le, name, nlen);
 			if (!found) {
 				/* A line that is only another role's closing tag
 				 * closes this turn by mistake: say so, and end the
@@ -487,8 +530,14 @@ void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t 
 						    ? role_of(ts + 2, (size_t)(te - ts - 3))
 						    : -1;
 				bool cmp = te - ts == 13 && !memcmp(ts, "</comparison>", 13);
-				if (other < 0 && !cmp)
+				if (other < 0 && !cmp) {
+					if (opens_structure(ts, te)) {
+						unclosed_before(&c, ts);
+						s = ts;
+						continue;
+					}
 					break;
+				}
 				specc_diag *d = specc_diag_add(
 					&p->diags, SPECC_CODE(MISMATCHED_CLOSING_TAG), span_of(&c, ts, te),
 					"%.*s closes a <%s> turn", (int)(te - ts), ts, name);

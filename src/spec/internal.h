@@ -40,6 +40,7 @@ typedef struct specc_heading_attrs {
 	specc_span authority_span;
 	uint32_t tag_first, tag_count;
 	size_t title_end; /* bytes of the line's title before the attribute list */
+	bool id_malformed; /* an #id token could not be read */
 } specc_heading_attrs;
 
 /*

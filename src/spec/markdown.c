@@ -38,6 +38,7 @@ struct md {
 	uint32_t section;        /* the section text belongs to */
 	bool in_heading;
 	unsigned heading_level;
+	uint32_t heading_xrefs;  /* first xref written in the current heading */
 
 	/* The current run of inline text and the source offset of each byte. */
 	specc_buf plain;
@@ -183,6 +184,7 @@ static void finish_heading(struct md *m)
 	s->span = span(m, base, m->src->lines[last_line] + text.len);
 	s->end = m->src->len;
 	s->authority_explicit = attrs.authority.ptr != NULL;
+	s->id_malformed = attrs.id_malformed;
 	s->authority = attrs.authority;
 	s->authority_span = attrs.authority_span;
 	s->authority_rank = SPECC_NONE;
@@ -190,6 +192,9 @@ static void finish_heading(struct md *m)
 	s->tag_count = attrs.tag_count;
 	m->open[level] = p->sections.len - 1;
 	m->section = p->sections.len - 1;
+	/* Links in the heading belong to the section it opens. */
+	for (uint32_t i = m->heading_xrefs; i < p->xrefs.len; i++)
+		p->xrefs.items[i].section = m->section;
 	p->specs.items[m->spec].section_count++;
 }
 
@@ -455,6 +460,17 @@ static void find_clauses(struct md *m)
 		emit_clause(m, start, n);
 }
 
+static void missing_header(struct md *m, specc_span at)
+{
+	specc_eval_file *f = &m->p->eval_files.items[m->spec];
+	specc_diag *d = specc_diag_add(&m->p->diags, SPECC_CODE(MALFORMED_EVAL_HEADER), at,
+				       "an eval file must start with \"Examples for [^id] in Section title:\"");
+	specc_diag_help(&m->p->diags, d,
+			"write the anchor this file belongs to and the title of the section that "
+			"holds it, e.g. \"Examples for [^%.*s] in Title:\"",
+			(int)f->stem.len, f->stem.ptr);
+}
+
 static void eval_header(struct md *m)
 {
 	specc_project *p = m->p;
@@ -496,12 +512,8 @@ static void eval_header(struct md *m)
 	f->title_span = span(m, ta, tb);
 	f->header_ok = true;
 	return;
-bad:;
-	specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MALFORMED_EVAL_HEADER), f->header_span,
-				       "an eval file must start with \"Examples for [^id] in Section title:\"");
-	specc_diag_help(&p->diags, d, "write the anchor this file belongs to and the title of the "
-				      "section that holds it, e.g. \"Examples for [^%.*s] in Title:\"",
-			(int)f->stem.len, f->stem.ptr);
+bad:
+	missing_header(m, f->header_span);
 }
 
 static void flush_run(struct md *m)
@@ -511,14 +523,21 @@ static void flush_run(struct md *m)
 
 	if (!n || m->in_heading)
 		return;
-	if (m->eval && !m->header_done) {
-		eval_header(m);
-		goto out;
-	}
 	/* "**Example**: title" or "**Example:** title" */
 	uint32_t o = m->offs.items[0];
-	if (n >= 8 && !memcmp(s, "Example", 7) && (s[7] == ':') && o >= 2 &&
-	    !memcmp(m->src->data + o - 2, "**", 2)) {
+	bool example = n >= 8 && !memcmp(s, "Example", 7) && (s[7] == ':') && o >= 2 &&
+		       !memcmp(m->src->data + o - 2, "**", 2);
+	if (m->eval && !m->header_done) {
+		if (!example) {
+			eval_header(m);
+			goto out;
+		}
+		/* The file starts with its first example: the header is
+		 * missing, not this paragraph. */
+		m->header_done = true;
+		missing_header(m, span(m, o - 2, m->offs.items[n - 1] + 1));
+	}
+	if (example) {
 		size_t a = 8, b = n;
 		while (a < b && (s[a] == ' ' || s[a] == '\n'))
 			a++;
@@ -530,6 +549,10 @@ static void flush_run(struct md *m)
 		m->pending_span = span(m, o - 2, m->offs.items[n - 1] + 1);
 		goto out;
 	}
+	/* "[^id]: text" defines a footnote; it is not a clause using it. */
+	size_t k = anchor_at(m, 0);
+	if (k && k < n && s[k] == ':')
+		goto out;
 	if (memchr(s, '[', n))
 		find_clauses(m);
 out:
@@ -557,6 +580,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	if (type == MD_BLOCK_H) {
 		m->in_heading = true;
 		m->heading_level = ((MD_BLOCK_H_DETAIL *)detail)->level;
+		m->heading_xrefs = m->p->xrefs.len;
 		reset_run(m);
 	} else if (type == MD_BLOCK_CODE) {
 		MD_BLOCK_CODE_DETAIL *cd = detail;
@@ -573,7 +597,9 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	(void)detail;
 
 	if (type == MD_BLOCK_H) {
-		finish_heading(m);
+		/* Eval files have no sections: a heading there is text. */
+		if (!m->eval)
+			finish_heading(m);
 		m->in_heading = false;
 		reset_run(m);
 	} else if (type == MD_BLOCK_CODE) {
@@ -589,7 +615,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 {
 	struct md *m = ud;
 
-	if (type == MD_SPAN_A && !m->in_heading) {
+	if (type == MD_SPAN_A) {
 		MD_SPAN_A_DETAIL *a = detail;
 		if (a->href.size >= 1 && a->href.text[0] == '#') {
 			specc_xref *x = SPECC_PUSH(m->p->xrefs);
@@ -892,6 +918,25 @@ static void parse_body(struct md *m, uint32_t start)
 		parse_region(m, d + region, src->len - region);
 }
 
+uint32_t specc_eval_file_add(specc_project *p, uint32_t file)
+{
+	const specc_source *src = &p->sources.items[file];
+	specc_eval_file *f = SPECC_PUSH(p->eval_files);
+	const char *base = strrchr(src->path, '/');
+	size_t bl;
+
+	base = base ? base + 1 : src->path;
+	bl = strlen(base);
+	if (bl > 3 && !strcmp(base + bl - 3, ".md"))
+		bl -= 3;
+	f->source = file;
+	f->stem = specc_arena_str(&p->arena, base, bl);
+	f->item_first = p->items.len;
+	f->anchor = SPECC_NONE;
+	f->header_span = specc_span_make(file, 0, 0);
+	return p->eval_files.len - 1;
+}
+
 void specc_parse_markdown(specc_project *p, uint32_t file)
 {
 	struct md m;
@@ -913,18 +958,8 @@ void specc_parse_markdown(specc_project *p, uint32_t file)
 		start = 3;
 
 	if (m.eval) {
-		specc_eval_file *f = SPECC_PUSH(p->eval_files);
-		const char *base = strrchr(src->path, '/');
-		base = base ? base + 1 : src->path;
-		size_t bl = strlen(base);
-		if (bl > 3 && !strcmp(base + bl - 3, ".md"))
-			bl -= 3;
-		f->source = file;
-		f->stem = specc_arena_str(&p->arena, base, bl);
-		f->item_first = p->items.len;
-		f->anchor = SPECC_NONE;
-		f->header_span = span(&m, start, start);
-		m.spec = p->eval_files.len - 1;
+		m.spec = specc_eval_file_add(p, file);
+		p->eval_files.items[m.spec].header_span = span(&m, start, start);
 	} else {
 		specc_spec *s = SPECC_PUSH(p->specs);
 		const char *base = strrchr(src->path, '/');
@@ -944,14 +979,9 @@ void specc_parse_markdown(specc_project *p, uint32_t file)
 		start = front_matter(&m, start);
 	parse_body(&m, start);
 	close_sections(&m, 1, src->len);
-	if (m.eval && !m.header_done) {
-		specc_eval_file *f = &p->eval_files.items[m.spec];
-		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(MALFORMED_EVAL_HEADER),
-					       f->header_span,
-					       "an eval file must start with \"Examples for [^id] in Section title:\"");
-		specc_diag_help(&p->diags, d, "write the anchor this file belongs to and the title of "
-					      "the section that holds it");
-	}
+	/* An empty file has its own warning; a header error would repeat it. */
+	if (m.eval && !m.header_done && src->len > start)
+		missing_header(&m, p->eval_files.items[m.spec].header_span);
 	specc_buf_release(&m.plain);
 	specc_buf_release(&m.is_code);
 	SPECC_TABLE_FREE(m.offs);

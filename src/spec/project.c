@@ -259,9 +259,14 @@ static void load_eval_folder(specc_project *p, const char *folder)
 		char *path = join(folder, names[i]);
 		uint32_t src;
 		if (add_file_at(p, dfd < 0 ? AT_FDCWD : dfd, dfd < 0 ? path : names[i], path,
-				SPECC_SOURCE_EVAL, &src) == SPECC_OK &&
-		    specc_source_vet(p, src))
-			specc_parse_markdown(p, src);
+				SPECC_SOURCE_EVAL, &src) == SPECC_OK) {
+			if (specc_source_vet(p, src))
+				specc_parse_markdown(p, src);
+			else {
+				uint32_t f = specc_eval_file_add(p, src);
+				p->eval_files.items[f].unreadable = true;
+			}
+		}
 		free(path);
 		free(names[i]);
 	}
@@ -297,9 +302,18 @@ static int load_config_project(specc_project *p, const char *dir, const char **e
 		int rc = glob(full, GLOB_NOSORT, NULL, &g);
 		if (rc == 0) {
 			qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
-			for (size_t k = 0; k < g.gl_pathc; k++)
-				if (!is_dir(g.gl_pathv[k]))
+			for (size_t k = 0; k < g.gl_pathc; k++) {
+				if (!is_dir(g.gl_pathv[k])) {
 					load_file(p, g.gl_pathv[k], SPECC_SOURCE_SPEC);
+					continue;
+				}
+				specc_diag *d = specc_diag_add(
+					&p->diags, SPECC_CODE(NO_SPECS), pat.span, "\"%s\" is a folder, not a spec file",
+					specc_diag_quote(&p->diags, z, strlen(z), 80));
+				specc_diag_help(&p->diags, d, "name the spec files, e.g. %s/*.md; paths in "
+							      "\"specs\" are relative to the folder holding specc.yaml",
+						specc_diag_quote(&p->diags, z, strlen(z), 80));
+			}
 		} else if (p->spec_count) {
 			specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(NO_SPECS), pat.span,
 						       "no file matches \"%s\"",
@@ -375,10 +389,12 @@ int specc_project_load(specc_project *p, const char *path, const char **err)
 	 * the sibling examples/ folder. */
 	const char *slash = strrchr(path, '/');
 	p->root = slash ? specc_xstrndup(path, (size_t)(slash - path)) : specc_xstrdup("");
-	uint32_t before = p->sources.len;
+	uint32_t before = p->sources.len, findings = p->diags.len;
 	load_file(p, path, SPECC_SOURCE_SPEC);
 	if (p->sources.len == before) {
-		*err = errf(p, "cannot read %s%s", path, "");
+		/* The finding that says why becomes the error message. */
+		*err = p->diags.len > findings ? p->diags.items[p->diags.len - 1].message
+					       : errf(p, "cannot read %s%s", path, "");
 		return SPECC_EIO;
 	}
 	char *ex = join(p->root, "examples");

@@ -621,7 +621,8 @@ static void test_cross_references(void **state)
 	uint32_t src = spec(p, text);
 
 	CODES(p, "");
-	assert_int_equal(p->xrefs.len, 2);
+	/* Links in headings count too, and belong to the heading's section. */
+	assert_int_equal(p->xrefs.len, 3);
 	const specc_xref *x = &p->xrefs.items[0];
 	assert_int_equal(x->section, 0);
 	STR(x->target, "untrusted_content");
@@ -632,6 +633,11 @@ static void test_cross_references(void **state)
 	STR(x->target, "protect_health_data");
 	SPAN(p, x->span, "#protect_health_data");
 	STR(x->text, "?");
+	x = &p->xrefs.items[2];
+	assert_int_equal(x->section, 1);
+	STR(x->target, "nope");
+	SPAN(p, x->span, "#nope");
+	STR(x->text, "h");
 }
 
 static void test_cross_reference_with_escape(void **state)
