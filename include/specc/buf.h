@@ -33,7 +33,14 @@ void specc_buf_grow(specc_buf *b, size_t extra);
 void specc_buf_reset(specc_buf *b);
 void specc_buf_add(specc_buf *b, const void *data, size_t n);
 void specc_buf_addstr(specc_buf *b, const char *s);
-void specc_buf_addch(specc_buf *b, int c);
+/* Inline: parsers append text a character at a time. */
+static inline void specc_buf_addch(specc_buf *b, int c)
+{
+	if (b->len + 1 >= b->cap)
+		specc_buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
 void specc_buf_addf(specc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void specc_buf_vaddf(specc_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 

@@ -67,13 +67,6 @@ void specc_buf_addstr(specc_buf *b, const char *s)
 	specc_buf_add(b, s, strlen(s));
 }
 
-void specc_buf_addch(specc_buf *b, int c)
-{
-	specc_buf_grow(b, 1);
-	b->ptr[b->len++] = (char)c;
-	b->ptr[b->len] = '\0';
-}
-
 void specc_buf_addchars(specc_buf *b, int c, size_t n)
 {
 	if (n == 0)

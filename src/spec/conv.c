@@ -165,13 +165,16 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 		while (le > s && le[-1] == '\r')
 			le--;
 		for (const char *q = s; q < le;) {
-			size_t n = *q == '&' ? specc_entity_decode(q, (size_t)(le - q), &buf) : 0;
-			if (n) {
-				q += n;
-			} else {
-				specc_buf_addch(&buf, *q);
-				q++;
+			const char *amp = memchr(q, '&', (size_t)(le - q));
+			if (!amp) {
+				specc_buf_add(&buf, q, (size_t)(le - q));
+				break;
 			}
+			specc_buf_add(&buf, q, (size_t)(amp - q));
+			size_t n = specc_entity_decode(amp, (size_t)(le - amp), &buf);
+			if (!n)
+				specc_buf_addch(&buf, '&');
+			q = amp + (n ? n : 1);
 		}
 		if (nl && nl + 1 < last)
 			specc_buf_addch(&buf, '\n');

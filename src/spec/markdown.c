@@ -367,6 +367,11 @@ static bool is_closer(const char *s, size_t i, size_t n, size_t *len)
 	return false;
 }
 
+static bool is_punct(char c)
+{
+	return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
+}
+
 static void emit_clause(struct md *m, size_t s, size_t e)
 {
 	specc_project *p = m->p;
@@ -396,7 +401,7 @@ static void emit_clause(struct md *m, size_t s, size_t e)
 			continue;
 		}
 		/* "short [^x]." must read "short.", not "short ." */
-		if (space && !strchr(".,;:!?", ch))
+		if (space && !is_punct(ch))
 			specc_buf_addch(&text, ' ');
 		space = false;
 		specc_buf_addch(&text, ch);
@@ -553,8 +558,12 @@ static void flush_run(struct md *m)
 	size_t k = anchor_at(m, 0);
 	if (k && k < n && s[k] == ':')
 		goto out;
-	if (memchr(s, '[', n))
-		find_clauses(m);
+	for (const char *b = memchr(s, '[', n); b; b = memchr(b + 1, '[', (size_t)(s + n - b - 1))) {
+		if (b + 1 < s + n && b[1] == '^') {
+			find_clauses(m);
+			break;
+		}
+	}
 out:
 	reset_run(m);
 }
@@ -848,14 +857,24 @@ static void parse_body(struct md *m, uint32_t start)
 	char fch = 0;
 	size_t flen = 0;
 	uint32_t fence_at = 0;
+	uint32_t line = specc_source_line_of(src, start);
 
-	while (i < src->len) {
-		const char *nl = memchr(d + i, '\n', src->len - i);
-		uint32_t le = nl ? (uint32_t)(nl - d) : src->len;
-		uint32_t next = nl ? le + 1 : src->len;
+	/* Walk the line table: no search for line ends, and most lines are
+	 * dismissed by their first character. */
+	for (; i < src->len; i = src->lines[++line]) {
+		uint32_t next = line + 1 < src->n_lines ? src->lines[line + 1] : src->len;
+		uint32_t le = next > i && d[next - 1] == '\n' ? next - 1 : next;
+		uint32_t first = i;
 		char ch;
 		size_t n;
 
+		while (first < le && first - i < 3 && d[first] == ' ')
+			first++;
+		if (first >= le || (d[first] != '`' && d[first] != '~' && d[first] != '!')) {
+			if (line + 1 >= src->n_lines)
+				break;
+			continue;
+		}
 		if (flen) {
 			if (is_fence_close(d + i, d + le, fch, flen))
 				flen = 0;
@@ -902,9 +921,13 @@ static void parse_body(struct md *m, uint32_t start)
 			if (end > body)
 				parse_admonition_body(m, body, end);
 			region = i = end > next ? end : next;
+			if (i >= src->len)
+				break;
+			line = specc_source_line_of(src, i) - 1;
 			continue;
 		}
-		i = next;
+		if (line + 1 >= src->n_lines)
+			break;
 	}
 	if (flen) {
 		specc_diag *dg = specc_diag_add(&m->p->diags, SPECC_CODE(UNTERMINATED_FENCE),

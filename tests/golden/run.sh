@@ -71,7 +71,9 @@ for tok in $line; do
 done
 set +f
 
-NO_COLOR=1 "$specc" "$@" >"$out" 2>"$err" </dev/null
+# SPECC_WRAPPER runs specc under a tool, e.g. valgrind (see build.sh).
+# shellcheck disable=SC2086
+NO_COLOR=1 ${SPECC_WRAPPER:-} "$specc" "$@" >"$out" 2>"$err" </dev/null
 rc=$?
 
 # ---- normalising ------------------------------------------------------------
