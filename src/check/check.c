@@ -5,7 +5,9 @@
  * Conversation syntax is reported by the parser; this pass reports what
  * only the whole project can tell.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "specc/buf.h"
 #include "specc/codes.h"
@@ -57,28 +59,35 @@ static uint32_t closest_section(specc_project *p, specc_str id)
 	return best;
 }
 
+/* Appends an ID made from a title: "Don't be sycophantic" becomes
+ * "dont_be_sycophantic", "Équité" becomes "equite" (accents are stripped
+ * by decomposing with utf8proc).  Other scripts are dropped; a title with
+ * nothing left gives "section". */
 static void add_slug(specc_buf *b, specc_str title)
 {
+	utf8proc_uint8_t *folded = NULL;
 	bool sep = false;
 	size_t start = b->len;
-	for (uint32_t i = 0; i < title.len; i++) {
-		unsigned char c = (unsigned char)title.ptr[i];
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)title.ptr, title.len, &folded,
+					  UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
+	const char *t = n >= 0 ? (const char *)folded : title.ptr;
+	size_t len = n >= 0 ? (size_t)n : title.len;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 			if (sep && b->len > start)
 				specc_buf_addch(b, '_');
 			specc_buf_addch(b, (char)c);
 			sep = false;
-		} else if (c >= 'A' && c <= 'Z') {
-			if (sep && b->len > start)
-				specc_buf_addch(b, '_');
-			specc_buf_addch(b, (char)(c - 'A' + 'a'));
-			sep = false;
-		} else if (c == '\'' || c >= 0x80) {
-			/* "Don't" -> "dont"; non-ASCII letters are dropped. */
-		} else {
+		} else if (c != '\'' && c < 0x80) {
 			sep = true;
 		}
+		/* "Don't" -> "dont"; bytes of other scripts are dropped. */
 	}
+	free(folded);
 	if (b->len == start)
 		specc_buf_addstr(b, "section");
 }

@@ -64,6 +64,18 @@ static int ydoc_load(struct ydoc *y, specc_project *p, uint32_t file, uint32_t s
 					       parser.problem ? parser.problem : "cannot parse",
 					       parser.context ? " " : "", parser.context ? parser.context : "");
 		specc_diag_help(&p->diags, d, "fix the YAML at this position (indentation, quoting)");
+		/* libyaml notices an unclosed bracket or quote only where the
+		 * input runs out; show where it was opened too. */
+		if (parser.context && (strstr(parser.context, "flow") || strstr(parser.context, "quoted"))) {
+			uint32_t ctx = mark_offset(y, parser.context_mark);
+			/* "while parsing a flow sequence" -> "a flow sequence" */
+			const char *what = parser.context;
+			if (!strncmp(what, "while parsing ", 14))
+				what += 14;
+			if (ctx != at)
+				specc_diag_related(&p->diags, d, specc_span_make(file, ctx, ctx),
+						   "%s starts here", what);
+		}
 		rc = SPECC_ESYNTAX;
 	} else {
 		y->loaded = true;
