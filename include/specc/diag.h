@@ -123,6 +123,11 @@ typedef struct specc_render_opts {
 int specc_diags_render(FILE *out, specc_format fmt, const specc_sources *srcs,
 		       const specc_diags *d, const specc_render_opts *opts);
 
+/* The diagnostics as a JSON array, in the shape of --format json (a new
+ * jansson reference, owned by the caller). */
+struct json_t;
+struct json_t *specc_diags_to_json(const specc_sources *srcs, const specc_diags *d);
+
 int specc_render_human(FILE *out, const specc_sources *srcs, const specc_diags *d,
 		       const specc_render_opts *opts);
 int specc_render_json(FILE *out, const specc_sources *srcs, const specc_diags *d,

@@ -18,8 +18,8 @@ typedef struct specc_counts {
 
 void specc_project_counts(const specc_project *p, specc_counts *out);
 
-/* Writes the IR as JSON (docs/ir-json.md).  Returns SPECC_EIO when writing
- * fails. */
+/* Writes the IR as JSON (docs/ir-json.md), with the project's
+ * diagnostics so far.  Returns SPECC_EIO when writing fails. */
 int specc_emit_json(FILE *out, const specc_project *p);
 
 /* Writes a human-readable outline of the IR. */

@@ -242,11 +242,9 @@ static int dump(FILE *out, json_t *root)
 	return rc;
 }
 
-int specc_render_json(FILE *out, const specc_sources *srcs, const specc_diags *d,
-		      const specc_render_opts *opts)
+struct json_t *specc_diags_to_json(const specc_sources *srcs, const specc_diags *d)
 {
-	json_t *root = json_object(), *arr = json_array();
-	(void)opts;
+	json_t *arr = json_array();
 
 	for (uint32_t i = 0; i < d->len; i++) {
 		const specc_diag *dg = &d->items[i];
@@ -281,7 +279,16 @@ int specc_render_json(FILE *out, const specc_sources *srcs, const specc_diags *d
 		}
 		json_array_append_new(arr, o);
 	}
-	json_object_set_new(root, "diagnostics", arr);
+	return arr;
+}
+
+int specc_render_json(FILE *out, const specc_sources *srcs, const specc_diags *d,
+		      const specc_render_opts *opts)
+{
+	json_t *root = json_object();
+	(void)opts;
+
+	json_object_set_new(root, "diagnostics", specc_diags_to_json(srcs, d));
 	json_object_set_new(root, "summary",
 			    json_pack("{s:I,s:I,s:I}", "errors", (json_int_t)d->count[SPECC_ERROR],
 				      "warnings", (json_int_t)d->count[SPECC_WARNING], "notes",

@@ -29,9 +29,6 @@ const char cmd_parse_usage[] =
 	"\n"
 	"exit status: 0 parsed (even with findings), 2 usage or I/O error.\n";
 
-#include <jansson.h>
-#include <stdlib.h>
-
 int cmd_parse(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -73,38 +70,8 @@ int cmd_parse(int argc, char **argv)
 	specc_project_resolve(&p);
 	specc_diags_sort(&p.diags);
 	if (json) {
-		/* One JSON document: the IR with the parse findings in it. */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		if (!mem || specc_render_json(mem, &p.sources, &p.diags, NULL) != SPECC_OK) {
-			if (mem)
-				fclose(mem);
-			free(buf);
-			rc = cli_error("out of memory");
-			goto out;
-		}
-		fclose(mem);
-		json_t *d = json_loadb(buf, len, 0, NULL);
-		free(buf);
-		char *ir = NULL;
-		size_t irlen = 0;
-		mem = open_memstream(&ir, &irlen);
-		specc_emit_json(mem, &p);
-		fclose(mem);
-		json_t *root = json_loadb(ir, irlen, 0, NULL);
-		free(ir);
-		if (!root || !d) {
-			json_decref(root);
-			json_decref(d);
-			rc = cli_error("internal error: the IR is not valid JSON");
-			goto out;
-		}
-		json_object_set(root, "diagnostics", json_object_get(d, "diagnostics"));
-		json_decref(d);
-		if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || putchar('\n') == EOF)
+		if (specc_emit_json(stdout, &p) != SPECC_OK)
 			rc = cli_error("cannot write the IR: %s", strerror(errno));
-		json_decref(root);
 	} else {
 		specc_render_opts ro = { use_color > 0, "specc", SPECC_VERSION };
 		specc_render_human(stderr, &p.sources, &p.diags, &ro);

@@ -5,6 +5,7 @@
  * "format" field: fields are only ever added within one format version.
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "specc/buf.h"
@@ -252,6 +253,7 @@ int specc_emit_json(FILE *out, const specc_project *p)
 						   "items", items));
 	}
 	json_object_set_new(root, "eval_files", a);
+	json_object_set_new(root, "diagnostics", specc_diags_to_json(&p->sources, &p->diags));
 
 	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ? SPECC_EIO : SPECC_OK;
 	json_decref(root);
@@ -270,6 +272,14 @@ int specc_emit_outline(FILE *out, const specc_project *p)
 	specc_counts c;
 	specc_project_counts(p, &c);
 
+	/* Clauses and examples per section, in one pass over each. */
+	uint32_t *per = specc_xcalloc((size_t)p->sections.len * 2 + 1, sizeof *per);
+	for (uint32_t j = 0; j < p->clauses.len; j++)
+		if (p->clauses.items[j].section != SPECC_NONE)
+			per[2 * p->clauses.items[j].section]++;
+	for (uint32_t j = 0; j < p->examples.len; j++)
+		if (p->examples.items[j].section != SPECC_NONE)
+			per[2 * p->examples.items[j].section + 1]++;
 	for (uint32_t i = 0; i < p->specs.len; i++) {
 		const specc_spec *s = &p->specs.items[i];
 		fprintf(out, "spec %.*s (%s)", (int)s->name.len, s->name.ptr,
@@ -282,11 +292,7 @@ int specc_emit_outline(FILE *out, const specc_project *p)
 		for (uint32_t k = 0; k < s->section_count; k++) {
 			uint32_t si = s->section_first + k;
 			const specc_section *sec = &p->sections.items[si];
-			uint32_t clauses = 0, examples = 0;
-			for (uint32_t j = 0; j < p->clauses.len; j++)
-				clauses += p->clauses.items[j].section == si;
-			for (uint32_t j = 0; j < s->example_count; j++)
-				examples += p->examples.items[s->example_first + j].section == si;
+			uint32_t clauses = per[2 * si], examples = per[2 * si + 1];
 			fprintf(out, "%*s%.*s", 2 * sec->level, "", (int)sec->title.len, sec->title.ptr);
 			if (sec->id.ptr)
 				fprintf(out, " #%.*s", (int)sec->id.len, sec->id.ptr);
@@ -299,6 +305,7 @@ int specc_emit_outline(FILE *out, const specc_project *p)
 			fputc('\n', out);
 		}
 	}
+	free(per);
 	fputc('\n', out);
 	count(out, c.specs, "spec", "specs", ", ");
 	count(out, c.sections, "section", "sections", ", ");
