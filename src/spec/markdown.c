@@ -251,36 +251,50 @@ static bool starts_with_role_tag(const char *s, const char *e)
 	return false;
 }
 
+/* Whether n bytes at p outlive the parse: they are in the source or in an
+ * admonition copy (arena-owned), not in a buffer of md4c's. */
+static bool stable(const struct md *m, const char *p, size_t n)
+{
+	const char *d = m->src->data;
+	return (p >= d && p + n <= d + m->src->len) ||
+	       (m->copy && p >= m->copy && p + n <= m->copy + m->copy_len);
+}
+
+static void add_conversation(struct md *m, specc_str title, specc_span at, const char *a,
+			     const char *b)
+{
+	specc_conversation conv;
+
+	new_example(m, title, at);
+	specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
+	example_at(m)->conv = conv;
+	m->conv_seq = m->leaf_seq;
+}
+
 static void finish_code(struct md *m)
 {
 	const char *a = m->code_first, *b = m->code_end;
 	bool xml = specc_str_eqz(m->code_lang, "xml");
-	uint32_t sa, sb;
+	uint32_t sa = m->last_off, sb = m->last_off;
 
-	if (!a)
-		a = b = "";
-	sa = a[0] || b != a ? off_of(m, a) : m->last_off;
-	sb = b != a ? off_of(m, b) : sa;
+	if (a) {
+		sa = off_of(m, a);
+		sb = off_of(m, b);
+	} else {
+		a = b = ""; /* an empty block */
+	}
 	if (m->pending) {
-		m->pending = false;
 		if (!xml) {
-			m->pending = true;
 			drop_pending(m);
 			return;
 		}
-		specc_example *e = new_example(m, m->pending_title, m->pending_span);
-		specc_conversation conv;
-		specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
-		example_at(m)->conv = conv;
-		(void)e;
-		m->conv_seq = m->leaf_seq;
+		m->pending = false;
+		add_conversation(m, m->pending_title, m->pending_span, a, b);
 		return;
 	}
 	if (specc_str_eqz(m->code_lang, "expect") && m->conv_seq && m->conv_seq + 1 == m->leaf_seq) {
 		specc_example *e = example_at(m);
 		e->expect = specc_str_make(a, (size_t)(b - a));
-		if (m->copy && a >= m->copy && a <= m->copy + m->copy_len)
-			e->expect = specc_arena_str(&m->p->arena, a, (size_t)(b - a));
 		e->expect_span = span(m, sa, sb);
 		return;
 	}
@@ -289,11 +303,7 @@ static void finish_code(struct md *m)
 					       "this conversation has no **Example**: title");
 		specc_diag_help(&m->p->diags, d,
 				"add a paragraph \"**Example**: what it shows\" right before the block");
-		new_example(m, SPECC_STR_NULL, span(m, sa, sb));
-		specc_conversation conv;
-		specc_conv_parse(m->p, m->file, a, (size_t)(b - a), map_cb, m, &conv);
-		example_at(m)->conv = conv;
-		m->conv_seq = m->leaf_seq;
+		add_conversation(m, SPECC_STR_NULL, span(m, sa, sb), a, b);
 	}
 }
 
@@ -632,8 +642,7 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
 			x->section = m->section;
 			/* md4c builds the href in its own buffer when it holds
 			 * escapes or entities, and frees it after the callback. */
-			const char *d = m->src->data;
-			m->link_href_found = a->href.text >= d && a->href.text + a->href.size <= d + m->src->len;
+			m->link_href_found = stable(m, a->href.text, a->href.size);
 			if (m->link_href_found)
 				x->target = specc_str_make(a->href.text + 1, a->href.size - 1);
 			else
@@ -777,12 +786,14 @@ static void parse_admonition_body(struct md *m, uint32_t a, uint32_t b)
 		specc_buf_add(&copy, d + s, le - s);
 		i = le;
 	}
-	m->copy = copy.ptr;
+	/* The copy lives in the project's arena: IR strings (conversation
+	 * content, attribute names) may point into it. */
+	m->copy = specc_arena_strndup(&m->p->arena, copy.ptr, copy.len);
 	m->copy_len = copy.len;
-	parse_region(m, copy.ptr, copy.len);
+	specc_buf_release(&copy);
+	parse_region(m, m->copy, m->copy_len);
 	m->copy = NULL;
 	m->copy_len = 0;
-	specc_buf_release(&copy);
 }
 
 /* Length of a fence opener ("```" or "~~~", 3 or more) at s, or 0. */

@@ -6,42 +6,13 @@
  * as sources, then resolves and checks it and compares the findings, their
  * spans, related spans and fixes with exact values.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "specc/buf.h"
-#include "specc/codes.h"
-#include "specc/project.h"
+#include "testutil.h"
 #include "../../src/spec/internal.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* Every test gets a fresh project in *state; the teardown releases it,
- * so a failing test leaks nothing either. */
-static int setup(void **state)
-{
-	specc_project *p = malloc(sizeof *p);
-	assert_non_null(p);
-	specc_project_init(p);
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	specc_project_release(*state);
-	free(*state);
-	return 0;
-}
-
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-
+/* The fixture (TEST), spec() and the checks STR, SPAN, SPANF, CODES are
+ * shared with the other tests: see testutil.h. */
 
 struct file {
 	const char *name;
@@ -74,49 +45,6 @@ static void build(specc_project *p, const struct file *files, size_t n, bool fol
 	specc_check(p);
 }
 
-static void check_str(specc_str s, const char *want, const char *file, int line)
-{
-	static char buf[8192];
-
-	if (!want) {
-		if (s.ptr) {
-			print_error("expected no string, got \"%.*s\"\n", (int)s.len, s.ptr);
-			_fail(file, line);
-		}
-		return;
-	}
-	if (!s.ptr) {
-		print_error("expected \"%s\", got no string\n", want);
-		_fail(file, line);
-	}
-	snprintf(buf, sizeof buf, "%.*s", (int)s.len, s.ptr);
-	_assert_string_equal(buf, want, file, line);
-	_assert_int_equal(s.len, strlen(want), file, line);
-}
-
-static void check_span(const specc_project *p, specc_span sp, uint32_t file_index,
-		       const char *want, const char *file, int line)
-{
-	const specc_source *s;
-
-	_assert_int_equal(sp.file, file_index, file, line);
-	s = &p->sources.items[sp.file];
-	_assert_true(sp.start <= sp.end && sp.end <= s->len, "span in bounds", file, line);
-	check_str(specc_str_make(s->data + sp.start, sp.end - sp.start), want, file, line);
-}
-
-static void check_codes(const specc_project *p, const char *want, const char *file, int line)
-{
-	specc_buf b = SPECC_BUF_INIT;
-	static char got[4096];
-
-	for (uint32_t i = 0; i < p->diags.len; i++)
-		specc_buf_addf(&b, "%s%s", i ? "," : "", p->diags.items[i].code->id);
-	snprintf(got, sizeof got, "%s", b.ptr);
-	specc_buf_release(&b);
-	_assert_string_equal(got, want, file, line);
-}
-
 /* Checks that s contains want. */
 static void check_has(const char *s, const char *want, const char *file, int line)
 {
@@ -126,9 +54,6 @@ static void check_has(const char *s, const char *want, const char *file, int lin
 	}
 }
 
-#define STR(s, want) check_str((s), (want), __FILE__, __LINE__)
-#define SPAN(p, sp, f, want) check_span((p), (sp), (f), (want), __FILE__, __LINE__)
-#define CODES(p, want) check_codes((p), (want), __FILE__, __LINE__)
 #define HAS(s, want) check_has((s), (want), __FILE__, __LINE__)
 
 static const specc_diag *diag(const specc_project *p, uint32_t i)
@@ -242,15 +167,15 @@ static void test_duplicate_section_id(void **state)
 	CODES(p, "duplicate-section-id,duplicate-section-id");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "dup");
+	SPANF(p, d->span, 0, "dup");
 	assert_int_equal(d->span.start, 19);
 	assert_int_equal(count_related(d), 1);
-	SPAN(p, d->related->span, 0, "dup");
+	SPANF(p, d->related->span, 0, "dup");
 	assert_int_equal(d->related->span.start, 6);
 	assert_string_equal(d->related->message, "first used here");
 	assert_string_equal(d->message, "section ID \"dup\" is already used");
 	d = diag(p, 1);
-	SPAN(p, d->span, 1, "dup");
+	SPANF(p, d->span, 1, "dup");
 	assert_int_equal(d->related->span.file, 0);
 	assert_int_equal(d->related->span.start, 6);
 	/* The first section keeps the ID. */
@@ -282,7 +207,7 @@ static void test_missing_section_id(void **state)
 		const specc_diag *d = diag(p, i);
 		char help[128];
 		assert_int_equal(d->severity, SPECC_WARNING);
-		SPAN(p, d->span, 0, titles[i]);
+		SPANF(p, d->span, 0, titles[i]);
 		assert_int_equal(count_edits(d), 1);
 		assert_int_equal(d->edits->span.file, 0);
 		assert_int_equal(d->edits->span.start, d->span.end);
@@ -314,14 +239,14 @@ static void test_unknown_authority(void **state)
 	CODES(p, "unknown-authority,unknown-authority");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "sytem");
+	SPANF(p, d->span, 0, "sytem");
 	HAS(d->help, "did you mean \"system\"?");
 	assert_int_equal(count_edits(d), 1);
-	SPAN(p, d->edits->span, 0, "sytem");
+	SPANF(p, d->edits->span, 0, "sytem");
 	assert_string_equal(d->edits->text, "system");
 	assert_string_equal(d->fix_title, "use the closest level");
 	d = diag(p, 1);
-	SPAN(p, d->span, 0, "banana");
+	SPANF(p, d->span, 0, "banana");
 	assert_int_equal(count_edits(d), 0);
 	assert_string_equal(d->help,
 			    "the levels, highest first, are root, system, developer, user, guideline (specc.yaml \"authority\" sets them)");
@@ -342,11 +267,11 @@ static void test_unknown_front_matter_authority(void **state)
 	/* One finding, at the front matter, not one per section. */
 	CODES(p, "unknown-authority");
 	const specc_diag *d = diag(p, 0);
-	SPAN(p, d->span, 0, "sytem");
+	SPANF(p, d->span, 0, "sytem");
 	HAS(d->message, "in front matter");
 	/* docs/diagnostics.md: "Fix: the closest level, when one is close." */
 	assert_int_equal(count_edits(d), 1);
-	SPAN(p, d->edits->span, 0, "sytem");
+	SPANF(p, d->edits->span, 0, "sytem");
 	assert_string_equal(d->edits->text, "system");
 }
 
@@ -379,12 +304,12 @@ static void test_custom_authority_order(void **state)
 	for (uint32_t i = 0; i < 5; i++)
 		assert_int_equal(p->sections.items[i].authority_rank, rank[i]);
 	const specc_diag *d = diag(p, 0);
-	SPAN(p, d->span, 1, "membr");
+	SPANF(p, d->span, 1, "membr");
 	assert_int_equal(count_edits(d), 1);
 	assert_string_equal(d->edits->text, "member");
 	HAS(d->help, "did you mean \"member\"? The levels, highest first, are platform, operator, member");
 	d = diag(p, 1);
-	SPAN(p, d->span, 1, "root");
+	SPANF(p, d->span, 1, "root");
 	assert_int_equal(count_edits(d), 0);
 	assert_string_equal(d->help, "the levels, highest first, are platform, operator, member (specc.yaml \"authority\" sets them)");
 }
@@ -418,15 +343,15 @@ static void test_broken_link(void **state)
 	CODES(p, "broken-link,broken-link");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "#no_diagnoss");
+	SPANF(p, d->span, 0, "#no_diagnoss");
 	assert_string_equal(d->message, "no section has the ID \"no_diagnoss\"");
 	assert_string_equal(d->help, "did you mean #no_diagnosis (\"Don’t diagnose\")?");
 	assert_int_equal(count_edits(d), 1);
-	SPAN(p, d->edits->span, 0, "#no_diagnoss");
+	SPANF(p, d->edits->span, 0, "#no_diagnoss");
 	assert_string_equal(d->edits->text, "#no_diagnosis");
 	assert_string_equal(d->fix_title, "link to the closest ID");
 	d = diag(p, 1);
-	SPAN(p, d->span, 0, "#zzz_unrelated_thing");
+	SPANF(p, d->span, 0, "#zzz_unrelated_thing");
 	assert_int_equal(count_edits(d), 0);
 	HAS(d->help, "{#zzz_unrelated_thing}");
 }
@@ -444,7 +369,7 @@ static void test_missing_eval_file(void **state)
 	CODES(p, "missing-eval-file");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "[^ab12]");
+	SPANF(p, d->span, 0, "[^ab12]");
 	assert_string_equal(d->message, "eval anchor [^ab12] has no eval file");
 	HAS(d->help, "create ab12.md");
 	assert_int_equal(p->anchors.items[0].eval_file, SPECC_NONE);
@@ -462,7 +387,7 @@ static void test_missing_eval_folder(void **state)
 	CODES(p, "missing-eval-folder");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "[^ab12]");
+	SPANF(p, d->span, 0, "[^ab12]");
 	HAS(d->message, "[^ab12]");
 }
 
@@ -479,7 +404,7 @@ static void test_unused_eval_file(void **state)
 	CODES(p, "unused-eval-file");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_WARNING);
-	SPAN(p, d->span, 1, "Examples for [^ab12] in R:");
+	SPANF(p, d->span, 1, "Examples for [^ab12] in R:");
 	HAS(d->message, "[^ab12]");
 	assert_int_equal(p->eval_files.items[0].anchor, SPECC_NONE);
 	assert_int_equal(p->items.items[0].section, SPECC_NONE);
@@ -500,15 +425,15 @@ static void test_eval_title_mismatch(void **state)
 	CODES(p, "eval-title-mismatch");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_WARNING);
-	SPAN(p, d->span, 1, "Don't insult users");
+	SPANF(p, d->span, 1, "Don't insult users");
 	assert_int_equal(d->span.start, 24);
 	assert_string_equal(d->message, "this eval file says its anchor is in \"Don't insult users\", "
 					 "but [^in02] is in \"Don’t insult users\"");
 	assert_int_equal(count_related(d), 1);
-	SPAN(p, d->related->span, 0, "[^in02]");
+	SPANF(p, d->related->span, 0, "[^in02]");
 	assert_string_equal(d->related->message, "the anchor is here");
 	assert_int_equal(count_edits(d), 1);
-	SPAN(p, d->edits->span, 1, "Don't insult users");
+	SPANF(p, d->edits->span, 1, "Don't insult users");
 	assert_string_equal(d->edits->text, "Don’t insult users");
 	assert_string_equal(d->fix_title, "use the section's current title");
 }
@@ -541,7 +466,7 @@ static void test_eval_id_mismatch(void **state)
 	CODES(p, "eval-id-mismatch");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 1, "ab13");
+	SPANF(p, d->span, 1, "ab13");
 	assert_string_equal(d->message, "the header names [^ab13], but the file is ab12.md");
 	assert_int_equal(p->anchors.items[0].eval_file, 0);
 }
@@ -559,10 +484,10 @@ static void test_duplicate_anchor(void **state)
 	CODES(p, "duplicate-eval-anchor");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_WARNING);
-	SPAN(p, d->span, 0, "[^ab12]");
+	SPANF(p, d->span, 0, "[^ab12]");
 	assert_int_equal(d->span.start, 30);
 	assert_int_equal(count_related(d), 1);
-	SPAN(p, d->related->span, 0, "[^ab12]");
+	SPANF(p, d->related->span, 0, "[^ab12]");
 	assert_int_equal(d->related->span.start, 15);
 	assert_string_equal(d->related->message, "first used here");
 	assert_int_equal(p->eval_files.items[0].anchor, 0);
@@ -580,7 +505,7 @@ static void test_empty_eval_file(void **state)
 	CODES(p, "empty-eval-file");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_WARNING);
-	SPAN(p, d->span, 1, "Examples for [^ab12] in R:");
+	SPANF(p, d->span, 1, "Examples for [^ab12] in R:");
 }
 
 static void test_malformed_header_not_checked_further(void **state)
@@ -595,7 +520,7 @@ static void test_malformed_header_not_checked_further(void **state)
 
 	build(p, files, SPECC_ARRAY_SIZE(files), true);
 	CODES(p, "malformed-eval-header");
-	SPAN(p, diag(p, 0)->span, 1, "Examples of things");
+	SPANF(p, diag(p, 0)->span, 1, "Examples of things");
 }
 
 static void test_duplicate_eval_file(void **state)
@@ -613,9 +538,9 @@ static void test_duplicate_eval_file(void **state)
 	CODES(p, "duplicate-eval-file");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 2, "Examples for [^ab12] in R:");
+	SPANF(p, d->span, 2, "Examples for [^ab12] in R:");
 	assert_int_equal(count_related(d), 1);
-	SPAN(p, d->related->span, 1, "Examples for [^ab12] in R:");
+	SPANF(p, d->related->span, 1, "Examples for [^ab12] in R:");
 	assert_int_equal(p->anchors.items[0].eval_file, 0);
 }
 
@@ -641,11 +566,11 @@ static void test_unknown_bad_target(void **state)
 	CODES(p, "unknown-bad-target,unknown-bad-target");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_ERROR);
-	SPAN(p, d->span, 0, "no_diagnoss");
+	SPANF(p, d->span, 0, "no_diagnoss");
 	assert_string_equal(d->message, "BAD[#no_diagnoss] names a section that does not exist");
 	assert_string_equal(d->help, "did you mean #no_diagnosis?");
 	d = diag(p, 1);
-	SPAN(p, d->span, 1, "qqqqqqqqqqqq");
+	SPANF(p, d->span, 1, "qqqqqqqqqqqq");
 	assert_string_equal(d->help, "name the ID of the section this answer violates");
 	assert_int_equal(p->turns.len, 5);
 	assert_int_equal(p->turns.items[4].violates_section, 0);
@@ -667,7 +592,7 @@ static void test_unlabelled_example(void **state)
 	CODES(p, "unlabelled-example");
 	const specc_diag *d = diag(p, 0);
 	assert_int_equal(d->severity, SPECC_WARNING);
-	SPAN(p, d->span, 0, "**Example**: no answers");
+	SPANF(p, d->span, 0, "**Example**: no answers");
 }
 
 static void test_parse_findings_kept(void **state)

@@ -5,105 +5,12 @@
  * diagnostics, with every span compared to the exact source bytes it
  * should cover.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
-#include "specc/buf.h"
-#include "specc/codes.h"
-#include "specc/project.h"
+#include "testutil.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
-/* Every test gets a fresh project in *state; the teardown releases it,
- * so a failing test leaks nothing either. */
-static int setup(void **state)
-{
-	specc_project *p = malloc(sizeof *p);
-	assert_non_null(p);
-	specc_project_init(p);
-	*state = p;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	specc_project_release(*state);
-	free(*state);
-	return 0;
-}
-
-#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-
-
-/* Adds text as source `name` and parses it. */
-static uint32_t add_md(specc_project *p, const char *name, const char *text,
-		       enum specc_source_kind kind)
-{
-	uint32_t src = specc_project_add_buffer(p, name, text, strlen(text), kind);
-	if (specc_source_vet(p, src))
-		specc_parse_markdown(p, src);
-	return src;
-}
-
-/* Adds text to p as the spec "spec.md" and parses it. */
-static uint32_t spec(specc_project *p, const char *text)
-{
-	return add_md(p, "spec.md", text, SPECC_SOURCE_SPEC);
-}
-
-static void check_str(specc_str s, const char *want, const char *file, int line)
-{
-	static char buf[8192];
-
-	if (!want) {
-		if (s.ptr) {
-			print_error("expected no string, got \"%.*s\"\n", (int)s.len, s.ptr);
-			_fail(file, line);
-		}
-		return;
-	}
-	if (!s.ptr) {
-		print_error("expected \"%s\", got no string\n", want);
-		_fail(file, line);
-	}
-	snprintf(buf, sizeof buf, "%.*s", (int)s.len, s.ptr);
-	_assert_string_equal(buf, want, file, line);
-	_assert_int_equal(s.len, strlen(want), file, line);
-}
-
-static void check_span(const specc_project *p, specc_span sp, uint32_t file_index,
-		       const char *want, const char *file, int line)
-{
-	const specc_source *s;
-
-	_assert_int_equal(sp.file, file_index, file, line);
-	s = &p->sources.items[sp.file];
-	_assert_true(sp.start <= sp.end && sp.end <= s->len, "span in bounds", file, line);
-	check_str(specc_str_make(s->data + sp.start, sp.end - sp.start), want, file, line);
-}
-
-static void check_codes(const specc_project *p, const char *want, const char *file, int line)
-{
-	specc_buf b = SPECC_BUF_INIT;
-	static char got[4096];
-
-	for (uint32_t i = 0; i < p->diags.len; i++)
-		specc_buf_addf(&b, "%s%s", i ? "," : "", p->diags.items[i].code->id);
-	snprintf(got, sizeof got, "%s", b.ptr);
-	specc_buf_release(&b);
-	_assert_string_equal(got, want, file, line);
-}
-
-#define STR(s, want) check_str((s), (want), __FILE__, __LINE__)
-#define SPAN(p, sp, want) check_span((p), (sp), src, (want), __FILE__, __LINE__)
-#define SPANF(p, sp, f, want) check_span((p), (sp), (f), (want), __FILE__, __LINE__)
-#define CODES(p, want) check_codes((p), (want), __FILE__, __LINE__)
+/* The fixture (TEST), spec() and the checks STR, SPAN, SPANF, CODES are
+ * shared with the other tests: see testutil.h. */
 
 static const specc_section *section(const specc_project *p, uint32_t i)
 {
