@@ -379,11 +379,11 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 			ri = json_integer((json_int_t)json_array_size(rules));
 			json_object_set_new(index, dg->code->id, ri);
 			json_array_append_new(
-				rules, json_pack("{s:s,s:{s:s},s:{s:s},s:s}", "id", dg->code->id,
+				rules, json_pack("{s:s,s:{s:s},s:{s:s},s:{s:s}}", "id", dg->code->id,
 						 "shortDescription", "text", dg->code->summary,
 						 "defaultConfiguration", "level",
-						 sarif_level(dg->code->severity), "helpUri",
-						 "https://github.com/specc/specc/blob/main/docs/diagnostics.md"));
+						 sarif_level(dg->code->severity), "help", "text",
+						 "docs/diagnostics.md lists every code and how to fix it."));
 		}
 		res = json_pack("{s:s,s:O,s:s}", "ruleId", dg->code->id, "ruleIndex", ri, "level",
 				sarif_level(dg->severity));
@@ -441,11 +441,11 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 	json_decref(index);
 
 	json_t *root = json_pack(
-		"{s:s,s:s,s:[{s:{s:{s:s,s:s,s:s,s:o}},s:{s:{s:o}},s:s,s:o}]}", "$schema",
+		"{s:s,s:s,s:[{s:{s:{s:s,s:s,s:o}},s:{s:{s:o}},s:s,s:o}]}", "$schema",
 		"https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs", "tool",
 		"driver", "name", opts && opts->tool_name ? opts->tool_name : "specc", "version",
-		opts && opts->tool_version ? opts->tool_version : "0", "informationUri",
-		"https://github.com/specc/specc", "rules", rules, "originalUriBaseIds", "SRCROOT",
+		opts && opts->tool_version ? opts->tool_version : "0",
+		"rules", rules, "originalUriBaseIds", "SRCROOT",
 		"uri", srcroot_uri(), "columnKind", "utf16CodeUnits", "results", results);
 	return dump(out, root);
 }

@@ -357,7 +357,7 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 		}
 		if (starts_with(s, e, "[...]") || starts_with(s, e, "[\xe2\x80\xa6]")) {
 			specc_turn *t = SPECC_PUSH(c->p->turns);
-			size_t n = s[1] == '.' ? 5 : 5;
+			const size_t n = 5; /* "[...]", and "[…]" is 5 bytes too */
 			t->role = SPECC_ROLE_ELISION;
 			t->comparison = SPECC_NONE;
 			t->violates_section = SPECC_NONE;

@@ -856,7 +856,6 @@ static uint32_t front_matter(struct md *m, uint32_t start)
 					span(m, start, start + 3),
 					"front matter starts here but is never closed");
 	specc_diag_help(&m->p->diags, dg, "end it with a line holding only ---");
-	(void)d;
 	return start;
 }
 
