@@ -951,19 +951,27 @@ static void parse_body(struct md *m, uint32_t start)
 		parse_region(m, d + region, src->len - region);
 }
 
+/* The file name of a source without folder and ".md": a spec's default
+ * name, an eval file's anchor. */
+static specc_str file_stem(specc_project *p, uint32_t file)
+{
+	const char *path = p->sources.items[file].path;
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 3 && !strcmp(base + n - 3, ".md"))
+		n -= 3;
+	return specc_arena_str(&p->arena, base, n);
+}
+
 uint32_t specc_eval_file_add(specc_project *p, uint32_t file)
 {
-	const specc_source *src = &p->sources.items[file];
 	specc_eval_file *f = SPECC_PUSH(p->eval_files);
-	const char *base = strrchr(src->path, '/');
-	size_t bl;
 
-	base = base ? base + 1 : src->path;
-	bl = strlen(base);
-	if (bl > 3 && !strcmp(base + bl - 3, ".md"))
-		bl -= 3;
 	f->source = file;
-	f->stem = specc_arena_str(&p->arena, base, bl);
+	f->stem = file_stem(p, file);
 	f->item_first = p->items.len;
 	f->anchor = SPECC_NONE;
 	f->header_span = specc_span_make(file, 0, 0);
@@ -995,13 +1003,8 @@ void specc_parse_markdown(specc_project *p, uint32_t file)
 		p->eval_files.items[m.spec].header_span = span(&m, start, start);
 	} else {
 		specc_spec *s = SPECC_PUSH(p->specs);
-		const char *base = strrchr(src->path, '/');
-		base = base ? base + 1 : src->path;
-		size_t bl = strlen(base);
-		if (bl > 3 && !strcmp(base + bl - 3, ".md"))
-			bl -= 3;
 		s->source = file;
-		s->name = specc_arena_str(&p->arena, base, bl);
+		s->name = file_stem(p, file);
 		s->section_first = p->sections.len;
 		s->example_first = p->examples.len;
 		s->import_first = p->strs.len;
