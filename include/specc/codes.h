@@ -56,7 +56,9 @@
 	X(EXAMPLE_WITHOUT_CONVERSATION, "example-without-conversation", WARNING,                  \
 	  "An **Example** has no ~~~xml conversation after it.")                                   \
 	X(UNTITLED_EXAMPLE, "untitled-example", WARNING, "A conversation block has no **Example**: title.") \
-	X(UNTERMINATED_FENCE, "unterminated-fence", WARNING, "A code fence is never closed.")
+	X(UNTERMINATED_FENCE, "unterminated-fence", WARNING, "A code fence is never closed.")    \
+	X(FINDINGS_TRUNCATED, "findings-truncated", NOTE,                                           \
+	  "One conversation had so many problems that only the first are reported.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

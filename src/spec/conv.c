@@ -484,9 +484,27 @@ static void unclosed_before(struct conv *c, const char *at)
 	close_turn(c, at, at);
 }
 
+/* A conversation broken this badly is reported in part: past this many
+ * findings the rest are noise (10,000 stray tags are one mistake). */
+#define MAX_FINDINGS 20
+
+static void truncate_findings(specc_project *p, uint32_t first, specc_span at)
+{
+	specc_diags *d = &p->diags;
+	uint32_t dropped = d->len - first - MAX_FINDINGS;
+
+	for (uint32_t i = first + MAX_FINDINGS; i < d->len; i++)
+		d->count[d->items[i].severity]--;
+	d->len = first + MAX_FINDINGS;
+	specc_diag *n = specc_diag_add(d, SPECC_CODE(FINDINGS_TRUNCATED), at,
+				       "%u more problems in this conversation are not shown", dropped);
+	specc_diag_help(d, n, "fix the ones above and check again");
+}
+
 void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t len,
 		      specc_offset_fn map, void *ctx, specc_conversation *out)
 {
+	uint32_t first_finding = p->diags.len;
 	struct conv c = { .p = p, .file = file, .text = text, .end = text + len, .map = map,
 			  .ctx = ctx, .out = out, .role = -1 };
 	const char *line = text;
@@ -571,4 +589,7 @@ void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t 
 		specc_diag_help(&p->diags, d, "add </comparison> after its last answer");
 		out->comparisons++;
 	}
+	if (p->diags.len - first_finding > MAX_FINDINGS)
+		truncate_findings(p, first_finding,
+				  specc_span_make(file, out->span.end, out->span.end));
 }
