@@ -115,6 +115,29 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Skips the marks of the blocks a heading sits in ("> " of a quote, "- "
+ * or "1. " of a list item) and the indentation around them. */
+static size_t skip_container_marks(const char *t, size_t a, size_t b)
+{
+	for (;;) {
+		while (a < b && is_space(t[a]))
+			a++;
+		if (a < b && t[a] == '>') {
+			a++;
+		} else if (a + 1 < b && (t[a] == '-' || t[a] == '*' || t[a] == '+') && is_space(t[a + 1])) {
+			a += 2;
+		} else {
+			size_t d = a;
+			while (d < b && d - a < 9 && t[d] >= '0' && t[d] <= '9')
+				d++;
+			if (d > a && d + 1 < b && (t[d] == '.' || t[d] == ')') && is_space(t[d + 1]))
+				a = d + 2;
+			else
+				return a;
+		}
+	}
+}
+
 static void finish_heading(struct md *m)
 {
 	specc_project *p = m->p;
@@ -131,9 +154,8 @@ static void finish_heading(struct md *m)
 
 	if (base == 0 && b >= 3 && !memcmp(text.ptr, "\xef\xbb\xbf", 3))
 		a = 3;
+	a = skip_container_marks(text.ptr, a, b);
 	/* Skip the ATX marker; setext headings have none. */
-	while (a < b && is_space(text.ptr[a]))
-		a++;
 	if (a < b && text.ptr[a] == '#') {
 		while (a < b && text.ptr[a] == '#')
 			a++;
