@@ -474,11 +474,19 @@ static bool opens_structure(const char *s, const char *e)
 	return (e - s == 12 && !memcmp(s, "<comparison>", 12));
 }
 
+/* The open turn's "<role>", cut at the end of the text: a tag written
+ * without '>' may end the input. */
+static specc_span open_tag_span(struct conv *c)
+{
+	const char *e = c->turn_open + strlen(role_names[c->role]) + 2;
+	return span_of(c, c->turn_open, e < c->end ? e : c->end);
+}
+
 static void unclosed_before(struct conv *c, const char *at)
 {
 	const char *name = role_names[c->role];
 	specc_diag *d = specc_diag_add(&c->p->diags, SPECC_CODE(UNCLOSED_TAG),
-				       span_of(c, c->turn_open, c->turn_open + strlen(name) + 2),
+				       open_tag_span(c),
 				       "<%s> is never closed", name);
 	specc_diag_help(&c->p->diags, d, "add </%s> after the end of the turn", name);
 	close_turn(c, at, at);
@@ -577,7 +585,7 @@ void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t 
 	}
 	if (c.role >= 0) {
 		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(UNCLOSED_TAG),
-					       span_of(&c, c.turn_open, c.turn_open + 1 + strlen(role_names[c.role]) + 1),
+					       open_tag_span(&c),
 					       "<%s> is never closed", role_names[c.role]);
 		specc_diag_help(&p->diags, d, "add </%s> after the end of the turn", role_names[c.role]);
 		set_content(&c, &p->turns.items[c.turn], c.content_start, c.end);
