@@ -35,7 +35,8 @@ static void add_tags(specc_project *p, uint32_t file, uint32_t base, const char 
 		     specc_heading_attrs *out)
 {
 	size_t i = 0;
-	out->tag_first = p->strs.len;
+	/* tag_first was set when the list began; a second tags= appends, and
+	 * nothing else adds strings while one list is read. */
 	while (i < n) {
 		size_t j = i;
 		while (j < n && v[j] != ',')

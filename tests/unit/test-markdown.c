@@ -38,6 +38,29 @@ static const specc_sstr *tag(const specc_project *p, const specc_section *s, uin
 
 /* ---- headings ------------------------------------------------------------- */
 
+static void test_tags_twice(void **state)
+{
+	/* Found by fuzzing: a second tags= reset the start of the tag list
+	 * but not its count, so readers ran past the table. */
+	static const char text[] =
+		"# A {#a tags=x,y tags=\"z\"}\n"
+		"\n"
+		"# B {#b tags=w}\n";
+	specc_project *p = *state;
+	uint32_t src = spec(p, text);
+
+	CODES(p, "");
+	const specc_section *s = section(p, 0);
+	assert_int_equal(s->tag_count, 3);
+	STR(tag(p, s, 0)->s, "x");
+	STR(tag(p, s, 1)->s, "y");
+	STR(tag(p, s, 2)->s, "z");
+	SPAN(p, tag(p, s, 2)->span, "z");
+	s = section(p, 1);
+	assert_int_equal(s->tag_count, 1);
+	STR(tag(p, s, 0)->s, "w");
+}
+
 static void test_heading_attributes(void **state)
 {
 	static const char text[] =
@@ -1059,6 +1082,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_heading_attributes),
+		TEST(test_tags_twice),
 		TEST(test_missing_id),
 		TEST(test_malformed_attributes),
 		TEST(test_unknown_attribute),
