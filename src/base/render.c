@@ -2,7 +2,6 @@
  * render.c - diagnostics as human text, JSON, SARIF 2.1.0 and GitHub
  * workflow annotations.
  */
-#include <jansson.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "specc/buf.h"
 #include "specc/diag.h"
+#include "specc/json.h"
 #include "specc/utf8.h"
 
 /* Lines longer than this many bytes are shown as a window around the span,
@@ -193,21 +193,9 @@ int specc_render_human(FILE *out, const specc_sources *srcs, const specc_diags *
 /* JSON                                                                   */
 /* ===================================================================== */
 
-/* jansson refuses invalid UTF-8; messages quote user text, so sanitize. */
-static json_t *jstr(const char *s, size_t n)
-{
-	if (specc_utf8_validate(s, n) == n)
-		return json_stringn(s, n);
-	specc_buf b = SPECC_BUF_INIT;
-	specc_utf8_sanitize(&b, s, n);
-	json_t *j = json_stringn(b.ptr, b.len);
-	specc_buf_release(&b);
-	return j;
-}
-
 static json_t *jstrz(const char *s)
 {
-	return jstr(s, strlen(s));
+	return specc_json_string(s, strlen(s));
 }
 
 static json_t *json_pos(const specc_source *s, uint32_t off)
@@ -300,20 +288,26 @@ int specc_render_json(FILE *out, const specc_sources *srcs, const specc_diags *d
 /* SARIF 2.1.0                                                            */
 /* ===================================================================== */
 
-/* Percent-encodes a relative path for a SARIF artifact URI (RFC 3986:
- * unreserved characters and '/' stay as they are). */
+/* Appends s percent-encoded for a URI (RFC 3986: unreserved characters
+ * and '/' stay as they are). */
+static void add_uri_escaped(specc_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p))
+			specc_buf_addch(b, *p);
+		else
+			specc_buf_addf(b, "%%%02X", *p);
+	}
+}
+
+/* A source path as a SARIF artifact URI, relative to %SRCROOT%. */
 static json_t *uri_of(const char *path)
 {
 	specc_buf b = SPECC_BUF_INIT;
 	if (path[0] == '.' && path[1] == '/')
 		path += 2;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p))
-			specc_buf_addch(&b, *p);
-		else
-			specc_buf_addf(&b, "%%%02X", *p);
-	}
+	add_uri_escaped(&b, path);
 	json_t *j = json_stringn(b.ptr, b.len);
 	specc_buf_release(&b);
 	return j;
@@ -347,15 +341,8 @@ static json_t *srcroot_uri(void)
 	json_t *j;
 
 	specc_buf_addstr(&b, "file://");
-	if (cwd) {
-		for (const unsigned char *p = (const unsigned char *)cwd; *p; p++) {
-			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-				specc_buf_addch(&b, *p);
-			else
-				specc_buf_addf(&b, "%%%02X", *p);
-		}
-	}
+	if (cwd)
+		add_uri_escaped(&b, cwd);
 	if (b.len == 0 || b.ptr[b.len - 1] != '/')
 		specc_buf_addch(&b, '/');
 	free(cwd);
@@ -390,7 +377,7 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 		if (dg->help) {
 			specc_buf m = SPECC_BUF_INIT;
 			specc_buf_addf(&m, "%s\n%s", dg->message, dg->help);
-			json_object_set_new(res, "message", json_pack("{s:o}", "text", jstr(m.ptr, m.len)));
+			json_object_set_new(res, "message", json_pack("{s:o}", "text", specc_json_string(m.ptr, m.len)));
 			specc_buf_release(&m);
 		} else {
 			json_object_set_new(res, "message", json_pack("{s:o}", "text", jstrz(dg->message)));

@@ -4,25 +4,17 @@
  * The JSON shape is documented in docs/ir-json.md and versioned by its
  * "format" field: fields are only ever added within one format version.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "specc/buf.h"
 #include "specc/emit.h"
+#include "specc/json.h"
 #include "specc/utf8.h"
 
 static json_t *jstr(specc_str s)
 {
-	if (!s.ptr)
-		return json_null();
-	if (specc_utf8_validate(s.ptr, s.len) == s.len)
-		return json_stringn(s.ptr, s.len);
-	specc_buf b = SPECC_BUF_INIT;
-	specc_utf8_sanitize(&b, s.ptr, s.len);
-	json_t *j = json_stringn(b.ptr, b.len);
-	specc_buf_release(&b);
-	return j;
+	return s.ptr ? specc_json_string(s.ptr, s.len) : json_null();
 }
 
 static json_t *jspan(const specc_project *p, specc_span sp)
