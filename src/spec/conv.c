@@ -184,16 +184,21 @@ static void set_content(struct conv *c, specc_turn *t, const char *a, const char
 	specc_buf_release(&buf);
 }
 
+/* The "-->" ending the comment that opens at s ("<!--"), or NULL when it
+ * does not end before e. */
+static const char *comment_end(const char *s, const char *e)
+{
+	for (const char *q = s + 4; q + 3 <= e; q++)
+		if (!memcmp(q, "-->", 3))
+			return q;
+	return NULL;
+}
+
 /* Reads the label comment "<!-- LABEL[#id]: reason -->" at s. */
 static const char *parse_label(struct conv *c, specc_turn *t, const char *s, const char *e)
 {
-	const char *close = NULL, *q, *w, *body_end;
+	const char *close = comment_end(s, e), *q, *w, *body_end;
 
-	for (q = s + 4; q + 3 <= e; q++)
-		if (!memcmp(q, "-->", 3)) {
-			close = q;
-			break;
-		}
 	if (!close)
 		return s; /* not a complete comment: leave it as content */
 	t->label_span = span_of(c, s, close + 3);
@@ -345,10 +350,8 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 
 	while ((s = skip_space(s, e)) < e) {
 		if (starts_with(s, e, "<!--")) {
-			const char *q = s + 4;
-			while (q + 3 <= e && memcmp(q, "-->", 3))
-				q++;
-			if (q + 3 > e) {
+			const char *q = comment_end(s, e);
+			if (!q) {
 				stray(c, s, e);
 				return;
 			}
@@ -464,6 +467,22 @@ static void outside_turn(struct conv *c, const char *s, const char *e)
 		c->content_start = after;
 		return; /* the rest of the line is content (and maybe the close tag) */
 	}
+}
+
+bool specc_conv_starts_with_tag(const char *s, const char *e)
+{
+	const char *q;
+
+	while (s < e && (is_space(*s) || *s == '\n'))
+		s++;
+	if (s >= e || *s != '<')
+		return false;
+	for (q = s + 1; q < e && is_name_char(*q); q++)
+		;
+	if (q >= e || (*q != '>' && !is_space(*q)))
+		return false;
+	return role_of(s + 1, (size_t)(q - s - 1)) >= 0 ||
+	       ((size_t)(q - s - 1) == 10 && !memcmp(s + 1, "comparison", 10));
 }
 
 /* Whether a line inside a turn is a <comparison> tag: then the turn was

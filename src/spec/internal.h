@@ -32,6 +32,10 @@ specc_str specc_entities_decode_str(specc_arena *a, const char *s, size_t n);
 void specc_conv_parse(specc_project *p, uint32_t file, const char *text, size_t len,
 		      specc_offset_fn map, void *ctx, specc_conversation *out);
 
+/* Whether text[s, e) starts, after blank lines, with a role or
+ * <comparison> opening tag: an xml block that reads as a conversation. */
+bool specc_conv_starts_with_tag(const char *s, const char *e);
+
 /* A heading attribute list, parsed from the raw heading line. */
 typedef struct specc_heading_attrs {
 	specc_str id;

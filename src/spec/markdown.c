@@ -59,7 +59,6 @@ struct md {
 	specc_span pending_span;
 	uint32_t leaf_seq;       /* counts leaf blocks */
 	uint32_t conv_seq;       /* leaf_seq of the last conversation block */
-	specc_example *(*last_conv)(struct md *);
 	uint32_t last_conv_index;
 
 	bool header_done;        /* eval files: the header paragraph was read */
@@ -259,20 +258,6 @@ static specc_example *new_example(struct md *m, specc_str title, specc_span sp)
 	return e;
 }
 
-static bool starts_with_role_tag(const char *s, const char *e)
-{
-	static const char *const tags[] = { "<system", "<developer", "<user", "<assistant", "<tool",
-					    "<comparison" };
-	while (s < e && (is_space(*s) || *s == '\n' || *s == '\r'))
-		s++;
-	for (size_t i = 0; i < SPECC_ARRAY_SIZE(tags); i++) {
-		size_t n = strlen(tags[i]);
-		if ((size_t)(e - s) > n && !memcmp(s, tags[i], n) && (s[n] == '>' || is_space(s[n])))
-			return true;
-	}
-	return false;
-}
-
 /* Whether n bytes at p outlive the parse: they are in the source or in an
  * admonition copy (arena-owned), not in a buffer of md4c's. */
 static bool stable(const struct md *m, const char *p, size_t n)
@@ -320,7 +305,7 @@ static void finish_code(struct md *m)
 		e->expect_span = span(m, sa, sb);
 		return;
 	}
-	if (xml && starts_with_role_tag(a, b)) {
+	if (xml && specc_conv_starts_with_tag(a, b)) {
 		specc_diag *d = specc_diag_add(&m->p->diags, SPECC_CODE(UNTITLED_EXAMPLE), span(m, sa, sa),
 					       "this conversation has no **Example**: title");
 		specc_diag_help(&m->p->diags, d,

@@ -223,13 +223,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_file(specc_project *p, const char *path, enum specc_source_kind kind)
+/* Reads and parses one spec or eval file (name relative to dirfd). */
+static void load_file_at(specc_project *p, int dirfd, const char *name, const char *display,
+			 enum specc_source_kind kind)
 {
 	uint32_t src;
-	if (specc_project_add_file(p, path, path, kind, &src) != SPECC_OK)
+
+	if (add_file_at(p, dirfd, name, display, kind, &src) != SPECC_OK)
 		return;
-	if (specc_source_vet(p, src))
+	if (specc_source_vet(p, src)) {
 		specc_parse_markdown(p, src);
+	} else if (kind == SPECC_SOURCE_EVAL) {
+		/* Keep an entry for a binary eval file, so its anchor resolves
+		 * and the file is reported once. */
+		uint32_t f = specc_eval_file_add(p, src);
+		p->eval_files.items[f].unreadable = true;
+	}
+}
+
+static void load_file(specc_project *p, const char *path, enum specc_source_kind kind)
+{
+	load_file_at(p, AT_FDCWD, path, path, kind);
 }
 
 /* Loads every *.md directly in folder, sorted by name so output is
@@ -257,16 +271,8 @@ static void load_eval_folder(specc_project *p, const char *folder)
 	int dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	for (uint32_t i = 0; i < n; i++) {
 		char *path = join(folder, names[i]);
-		uint32_t src;
-		if (add_file_at(p, dfd < 0 ? AT_FDCWD : dfd, dfd < 0 ? path : names[i], path,
-				SPECC_SOURCE_EVAL, &src) == SPECC_OK) {
-			if (specc_source_vet(p, src))
-				specc_parse_markdown(p, src);
-			else {
-				uint32_t f = specc_eval_file_add(p, src);
-				p->eval_files.items[f].unreadable = true;
-			}
-		}
+		load_file_at(p, dfd < 0 ? AT_FDCWD : dfd, dfd < 0 ? path : names[i], path,
+			     SPECC_SOURCE_EVAL);
 		free(path);
 		free(names[i]);
 	}
