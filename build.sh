@@ -13,7 +13,8 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev valgrind
-python3 libmd4c-dev libjansson-dev libyaml-dev libutf8proc-dev libcmocka-dev"
+python3 libmd4c-dev libjansson-dev libyaml-dev libutf8proc-dev libpcre2-dev libstemmer-dev
+libcmocka-dev"
 
 deps() {
 	missing=""

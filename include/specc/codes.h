@@ -58,7 +58,12 @@
 	X(UNTITLED_EXAMPLE, "untitled-example", WARNING, "A conversation block has no **Example**: title.") \
 	X(UNTERMINATED_FENCE, "unterminated-fence", WARNING, "A code fence is never closed.")    \
 	X(FINDINGS_TRUNCATED, "findings-truncated", NOTE,                                           \
-	  "One conversation had so many problems that only the first are reported.")
+	  "One conversation had so many problems that only the first are reported.")              \
+	X(INVALID_RULE, "invalid-rule", ERROR, "A lint rule cannot be used as written.")          \
+	X(UNKNOWN_RULE_KEY, "unknown-rule-key", WARNING, "A lint rule has a key specc does not know.") \
+	X(UNKNOWN_RULE, "unknown-rule", WARNING,                                                  \
+	  "specc.yaml or a specc- comment names a rule or category that does not exist.")          \
+	X(INVALID_DIRECTIVE, "invalid-directive", WARNING, "A specc- comment cannot be read.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

@@ -144,6 +144,44 @@ typedef struct specc_spec {
 	bool has_front_matter;
 } specc_spec;
 
+/*
+ * Prose: the plain text of every paragraph, list item, table cell and
+ * heading of a spec, kept only when a pass asks for it (keep_prose), for
+ * the linter.  Code spans are masked with 0x01 bytes of the same length,
+ * so offsets stay put and no rule matches inside code.  Conversations,
+ * code blocks and eval files are not prose.
+ */
+typedef enum specc_prose_kind {
+	SPECC_PROSE_PARAGRAPH,
+	SPECC_PROSE_LIST_ITEM,  /* a paragraph inside a list item */
+	SPECC_PROSE_HEADING,    /* the title, without its attribute list */
+	SPECC_PROSE_TABLE_CELL,
+	SPECC_PROSE_QUOTE,      /* a paragraph inside a block quote */
+} specc_prose_kind;
+
+typedef struct specc_prose {
+	uint32_t file;
+	uint32_t section;        /* or SPECC_NONE before the first heading */
+	uint8_t kind;            /* specc_prose_kind */
+	bool admonition;         /* inside a "!!!" block, such as commentary */
+	specc_str text;
+	uint32_t seg_first, seg_count; /* into project.segs */
+} specc_prose;
+
+/* Maps prose text back to the source: bytes from text_off on come from
+ * consecutive source bytes starting at src_off, up to the next segment. */
+typedef struct specc_seg {
+	uint32_t text_off;
+	uint32_t src_off;
+} specc_seg;
+
+/* An HTML comment in a spec that starts with "specc-", such as
+ * <!-- specc-disable-next-line vague -->: a directive for a pass. */
+typedef struct specc_directive {
+	specc_str text;          /* the comment, markers included */
+	specc_span span;
+} specc_directive;
+
 /* A string with the place it was written, for lists such as tags. */
 typedef struct specc_sstr {
 	specc_str s;
@@ -176,6 +214,10 @@ typedef struct specc_project {
 	SPECC_TABLE(specc_turn) turns;
 	SPECC_TABLE(specc_attr) attrs;
 	SPECC_TABLE(specc_sstr) strs;
+	SPECC_TABLE(specc_prose) prose;     /* only with keep_prose */
+	SPECC_TABLE(specc_seg) segs;
+	SPECC_TABLE(specc_directive) directives;
+	bool keep_prose;         /* set before loading to fill prose */
 
 	specc_map section_ids;   /* id -> first section with it */
 	specc_map eval_ids;      /* stem -> first eval file */
@@ -216,6 +258,12 @@ uint32_t specc_project_authority_count(const specc_project *p);
 specc_str specc_project_authority(const specc_project *p, uint32_t rank);
 /* The rank of a level name, or SPECC_NONE when it is not in the chain. */
 uint32_t specc_project_authority_rank(const specc_project *p, specc_str name);
+
+/* The source span of prose text[a, b) (b > a). */
+specc_span specc_prose_span(const specc_project *p, const specc_prose *r, uint32_t a, uint32_t b);
+/* Whether text[a, b) was written as is, in consecutive source bytes
+ * (no markup, entity or line break inside), so an edit may replace it. */
+bool specc_prose_verbatim(const specc_project *p, const specc_prose *r, uint32_t a, uint32_t b);
 
 /* The structural check: appends findings to p->diags. */
 void specc_check(specc_project *p);

@@ -19,6 +19,7 @@ enum specc_source_kind {
 	SPECC_SOURCE_SPEC,
 	SPECC_SOURCE_EVAL,
 	SPECC_SOURCE_CONFIG,
+	SPECC_SOURCE_RULES,  /* a lint rule file */
 };
 
 typedef struct specc_source {

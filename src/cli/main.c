@@ -12,6 +12,7 @@
 static const struct cli_command commands[] = {
 	{ "check", cmd_check, "check a project's structure: IDs, links, eval files, examples",
 	  cmd_check_usage },
+	{ "lint", cmd_lint, "flag ambiguous, vague and untestable spec language", cmd_lint_usage },
 	{ "parse", cmd_parse, "print the IR of a project as an outline or JSON", cmd_parse_usage },
 };
 

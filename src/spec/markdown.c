@@ -62,6 +62,9 @@ struct md {
 	uint32_t last_conv_index;
 
 	bool header_done;        /* eval files: the header paragraph was read */
+
+	/* Block context, for the kind of prose a run is. */
+	unsigned lists, quotes, cells;
 };
 
 /* ---- offsets ------------------------------------------------------------ */
@@ -96,6 +99,8 @@ static specc_span span(struct md *m, uint32_t a, uint32_t b)
 {
 	return specc_span_make(m->file, a, b < a ? a : b);
 }
+
+static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind);
 
 /* ---- sections ----------------------------------------------------------- */
 
@@ -213,6 +218,12 @@ static void finish_heading(struct md *m)
 	s->tag_count = attrs.tag_count;
 	m->open[level] = p->sections.len - 1;
 	m->section = p->sections.len - 1;
+	if (p->keep_prose) {
+		size_t e = 0;
+		while (e < m->offs.len && m->offs.items[e] < title_end)
+			e++;
+		keep_prose(m, 0, e, SPECC_PROSE_HEADING);
+	}
 	/* Links in the heading belong to the section it opens. */
 	for (uint32_t i = m->heading_xrefs; i < p->xrefs.len; i++)
 		p->xrefs.items[i].section = m->section;
@@ -366,6 +377,38 @@ static specc_str run_str(struct md *m, size_t a, size_t b)
 	    !memcmp(m->src->data + sa, m->plain.ptr + a, b - a))
 		return specc_str_make(m->src->data + sa, b - a);
 	return specc_arena_str(&m->p->arena, m->plain.ptr + a, b - a);
+}
+
+/* Keeps text[a, b) of the run as prose, for the linter. */
+static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind)
+{
+	specc_project *p = m->p;
+
+	while (a < b && (m->plain.ptr[a] == ' ' || m->plain.ptr[a] == '\n'))
+		a++;
+	while (b > a && (m->plain.ptr[b - 1] == ' ' || m->plain.ptr[b - 1] == '\n'))
+		b--;
+	if (a == b)
+		return;
+	char *t = specc_arena_alloc(&p->arena, b - a + 1);
+	for (size_t i = a; i < b; i++)
+		t[i - a] = m->is_code.ptr[i] ? '\x01' : m->plain.ptr[i];
+	t[b - a] = '\0';
+	specc_prose *r = SPECC_PUSH(p->prose);
+	r->file = m->file;
+	r->section = m->section;
+	r->kind = (uint8_t)kind;
+	r->admonition = m->copy != NULL;
+	r->text = specc_str_make(t, b - a);
+	r->seg_first = p->segs.len;
+	for (size_t i = a; i < b; i++) {
+		if (i > a && m->offs.items[i] == m->offs.items[i - 1] + 1)
+			continue;
+		specc_seg *g = SPECC_PUSH(p->segs);
+		g->text_off = (uint32_t)(i - a);
+		g->src_off = m->offs.items[i];
+	}
+	r->seg_count = p->segs.len - r->seg_first;
 }
 
 static bool is_closer(const char *s, size_t i, size_t n, size_t *len)
@@ -575,6 +618,11 @@ static void flush_run(struct md *m)
 	size_t k = anchor_at(m, 0);
 	if (k && k < n && s[k] == ':')
 		goto out;
+	if (m->p->keep_prose && !m->eval)
+		keep_prose(m, 0, n,
+			   m->cells ? SPECC_PROSE_TABLE_CELL
+			   : m->lists ? SPECC_PROSE_LIST_ITEM
+			   : m->quotes ? SPECC_PROSE_QUOTE : SPECC_PROSE_PARAGRAPH);
 	for (const char *b = memchr(s, '[', n); b; b = memchr(b + 1, '[', (size_t)(s + n - b - 1))) {
 		if (b + 1 < s + n && b[1] == '^') {
 			find_clauses(m);
@@ -603,6 +651,12 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 		if (type != MD_BLOCK_CODE && type != MD_BLOCK_HTML)
 			drop_pending(m);
 	}
+	if (type == MD_BLOCK_LI)
+		m->lists++;
+	else if (type == MD_BLOCK_QUOTE)
+		m->quotes++;
+	else if (type == MD_BLOCK_TD || type == MD_BLOCK_TH)
+		m->cells++;
 	if (type == MD_BLOCK_H) {
 		m->in_heading = true;
 		m->heading_level = ((MD_BLOCK_H_DETAIL *)detail)->level;
@@ -634,6 +688,12 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	} else {
 		flush_run(m);
 	}
+	if (type == MD_BLOCK_LI && m->lists)
+		m->lists--;
+	else if (type == MD_BLOCK_QUOTE && m->quotes)
+		m->quotes--;
+	else if ((type == MD_BLOCK_TD || type == MD_BLOCK_TH) && m->cells)
+		m->cells--;
 	return 0;
 }
 
@@ -745,9 +805,24 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
 	case MD_TEXT_SOFTBR:
 		add_text(m, " ", 1, m->last_off, false, 0);
 		break;
-	case MD_TEXT_HTML:
-		(void)off_of(m, text);
+	case MD_TEXT_HTML: {
+		uint32_t o = off_of(m, text);
+		if (m->p->keep_prose && !m->eval && size > 10 && !memcmp(text, "<!--", 4) &&
+		    stable(m, text, size)) {
+			size_t a = 4;
+			while (a < size && (text[a] == ' ' || text[a] == '\t'))
+				a++;
+			if (size - a >= 6 && !memcmp(text + a, "specc-", 6)) {
+				size_t b = size;
+				while (b > a && (text[b - 1] == '\n' || text[b - 1] == ' '))
+					b--;
+				specc_directive *d = SPECC_PUSH(m->p->directives);
+				d->text = specc_str_make(text, b);
+				d->span = span(m, o, o + (uint32_t)b);
+			}
+		}
 		break;
+	}
 	}
 	return 0;
 }

@@ -52,6 +52,9 @@ void specc_project_release(specc_project *p)
 	SPECC_TABLE_FREE(p->turns);
 	SPECC_TABLE_FREE(p->attrs);
 	SPECC_TABLE_FREE(p->strs);
+	SPECC_TABLE_FREE(p->prose);
+	SPECC_TABLE_FREE(p->segs);
+	SPECC_TABLE_FREE(p->directives);
 	specc_map_release(&p->section_ids);
 	specc_map_release(&p->eval_ids);
 	specc_arena_release(&p->arena);
@@ -477,4 +480,41 @@ specc_str specc_project_authority(const specc_project *p, uint32_t rank)
 	if (p->authority_count)
 		return p->strs.items[p->authority_first + rank].s;
 	return specc_str_make(default_authorities[rank], strlen(default_authorities[rank]));
+}
+
+static uint32_t seg_index(const specc_project *p, const specc_prose *r, uint32_t t)
+{
+	uint32_t lo = r->seg_first, hi = r->seg_first + r->seg_count;
+
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (p->segs.items[mid].text_off <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static uint32_t prose_src(const specc_project *p, const specc_prose *r, uint32_t t)
+{
+	const specc_seg *g = &p->segs.items[seg_index(p, r, t)];
+	return g->src_off + (t - g->text_off);
+}
+
+specc_span specc_prose_span(const specc_project *p, const specc_prose *r, uint32_t a, uint32_t b)
+{
+	uint32_t sa = prose_src(p, r, a), sb = prose_src(p, r, b - 1) + 1;
+	return specc_span_make(r->file, sa, sb < sa ? sa : sb);
+}
+
+bool specc_prose_verbatim(const specc_project *p, const specc_prose *r, uint32_t a, uint32_t b)
+{
+	if (b <= a || seg_index(p, r, a) != seg_index(p, r, b - 1))
+		return false;
+	/* A segment of one byte may stand for a decoded entity or a line
+	 * break; compare the bytes to be sure. */
+	const specc_source *s = &p->sources.items[r->file];
+	uint32_t sa = prose_src(p, r, a);
+	return sa + (b - a) <= s->len && !memcmp(s->data + sa, r->text.ptr + a, b - a);
 }

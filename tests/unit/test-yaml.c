@@ -93,7 +93,7 @@ static void test_config_unknown_key(void **state)
 		"name: x\n"
 		"providers:\n"
 		"  openai: {}\n"
-		"lint: off\n";
+		"linter: off\n";
 	specc_project *p = *state;
 	int rc;
 	uint32_t src = config(p, text, &rc);
@@ -104,7 +104,7 @@ static void test_config_unknown_key(void **state)
 	SPAN(p, p->diags.items[0].span, "providers");
 	assert_int_equal(p->diags.items[0].span.start, 8);
 	assert_int_equal(p->diags.items[0].span.end, 17);
-	SPAN(p, p->diags.items[1].span, "lint");
+	SPAN(p, p->diags.items[1].span, "linter");
 	assert_string_equal(p->diags.items[0].message, "unknown key \"providers\"");
 	STR(p->name, "x");
 }
