@@ -74,6 +74,10 @@ void specc_diags_release(specc_diags *d);
 specc_diag *specc_diag_add(specc_diags *d, const specc_code *code, specc_span span,
 			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same with a message already written (msg[0, len), copied). */
+specc_diag *specc_diag_add_msg(specc_diags *d, const specc_code *code, specc_span span,
+			       const char *msg, size_t len);
+
 void specc_diag_help(specc_diags *d, specc_diag *diag, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -97,6 +101,9 @@ void specc_diags_sort(specc_diags *d);
  * character boundary and ends with "...".  The result is owned by d.
  */
 const char *specc_diag_quote(specc_diags *d, const char *s, size_t n, size_t max);
+/* The same, appended to b. */
+struct specc_buf;
+void specc_quote_to_buf(struct specc_buf *b, const char *s, size_t n, size_t max);
 
 const char *specc_severity_name(specc_severity sev);
 

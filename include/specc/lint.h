@@ -65,6 +65,7 @@ typedef struct specc_rule {
 	bool off_by_default;     /* enabled: false; specc.yaml can turn it on */
 	uint32_t min, max;       /* occurrence limits; max 0 means none */
 	void *re;                /* pcre2_code, for kind pattern */
+	bool has_requires;       /* pattern: run only where a "requires" phrase is */
 	void *match_data;
 	uint32_t ex_first, ex_fire, ex_pass; /* examples in strs: fire ones, then pass ones */
 } specc_rule;
@@ -75,6 +76,7 @@ typedef enum specc_phrase_role {
 	SPECC_PHRASE_EXCEPT,     /* a match inside one of these is not reported */
 	SPECC_PHRASE_UNLESS,     /* no match is reported in a sentence holding one */
 	SPECC_PHRASE_COUNT,      /* counted by an occurrence rule */
+	SPECC_PHRASE_REQUIRE,    /* a pattern rule runs only on sentences holding one */
 } specc_phrase_role;
 
 typedef struct specc_phrase {
@@ -109,6 +111,7 @@ typedef struct specc_ruleset {
 	/* Symbols: a stemmed and an exact-form alphabet, 1-based (0 = none). */
 	specc_map stems, forms;
 	uint32_t nstems, nforms;
+	uint32_t num_stem, num_form;      /* the symbol "any number", or 0 */
 	/* Phrases as symbol sequences, for building the automata. */
 	SPECC_TABLE(uint32_t) seq;
 	SPECC_TABLE(uint32_t) seq_first;  /* per phrase */

@@ -132,39 +132,68 @@ void specc_diags_sort(specc_diags *d)
 		qsort(d->items, d->len, sizeof *d->items, cmp_diag);
 }
 
-const char *specc_diag_quote(specc_diags *d, const char *s, size_t n, size_t max)
+void specc_quote_to_buf(specc_buf *b, const char *s, size_t n, size_t max)
 {
-	specc_buf b = SPECC_BUF_INIT;
 	size_t i = 0;
 
 	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
 		uint32_t cp;
-		size_t k = specc_utf8_decode(s + i, n - i, &cp);
+		size_t k;
 
+		if (c >= 0x20 && c < 0x7f) { /* the common case */
+			cp = c;
+			k = 1;
+		} else {
+			k = specc_utf8_decode(s + i, n - i, &cp);
+		}
 		/* max counts input bytes; a character that would cross it is
 		 * cut whole, so the result never ends inside a character. */
 		if (n > max && i + k > max) {
-			specc_buf_addstr(&b, "...");
+			specc_buf_addstr(b, "...");
 			break;
 		}
 		if (cp < 0x20 || cp == 0x7f) {
 			if (cp == '\n')
-				specc_buf_addstr(&b, "\\n");
+				specc_buf_addstr(b, "\\n");
 			else if (cp == '\t')
-				specc_buf_addstr(&b, "\\t");
+				specc_buf_addstr(b, "\\t");
 			else if (cp == '\r')
-				specc_buf_addstr(&b, "\\r");
+				specc_buf_addstr(b, "\\r");
 			else
-				specc_buf_addf(&b, "\\x%02x", (unsigned)cp);
+				specc_buf_addf(b, "\\x%02x", (unsigned)cp);
+		} else if (k == 1 && cp < 0x80) {
+			specc_buf_addch(b, (int)cp);
 		} else {
 			char enc[4];
-			specc_buf_add(&b, enc, specc_utf8_encode(cp, enc));
+			specc_buf_add(b, enc, specc_utf8_encode(cp, enc));
 		}
 		i += k;
 	}
-	const char *out = specc_arena_strndup(&d->arena, b.ptr, b.len);
+}
+
+const char *specc_diag_quote(specc_diags *d, const char *s, size_t n, size_t max)
+{
+	specc_buf b = SPECC_BUF_INIT;
+
+	specc_quote_to_buf(&b, s, n, max);
+	const char *out = specc_arena_strndup(&d->arena, b.ptr ? b.ptr : "", b.len);
 	specc_buf_release(&b);
 	return out;
+}
+
+specc_diag *specc_diag_add_msg(specc_diags *d, const specc_code *code, specc_span span,
+			       const char *msg, size_t len)
+{
+	specc_diag *diag = SPECC_PUSH(*d);
+
+	diag->code = code;
+	diag->severity = code->severity;
+	diag->span = span;
+	diag->message = specc_arena_strndup(&d->arena, msg, len);
+	diag->seq = d->len - 1;
+	d->count[diag->severity]++;
+	return diag;
 }
 
 const char *specc_severity_name(specc_severity sev)

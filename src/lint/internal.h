@@ -20,6 +20,7 @@ enum {
 	SPECC_TOK_LOWER = 1 << 7, /* starts with a lower-case letter */
 	SPECC_TOK_END = 1 << 8,   /* . ? or ! */
 	SPECC_TOK_CLOSER = 1 << 9, /* ) ] " ' and their typographic forms */
+	SPECC_TOK_TERM = 1 << 10, /* may start a defined term (see specc_lexcache.keys) */
 };
 
 typedef struct specc_tok {
@@ -39,6 +40,11 @@ typedef struct specc_lexcache {
 	uint32_t cap, len;
 	specc_arena keys;
 	specc_buf scratch;
+	/* The spec's defined terms, as letters and digits in lower case: a
+	 * word that starts one is flagged SPECC_TOK_TERM, decided once per
+	 * word form.  Set before the first specc_tokenize(). */
+	char *const *terms;
+	uint32_t nterms;
 } specc_lexcache;
 
 void specc_lexcache_init(specc_lexcache *c, const specc_ruleset *rs);

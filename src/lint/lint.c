@@ -59,6 +59,7 @@ struct lint {
 	uint32_t *last_reported; /* per rule: token index end of the last report, dedupe */
 	specc_buf buf, buf2;
 	uint32_t conditional, drift; /* rule indexes, or SPECC_NONE */
+	uint32_t *term_first, *term_end; /* per source: its range of terms */
 };
 
 /* ---- severity and suppression ------------------------------------------- */
@@ -268,7 +269,7 @@ static const char *expand(struct lint *l, const specc_rule *r, const char *match
 		size_t n = (size_t)(c - o - 1);
 		if (n == 5 && !memcmp(o + 1, "match", 5) && match) {
 			specc_buf_addch(b, '"');
-			specc_buf_addstr(b, specc_diag_quote(&l->p->diags, match, mlen, 80));
+			specc_quote_to_buf(b, match, mlen, 80);
 			specc_buf_addch(b, '"');
 		}
 		else if (n == 11 && !memcmp(o + 1, "replacement", 11) && repl)
@@ -293,7 +294,7 @@ static specc_diag *report(struct lint *l, uint32_t rule, specc_span sp, const ch
 			l->stats->suppressed++;
 		return NULL;
 	}
-	specc_diag *d = specc_diag_add(&l->p->diags, &r->code, sp, "%s", msg);
+	specc_diag *d = specc_diag_add_msg(&l->p->diags, &r->code, sp, msg, strlen(msg));
 	if ((int)d->severity != l->sev[rule])
 		specc_diag_set_severity(&l->p->diags, d, (specc_severity)l->sev[rule]);
 	if (l->stats)
@@ -302,6 +303,9 @@ static specc_diag *report(struct lint *l, uint32_t rule, specc_span sp, const ch
 }
 
 /* ---- sentences ------------------------------------------------------------ */
+
+static void match_pattern(struct lint *l, const specc_prose *run, uint32_t i, size_t from,
+			  size_t to);
 
 static bool scope_ok(const specc_rule *r, const specc_prose *run)
 {
@@ -450,6 +454,24 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		}
 	}
 
+	/* Pattern rules with "requires": only over the sentences the
+	 * automaton found one of their words in. */
+	for (uint32_t i = 0; i < l->hits.len; i++) {
+		const specc_phrase *ph = &rs->phrases.items[l->hits.items[i].phrase];
+		if (ph->role != SPECC_PHRASE_REQUIRE || ph->rule == SPECC_NONE)
+			continue;
+		const specc_rule *r = &rs->rules.items[ph->rule];
+		bool seen = false;
+		for (uint32_t j = 0; j < i && !seen; j++) {
+			const specc_phrase *o = &rs->phrases.items[l->hits.items[j].phrase];
+			seen = o->role == SPECC_PHRASE_REQUIRE && o->rule == ph->rule;
+		}
+		if (seen || l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(r, run) ||
+		    (r->normative && !normative))
+			continue;
+		match_pattern(l, run, ph->rule, toks[s0].a, toks[s1 - 1].b);
+	}
+
 	/* Occurrence rules: counted over the sentence. */
 	for (uint32_t i = 0; i < rs->rules.len; i++) {
 		const specc_rule *r = &rs->rules.items[i];
@@ -528,40 +550,49 @@ static uint32_t token_at(const struct lint *l, uint32_t off)
 	return lo;
 }
 
+/* Runs pattern rule i over text[from, to) of the run. */
+static void match_pattern(struct lint *l, const specc_prose *run, uint32_t i, size_t from, size_t to)
+{
+	const specc_rule *r = &l->rs->rules.items[i];
+	PCRE2_SIZE at = from;
+
+	while (at < to) {
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)run->text.ptr, to, at, 0, r->match_data, NULL);
+		if (rc < 0)
+			break;
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->match_data);
+		PCRE2_SIZE a = ov[0], b = ov[1];
+		/* A capture group, when the pattern has one, is what the
+		 * finding points at. */
+		if (rc > 1 && ov[2] != PCRE2_UNSET) {
+			a = ov[2];
+			b = ov[3];
+		}
+		at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (b <= a)
+			continue;
+		uint32_t t = token_at(l, (uint32_t)a);
+		if (t < l->toks.len &&
+		    (l->toks.items[t].flags & (SPECC_TOK_QUOTED | SPECC_TOK_CODE | SPECC_TOK_URL)))
+			continue;
+		if (memchr(run->text.ptr + a, 0x01, b - a))
+			continue;
+		specc_span sp = specc_prose_span(l->p, run, (uint32_t)a, (uint32_t)b);
+		report(l, i, sp, expand(l, r, run->text.ptr + a, b - a, NULL, 0, 0));
+	}
+}
+
+/* Pattern rules without "requires" read the whole run. */
 static void patterns(struct lint *l, const specc_prose *run)
 {
 	const specc_ruleset *rs = l->rs;
 
 	for (uint32_t i = 0; i < rs->rules.len; i++) {
 		const specc_rule *r = &rs->rules.items[i];
-		if (r->kind != SPECC_RULE_PATTERN || l->sev[i] == SPECC_LINT_OFF || !scope_ok(r, run))
+		if (r->kind != SPECC_RULE_PATTERN || r->has_requires || l->sev[i] == SPECC_LINT_OFF ||
+		    !scope_ok(r, run))
 			continue;
-		PCRE2_SIZE at = 0;
-		while (at < run->text.len) {
-			int rc = pcre2_match(r->re, (PCRE2_SPTR)run->text.ptr, run->text.len, at, 0,
-					     r->match_data, NULL);
-			if (rc < 0)
-				break;
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->match_data);
-			PCRE2_SIZE a = ov[0], b = ov[1];
-			/* A capture group, when the pattern has one, is what
-			 * the finding points at. */
-			if (rc > 1 && ov[2] != PCRE2_UNSET) {
-				a = ov[2];
-				b = ov[3];
-			}
-			at = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			if (b <= a)
-				continue;
-			uint32_t t = token_at(l, (uint32_t)a);
-			if (t < l->toks.len &&
-			    (l->toks.items[t].flags & (SPECC_TOK_QUOTED | SPECC_TOK_CODE | SPECC_TOK_URL)))
-				continue;
-			if (memchr(run->text.ptr + a, 0x01, b - a))
-				continue;
-			specc_span sp = specc_prose_span(l->p, run, (uint32_t)a, (uint32_t)b);
-			report(l, i, sp, expand(l, r, run->text.ptr + a, b - a, NULL, 0, 0));
-		}
+		match_pattern(l, run, i, 0, run->text.len);
 	}
 }
 
@@ -606,6 +637,19 @@ static char *term_seps(const char *s, size_t n)
 			*o++ = s[i] == '_' ? ' ' : s[i];
 	*o = '\0';
 	return k;
+}
+
+/* Whether the separators in s[0, n) are those of seps. */
+static bool same_seps(const char *s, size_t n, const char *seps)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i] == '_' ? ' ' : s[i];
+		if (c == ' ' || c == '-' || c == '/') {
+			if (*seps++ != c)
+				return false;
+		}
+	}
+	return *seps == '\0';
 }
 
 /* "**Term**: text" and "**Term:** text" in a definitions section. */
@@ -654,16 +698,45 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 {
 	specc_project *p = l->p;
 	const char *text = run->text.ptr;
-	bool def_section = run->section != SPECC_NONE && is_definitions_section(p, run->section);
+	int def_section = -1; /* decided when a term is found */
 	uint32_t run_off = p->segs.items[run->seg_first].src_off;
 
-	if (!l->terms.len)
-		return;
+	uint32_t tfirst = SPECC_NONE, tend = 0;
+	uint8_t first_bytes[32] = { 0 };
+
 	(void)run_index;
+	/* The file's terms (they are in file order), and the first letters
+	 * of their keys, so most words are dismissed with one bit test. */
+	if (!l->term_first || l->term_first[run->file] == SPECC_NONE)
+		return;
+	tfirst = l->term_first[run->file];
+	tend = l->term_end[run->file];
+	/* Only terms that can still give a finding here count: written with
+	 * separators (drift), or defined after this run and not yet
+	 * reported (used before its definition). */
+	size_t maxkl = 0;
+	bool any = false;
+	for (uint32_t ti = tfirst; ti < tend; ti++) {
+		const struct term *tm = &l->terms.items[ti];
+		if (!tm->seps[0] && (tm->reported_before || run_off >= tm->def_off))
+			continue;
+		any = true;
+		unsigned char k0 = (unsigned char)tm->key[0];
+		first_bytes[k0 >> 3] |= (uint8_t)(1u << (k0 & 7));
+		if (strlen(tm->key) > maxkl)
+			maxkl = strlen(tm->key);
+	}
+	if (!any)
+		return;
 	for (uint32_t i = 0; i < l->toks.len; i++) {
 		const specc_tok *t0 = &l->toks.items[i];
-		if (!(t0->flags & SPECC_TOK_WORD) || (t0->flags & (SPECC_TOK_QUOTED | SPECC_TOK_NUM)) ||
+		if (!(t0->flags & SPECC_TOK_TERM) || (t0->flags & (SPECC_TOK_QUOTED | SPECC_TOK_NUM)) ||
 		    t0->a == t0->b)
+			continue;
+		unsigned char c0 = (unsigned char)text[t0->a];
+		if (c0 >= 'A' && c0 <= 'Z')
+			c0 = (unsigned char)(c0 + 32);
+		if (!(first_bytes[c0 >> 3] & (1u << (c0 & 7))))
 			continue;
 		specc_buf_reset(&l->buf);
 		for (uint32_t k = i; k < l->toks.len && k < i + 4; k++) {
@@ -678,10 +751,10 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 				else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80)
 					specc_buf_addch(&l->buf, ch);
 			}
-			for (uint32_t ti = 0; ti < l->terms.len; ti++) {
+			for (uint32_t ti = tfirst; ti < tend; ti++) {
 				struct term *tm = &l->terms.items[ti];
 				size_t kl = strlen(tm->key);
-				if (tm->file != run->file)
+				if (tm->file != run->file || l->buf.len < kl)
 					continue;
 				bool eq = l->buf.len == kl && !memcmp(l->buf.ptr, tm->key, kl);
 				bool plural = (l->buf.len == kl + 1 && l->buf.ptr[kl] == 's') ||
@@ -691,9 +764,7 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 					continue;
 				uint32_t a = t0->a, b = tk->b;
 				specc_span sp = specc_prose_span(p, run, a, b);
-				char *seps = term_seps(text + a, b - a);
-				bool drift = strcmp(seps, tm->seps) != 0 && sp.start != tm->def_off;
-				free(seps);
+				bool drift = !same_seps(text + a, b - a, tm->seps) && sp.start != tm->def_off;
 				if (drift && l->drift != SPECC_NONE && l->sev[l->drift] != SPECC_LINT_OFF &&
 				    scope_ok(&l->rs->rules.items[l->drift], run)) {
 					specc_buf_reset(&l->buf2);
@@ -706,6 +777,9 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 										   tm->def_off + (uint32_t)strlen(tm->shown)),
 								   "defined here as \"%s\"", tm->shown);
 				}
+				if (def_section < 0)
+					def_section = run->section != SPECC_NONE &&
+						      is_definitions_section(p, run->section);
 				if (!tm->reported_before && !def_section && run_off < tm->def_off &&
 				    l->conditional != SPECC_NONE && l->sev[l->conditional] != SPECC_LINT_OFF &&
 				    scope_ok(&l->rs->rules.items[l->conditional], run)) {
@@ -720,7 +794,7 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 								   "\"%s\" is defined here, later", tm->shown);
 				}
 			}
-			if (l->buf.len > 64)
+			if (l->buf.len > maxkl + 2)
 				break;
 		}
 	}
@@ -822,6 +896,36 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 
 	read_directives(&l);
 	find_definitions(&l);
+	/* Each distinct term once, in lower case, for the word cache's term
+	 * flag. */
+	SPECC_TABLE(char *) keys = { 0 };
+	for (uint32_t i = 0; i < l.terms.len; i++) {
+		bool dup = false;
+		for (uint32_t k = 0; k < keys.len && !dup; k++)
+			dup = !strcasecmp(keys.items[k], l.terms.items[i].shown);
+		if (!dup) {
+			char *low = specc_arena_strndup(&p->arena, l.terms.items[i].shown,
+							strlen(l.terms.items[i].shown));
+			for (char *q = low; *q; q++)
+				if (*q >= 'A' && *q <= 'Z')
+					*q = (char)(*q + 32);
+			*SPECC_PUSH(keys) = low;
+		}
+	}
+	l.lex.terms = keys.items;
+	l.lex.nterms = keys.len;
+	if (l.terms.len) {
+		l.term_first = specc_xcalloc(p->sources.len, sizeof(uint32_t));
+		l.term_end = specc_xcalloc(p->sources.len, sizeof(uint32_t));
+		for (uint32_t f = 0; f < p->sources.len; f++)
+			l.term_first[f] = SPECC_NONE;
+		for (uint32_t i = 0; i < l.terms.len; i++) {
+			uint32_t f = l.terms.items[i].file;
+			if (l.term_first[f] == SPECC_NONE)
+				l.term_first[f] = i;
+			l.term_end[f] = i + 1;
+		}
+	}
 	for (uint32_t i = 0; i < p->prose.len; i++) {
 		const specc_prose *run = &p->prose.items[i];
 		severities_for(&l, run->file);
@@ -844,6 +948,9 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 		free(l.terms.items[i].seps);
 	}
 	SPECC_TABLE_FREE(l.terms);
+	SPECC_TABLE_FREE(keys);
+	free(l.term_first);
+	free(l.term_end);
 	SPECC_TABLE_FREE(l.toks);
 	SPECC_TABLE_FREE(l.hits);
 	SPECC_TABLE_FREE(l.sup);

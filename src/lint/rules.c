@@ -174,8 +174,17 @@ static uint32_t phrase_symbols(specc_ruleset *rs, const char *text, bool exact)
 			}
 		}
 		uint32_t sym;
+		/* A number in a phrase stands for any number. */
+		if (t->flags & SPECC_TOK_NUM) {
+			specc_buf_reset(&b);
+			specc_buf_addstr(&b, "\x01#");
+		}
 		if (exact) {
 			sym = intern(rs, &rs->forms, &rs->nforms, specc_str_make(b.ptr, b.len));
+			if (t->flags & SPECC_TOK_NUM)
+				rs->num_form = sym;
+		} else if (t->flags & SPECC_TOK_NUM) {
+			sym = rs->num_stem = intern(rs, &rs->stems, &rs->nstems, specc_str_make(b.ptr, b.len));
 		} else {
 			uint32_t before = rs->nstems;
 			sym = intern(rs, &rs->stems, &rs->nstems, specc_str_make(b.ptr, b.len));
@@ -337,7 +346,7 @@ static bool each_string(struct loader *l, yaml_node_t *k, yaml_node_t *v,
 struct draft {
 	specc_rule r;
 	yaml_node_t *node;
-	yaml_node_t *terms, *swap, *except, *unless, *count, *pattern, *fire, *pass;
+	yaml_node_t *terms, *swap, *except, *unless, *count, *pattern, *fire, *pass, *requires;
 	yaml_node_t *kind_node;
 	bool has_kind, enabled;
 	uint32_t flags;          /* PCRE2 options */
@@ -405,7 +414,7 @@ static void read_keys(struct loader *l, struct draft *d)
 	static const char known[] =
 		"id, category, severity, kind, message, rationale, link, scope, terms, swap, "
 		"except, unless, count, min, max, inflect, case-sensitive, normative, position, "
-		"pattern, check, enabled and examples";
+		"pattern, requires, check, enabled and examples";
 	yaml_node_t *n = d->node;
 
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
@@ -477,6 +486,8 @@ static void read_keys(struct loader *l, struct draft *d)
 			each_string(l, k, v, scope_one, d);
 		} else if (!strcmp(key, "terms")) {
 			d->terms = v;
+		} else if (!strcmp(key, "requires")) {
+			d->requires = v;
 		} else if (!strcmp(key, "swap")) {
 			d->swap = v;
 		} else if (!strcmp(key, "except")) {
@@ -680,6 +691,12 @@ static void accept_rule(struct loader *l, struct draft *d)
 		if (!require(l, d, d->pattern, "pattern", ", a PCRE2 regular expression"))
 			return;
 		compile_pattern(l, d);
+		if (d->requires) {
+			pc.role = SPECC_PHRASE_REQUIRE;
+			pc.group = 0;
+			each_string(l, d->kind_node, d->requires, phrase_one, &pc);
+			d->r.has_requires = true;
+		}
 		break;
 	case SPECC_RULE_SPEC:
 		break;
@@ -698,6 +715,8 @@ static void accept_rule(struct loader *l, struct draft *d)
 	} else if (d->unless) {
 		problem(l, d->unless, "\"unless\" does not apply to pattern and spec rules");
 	}
+	if (d->requires && d->r.kind != SPECC_RULE_PATTERN)
+		problem(l, d->requires, "\"requires\" applies only to pattern rules");
 	d->r.ex_first = rs->strs.len;
 	if (d->fire)
 		each_string(l, d->kind_node, d->fire, example_one, NULL);

@@ -14,10 +14,17 @@
 #include "specc/utf8.h"
 #include "internal.h"
 
+/* Keys of up to 16 bytes (nearly every word) are kept inline, zero
+ * padded, and compared as two 64-bit words. */
 struct specc_lex_slot {
-	const char *key;
+	union {
+		char inl[16];
+		uint64_t q[2];
+	} k;
+	const char *key;         /* longer keys; NULL for an empty slot */
 	uint32_t len, hash;
 	uint32_t stem, form;
+	uint32_t flags;
 };
 
 void specc_lexcache_init(specc_lexcache *c, const specc_ruleset *rs)
@@ -64,19 +71,81 @@ static void grow(specc_lexcache *c)
 	c->cap = cap;
 }
 
+/*
+ * Whether folded word w may start a defined term (terms are given in lower
+ * case as written, such as "end user"): its letters spell the term, the
+ * term with a plural ending, the term's first words (up to a space or
+ * hyphen in it), or, for words of four letters or more, the start of a
+ * term whose rest is three letters or more ("data" of "dataset").
+ */
+static bool starts_term(const specc_lexcache *c, const char *w, uint32_t n)
+{
+	char buf[64], key[64];
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < n && k < sizeof buf; i++) {
+		unsigned char ch = (unsigned char)w[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80)
+			buf[k++] = (char)ch;
+	}
+	if (!k)
+		return false;
+	for (uint32_t t = 0; t < c->nterms; t++) {
+		const char *term = c->terms[t];
+		uint32_t kl = 0;
+		bool boundary = false;
+		for (const char *q = term; *q && kl < sizeof key; q++) {
+			unsigned char ch = (unsigned char)*q;
+			if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80)
+				key[kl++] = (char)ch;
+			else if (kl == k && (ch == ' ' || ch == '-'))
+				boundary = true;
+		}
+		if (k > kl) {
+			if (!memcmp(buf, key, kl) && ((k == kl + 1 && buf[kl] == 's') ||
+						      (k == kl + 2 && buf[kl] == 'e' && buf[kl + 1] == 's')))
+				return true;
+			continue;
+		}
+		if (memcmp(buf, key, k))
+			continue;
+		if (k == kl || boundary || (k >= 4 && kl - k >= 3))
+			return true;
+	}
+	return false;
+}
+
+/* FNV-1a, computed the same way inline by the tokenizer's fast path. */
+static uint32_t fnv(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
 /* Symbols of the folded word w (hash h). */
 static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, specc_tok *t)
 {
+	union {
+		char inl[16];
+		uint64_t q[2];
+	} k = { { 0 } };
+
 	if (c->len * 2 >= c->cap)
 		grow(c);
+	if (n <= 16)
+		memcpy(k.inl, w, n);
 	uint32_t j = h & (c->cap - 1);
 	for (;;) {
 		struct specc_lex_slot *s = &c->slots[j];
 		if (!s->key)
 			break;
-		if (s->hash == h && s->len == n && !memcmp(s->key, w, n)) {
+		if (s->hash == h && s->len == n &&
+		    (n <= 16 ? s->k.q[0] == k.q[0] && s->k.q[1] == k.q[1] : !memcmp(s->key, w, n))) {
 			t->stem = s->stem;
 			t->form = s->form;
+			t->flags |= s->flags;
 			return;
 		}
 		j = (j + 1) & (c->cap - 1);
@@ -84,15 +153,18 @@ static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, spe
 	struct specc_lex_slot *s = &c->slots[j];
 	uint32_t v;
 	s->key = specc_arena_strndup(&c->keys, w, n);
+	memcpy(s->k.inl, k.inl, sizeof k.inl);
 	s->len = n;
 	s->hash = h;
 	v = specc_map_get(&c->rs->stems, specc_str_make(w, n));
 	s->stem = v == SPECC_NONE ? 0 : v;
 	v = specc_map_get(&c->rs->forms, specc_str_make(w, n));
 	s->form = v == SPECC_NONE ? 0 : v;
+	s->flags = c->nterms && starts_term(c, w, n) ? SPECC_TOK_TERM : 0;
 	c->len++;
 	t->stem = s->stem;
 	t->form = s->form;
+	t->flags |= s->flags;
 }
 
 static bool is_word_byte(unsigned char ch)
@@ -183,7 +255,7 @@ static void word_symbols(specc_lexcache *c, const char *text, specc_tok *t)
 		return;
 	}
 	specc_tok_fold(text, t, &c->scratch);
-	h = specc_hash(c->scratch.ptr, c->scratch.len);
+	h = fnv(c->scratch.ptr, c->scratch.len);
 	lookup(c, c->scratch.ptr, (uint32_t)c->scratch.len, h, t);
 }
 
@@ -216,16 +288,24 @@ static bool split_nt(const char *s, specc_tok *t, uint32_t *base_b, const char *
 	return bl > 0;
 }
 
+/* Adds a word token; folded (with hash h) is its folded form when the
+ * caller computed it while scanning, or NULL. */
 static void add_word(specc_lexcache *c, const char *s, uint32_t a, uint32_t b, uint32_t flags,
-		     specc_toks *out)
+		     specc_toks *out, const char *folded, uint32_t h)
 {
 	specc_tok *t = push(out, a, b, flags | SPECC_TOK_WORD);
 	unsigned char f = (unsigned char)s[a];
 	uint32_t base_b;
 	const char *irr;
 
-	if (f >= '0' && f <= '9')
+	if (f >= '0' && f <= '9') {
 		t->flags |= SPECC_TOK_NUM;
+		if (c) {
+			t->stem = c->rs->num_stem;
+			t->form = c->rs->num_form;
+			return;
+		}
+	}
 	else if (f >= 'A' && f <= 'Z')
 		t->flags |= SPECC_TOK_CAP;
 	else if (f >= 'a' && f <= 'z')
@@ -237,12 +317,7 @@ static void add_word(specc_lexcache *c, const char *s, uint32_t a, uint32_t b, u
 		if (c) {
 			if (irr) {
 				specc_tok tmp = *t;
-				uint32_t h = specc_hash(irr, strlen(irr));
-				/* hash the same way as word_symbols does */
-				h = 2166136261u;
-				for (const char *q = irr; *q; q++)
-					h = (h ^ (unsigned char)*q) * 16777619u;
-				lookup(c, irr, (uint32_t)strlen(irr), h, &tmp);
+				lookup(c, irr, (uint32_t)strlen(irr), fnv(irr, strlen(irr)), &tmp);
 				out->items[out->len - 1].stem = tmp.stem;
 				out->items[out->len - 1].form = tmp.form;
 			} else {
@@ -251,15 +326,13 @@ static void add_word(specc_lexcache *c, const char *s, uint32_t a, uint32_t b, u
 		}
 		specc_tok *n = push(out, b, b, SPECC_TOK_WORD | SPECC_TOK_LOWER |
 						       (flags & SPECC_TOK_QUOTED));
-		if (c) {
-			uint32_t h = 2166136261u;
-			for (const char *q = "not"; *q; q++)
-				h = (h ^ (unsigned char)*q) * 16777619u;
-			lookup(c, "not", 3, h, n);
-		}
+		if (c)
+			lookup(c, "not", 3, fnv("not", 3), n);
 		return;
 	}
-	if (c)
+	if (c && folded)
+		lookup(c, folded, b - a, h, t);
+	else if (c)
 		word_symbols(c, s, t);
 }
 
@@ -365,8 +438,33 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 					else
 						break;
 				}
-				add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out);
+				add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, NULL, 0);
 				continue;
+			}
+			/* The common case, an ASCII word: fold and hash it
+			 * while finding its end. */
+			{
+				char fold[64];
+				uint32_t h = 2166136261u, k = 0;
+				size_t e = i;
+				while (e < n && k < sizeof fold) {
+					unsigned char d = (unsigned char)s[e];
+					if (d >= 'A' && d <= 'Z')
+						d = (unsigned char)(d + 32);
+					else if (!((d >= 'a' && d <= 'z') || (d >= '0' && d <= '9')))
+						break;
+					fold[k++] = (char)d;
+					h = (h ^ d) * 16777619u;
+					e++;
+				}
+				unsigned char d = e < n ? (unsigned char)s[e] : ' ';
+				if (k < sizeof fold && d < 0x80 && d != '\'') {
+					i = e;
+					add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, fold, h);
+					if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1]))
+						i++;
+					continue;
+				}
 			}
 			while (i < n) {
 				unsigned char d = (unsigned char)s[i];
@@ -399,7 +497,7 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 				i += k;
 				continue;
 			}
-			add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out);
+			add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, NULL, 0);
 			/* A hyphen joining two words is no token: "user-friendly"
 			 * and "user friendly" read the same. */
 			if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1]))
@@ -416,9 +514,8 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 			fl |= SPECC_TOK_CLOSER;
 		specc_tok *t = push(out, (uint32_t)i, (uint32_t)(i + k), fl);
 		if (c && k == 1 && ch != '*' && ch != '_') {
-			uint32_t h = (2166136261u ^ ch) * 16777619u;
 			char one = (char)ch;
-			lookup(c, &one, 1, h, t);
+			lookup(c, &one, 1, fnv(&one, 1), t);
 		}
 		i += k;
 	}

@@ -391,9 +391,11 @@ static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind)
 	if (a == b)
 		return;
 	char *t = specc_arena_alloc(&p->arena, b - a + 1);
-	for (size_t i = a; i < b; i++)
-		t[i - a] = m->is_code.ptr[i] ? '\x01' : m->plain.ptr[i];
+	memcpy(t, m->plain.ptr + a, b - a);
 	t[b - a] = '\0';
+	for (const char *c = memchr(m->is_code.ptr + a, 1, b - a); c;
+	     c = memchr(c + 1, 1, (size_t)(m->is_code.ptr + b - c - 1)))
+		t[c - m->is_code.ptr - a] = '\x01';
 	specc_prose *r = SPECC_PUSH(p->prose);
 	r->file = m->file;
 	r->section = m->section;
@@ -401,12 +403,14 @@ static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind)
 	r->admonition = m->copy != NULL;
 	r->text = specc_str_make(t, b - a);
 	r->seg_first = p->segs.len;
+	const uint32_t *offs = m->offs.items;
 	for (size_t i = a; i < b; i++) {
-		if (i > a && m->offs.items[i] == m->offs.items[i - 1] + 1)
-			continue;
 		specc_seg *g = SPECC_PUSH(p->segs);
 		g->text_off = (uint32_t)(i - a);
-		g->src_off = m->offs.items[i];
+		g->src_off = offs[i];
+		/* Runs of consecutive source bytes are one segment. */
+		while (i + 1 < b && offs[i + 1] == offs[i] + 1)
+			i++;
 	}
 	r->seg_count = p->segs.len - r->seg_first;
 }
