@@ -29,6 +29,8 @@ typedef struct specc_code {
 	const char *id;        /* stable identifier, e.g. "duplicate-section-id" */
 	specc_severity severity;
 	const char *summary;   /* one sentence, for rule tables and --explain */
+	const char *help;      /* longer text for SARIF, or NULL for the default */
+	const char *help_uri;  /* where to read more, or NULL */
 } specc_code;
 
 typedef struct specc_related {

@@ -60,6 +60,7 @@ typedef struct specc_rule {
 	bool case_sensitive;     /* the words must be written as in the rule */
 	bool normative;          /* only in sentences that state a requirement */
 	bool sentence_start;     /* a match must open its sentence */
+	bool paragraph_start;    /* a match must open its paragraph (or list item) */
 	bool count_words;        /* occurrence: count words, not the rule's terms */
 	bool needs_pair;         /* occurrence: count groups of terms, not terms */
 	bool off_by_default;     /* enabled: false; specc.yaml can turn it on */

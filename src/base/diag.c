@@ -11,7 +11,7 @@
 #include "specc/utf8.h"
 
 const specc_code specc_codes[SPECC_C__COUNT] = {
-#define SPECC_X(name, id, sev, summary) { id, SPECC_##sev, summary },
+#define SPECC_X(name, id, sev, summary) { id, SPECC_##sev, summary, NULL, NULL },
 	SPECC_CODES(SPECC_X)
 #undef SPECC_X
 };

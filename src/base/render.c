@@ -365,12 +365,15 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 		if (!ri) {
 			ri = json_integer((json_int_t)json_array_size(rules));
 			json_object_set_new(index, dg->code->id, ri);
-			json_array_append_new(
-				rules, json_pack("{s:s,s:{s:s},s:{s:s},s:{s:s}}", "id", dg->code->id,
-						 "shortDescription", "text", dg->code->summary,
-						 "defaultConfiguration", "level",
-						 sarif_level(dg->code->severity), "help", "text",
-						 "docs/diagnostics.md lists every code and how to fix it."));
+			json_t *rule = json_pack(
+				"{s:s,s:{s:s},s:{s:s},s:{s:s}}", "id", dg->code->id, "shortDescription",
+				"text", dg->code->summary, "defaultConfiguration", "level",
+				sarif_level(dg->code->severity), "help", "text",
+				dg->code->help ? dg->code->help
+					       : "docs/diagnostics.md lists every code and how to fix it.");
+			if (dg->code->help_uri)
+				json_object_set_new(rule, "helpUri", json_string(dg->code->help_uri));
+			json_array_append_new(rules, rule);
 		}
 		res = json_pack("{s:s,s:O,s:s}", "ruleId", dg->code->id, "ruleIndex", ri, "level",
 				sarif_level(dg->severity));

@@ -26,8 +26,9 @@ const char cmd_lint_usage[] =
 	"double negation, terms used out of step with the spec's definitions,\n"
 	"sections no test covers and one-sided examples.  Each finding says what\n"
 	"is ambiguous and how to make it testable.  Code, conversations, URLs and\n"
-	"quoted text are never linted.  Findings from reading the spec (see specc\n"
-	"check) are reported too.\n"
+	"quoted text are never linted.  Problems found while reading the spec (a\n"
+	"malformed attribute list, bad YAML) are reported too; the structural\n"
+	"check (IDs, links, eval files) is specc check's.\n"
 	"\n"
 	"Rules are YAML: the built-in ones, plus the project's own in its rules/\n"
 	"folder.  specc.yaml turns rules (or whole categories) off or changes\n"
@@ -101,10 +102,11 @@ static int setup(specc_project *p, specc_ruleset *rs, specc_lint_config *cfg, co
 static bool select_rules(specc_ruleset *rs, specc_lint_config *cfg, const char *list)
 {
 	char *copy = specc_xstrdup(list), *save = NULL;
-	bool *keep = specc_xcalloc(rs->rules.len + 1, sizeof(bool)), ok = true;
+	bool *keep = specc_xcalloc(rs->rules.len + 1, sizeof(bool)), ok = true, any = false;
 
 	for (char *w = strtok_r(copy, ", ", &save); w; w = strtok_r(NULL, ", ", &save)) {
 		bool found = false;
+		any = true;
 		for (uint32_t i = 0; i < rs->rules.len; i++)
 			if (!strcmp(rs->rules.items[i].code.id, w) ||
 			    !strcmp(rs->rules.items[i].category, w)) {
@@ -119,6 +121,10 @@ static bool select_rules(specc_ruleset *rs, specc_lint_config *cfg, const char *
 			cli_error("--rules: no rule or category is named \"%s\"; see specc lint --list-rules", w);
 			ok = false;
 		}
+	}
+	if (!any) {
+		cli_error("--rules needs at least one rule id or category; see specc lint --list-rules");
+		ok = false;
 	}
 	for (uint32_t i = 0; i < rs->rules.len; i++)
 		if (!keep[i])
@@ -323,7 +329,9 @@ int cmd_lint(int argc, char **argv)
 		}
 		specc_rules_selftest(&rs, out, &run, &failed);
 		fprintf(out, "%u rule example%s, %u failed\n", run, run == 1 ? "" : "s", failed);
-		rc = failed ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
+		if (rule_errors)
+			fprintf(out, "the rule files have errors (above); the rules with errors were left out\n");
+		rc = failed || rule_errors ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
 		goto out;
 	}
 

@@ -43,6 +43,11 @@ static int replace_file(const char *path, const char *data, size_t len, const ch
 	struct stat st;
 	int fd = -1, rc = SPECC_EIO;
 
+	/* A symlinked spec is changed where it lives; the link stays. */
+	char *real = realpath(path, NULL);
+	if (real)
+		path = specc_arena_strndup(a, real, strlen(real));
+	free(real);
 	specc_buf_addf(&tmp, "%s.specc-tmp", path);
 	if (stat(path, &st) != 0)
 		goto fail;

@@ -21,6 +21,7 @@ enum {
 	SPECC_TOK_END = 1 << 8,   /* . ? or ! */
 	SPECC_TOK_CLOSER = 1 << 9, /* ) ] " ' and their typographic forms */
 	SPECC_TOK_TERM = 1 << 10, /* may start a defined term (see specc_lexcache.keys) */
+	SPECC_TOK_NORMATIVE = 1 << 11, /* in a sentence that states a requirement */
 };
 
 typedef struct specc_tok {

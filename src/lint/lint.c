@@ -38,7 +38,7 @@ struct term {
 	const char *shown;       /* as written, for messages */
 	uint32_t def_off;        /* where it is defined (source offset) */
 	uint32_t file;
-	bool reported_before;    /* used-before-definition already reported */
+	uint64_t reported_before; /* per conditional rule: already reported */
 };
 
 struct lint {
@@ -58,8 +58,8 @@ struct lint {
 	bool *section_normative; /* per section: a normative sentence in its own prose */
 	uint32_t *last_reported; /* per rule: token index end of the last report, dedupe */
 	specc_buf buf, buf2;
-	uint32_t conditional, drift; /* rule indexes, or SPECC_NONE */
 	uint32_t *term_first, *term_end; /* per source: its range of terms */
+	uint32_t run_first_word;  /* token index of the run's first word */
 };
 
 /* ---- severity and suppression ------------------------------------------- */
@@ -371,10 +371,15 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 	if (l->stats)
 		l->stats->sentences++;
 	for (uint32_t i = 0; i < l->hits.len; i++)
-		if (l->hits.items[i].phrase - rs->normative_first < rs->normative_count)
+		if (l->hits.items[i].phrase - rs->normative_first < rs->normative_count &&
+		    (!rs->phrases.items[l->hits.items[i].phrase].group ||
+		     l->hits.items[i].t0 == first_word))
 			normative = true;
 	if (normative && run->section != SPECC_NONE && run->kind != SPECC_PROSE_HEADING)
 		l->section_normative[run->section] = true;
+	if (normative)
+		for (uint32_t i = s0; i < s1; i++)
+			toks[i].flags |= SPECC_TOK_NORMATIVE;
 
 	/* Word and phrase rules. */
 	for (uint32_t i = 0; i < l->hits.len; i++) {
@@ -408,7 +413,8 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		}
 		if (ph->role != SPECC_PHRASE_MATCH)
 			continue;
-		if ((r->normative && !normative) || (r->sentence_start && h->t0 != first_word))
+		if ((r->normative && !normative) || (r->sentence_start && h->t0 != first_word) ||
+		    (r->paragraph_start && h->t0 != l->run_first_word))
 			continue;
 		if (r->case_sensitive && !same_case(text, &toks[h->t0], &toks[h->t1], ph->text))
 			continue;
@@ -508,6 +514,11 @@ static void sentences(struct lint *l, const specc_prose *run)
 {
 	specc_tok *t = l->toks.items;
 	uint32_t n = l->toks.len, start = 0, i = 0;
+
+	l->run_first_word = SPECC_NONE;
+	for (uint32_t k = 0; k < n && l->run_first_word == SPECC_NONE; k++)
+		if (t[k].flags & SPECC_TOK_WORD)
+			l->run_first_word = k;
 
 	while (i < n) {
 		if ((t[i].flags & SPECC_TOK_END) && !(t[i].flags & SPECC_TOK_QUOTED)) {
@@ -688,7 +699,7 @@ static void find_definitions(struct lint *l)
 		t->shown = specc_arena_strndup(&p->arena, r->text.ptr, e);
 		t->def_off = so;
 		t->file = r->file;
-		t->reported_before = false;
+		t->reported_before = 0;
 	}
 }
 
@@ -718,7 +729,7 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 	bool any = false;
 	for (uint32_t ti = tfirst; ti < tend; ti++) {
 		const struct term *tm = &l->terms.items[ti];
-		if (!tm->seps[0] && (tm->reported_before || run_off >= tm->def_off))
+		if (!tm->seps[0] && run_off >= tm->def_off)
 			continue;
 		any = true;
 		unsigned char k0 = (unsigned char)tm->key[0];
@@ -765,32 +776,51 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 				uint32_t a = t0->a, b = tk->b;
 				specc_span sp = specc_prose_span(p, run, a, b);
 				bool drift = !same_seps(text + a, b - a, tm->seps) && sp.start != tm->def_off;
-				if (drift && l->drift != SPECC_NONE && l->sev[l->drift] != SPECC_LINT_OFF &&
-				    scope_ok(&l->rs->rules.items[l->drift], run)) {
-					specc_buf_reset(&l->buf2);
-					const specc_rule *r = &l->rs->rules.items[l->drift];
-					const char *msg = expand(l, r, text + a, b - a, tm->shown, 0, 0);
-					specc_diag *d = report(l, l->drift, sp, msg);
-					if (d)
-						specc_diag_related(&p->diags, d,
-								   specc_span_make(tm->file, tm->def_off,
-										   tm->def_off + (uint32_t)strlen(tm->shown)),
-								   "defined here as \"%s\"", tm->shown);
+				specc_span def = specc_span_make(tm->file, tm->def_off,
+								 tm->def_off + (uint32_t)strlen(tm->shown));
+				for (uint32_t ri = 0; drift && ri < l->rs->rules.len; ri++) {
+					const specc_rule *r = &l->rs->rules.items[ri];
+					if (r->kind != SPECC_RULE_SPEC || r->check != SPECC_CHECK_TERMINOLOGY_DRIFT ||
+					    l->sev[ri] == SPECC_LINT_OFF || !scope_ok(r, run))
+						continue;
+					specc_diag *d = report(l, ri, sp, expand(l, r, text + a, b - a, tm->shown, 0, 0));
+					if (!d)
+						continue;
+					specc_diag_related(&p->diags, d, def, "defined here as \"%s\"", tm->shown);
+					/* The defined spelling, in the case the text uses
+					 * for its first letter. */
+					if (eq && specc_prose_verbatim(p, run, a, b)) {
+						specc_buf_reset(&l->buf2);
+						specc_buf_addstr(&l->buf2, tm->shown);
+						char *f = l->buf2.ptr;
+						if (text[a] >= 'a' && text[a] <= 'z' && f[0] >= 'A' && f[0] <= 'Z' &&
+						    !(f[1] >= 'A' && f[1] <= 'Z'))
+							f[0] = (char)(f[0] + 32);
+						char *title = specc_arena_printf(&p->diags.arena,
+										 "write \"%s\"", f);
+						specc_diag_edit(&p->diags, d, sp, f, l->buf2.len, title);
+					}
 				}
 				if (def_section < 0)
 					def_section = run->section != SPECC_NONE &&
 						      is_definitions_section(p, run->section);
-				if (!tm->reported_before && !def_section && run_off < tm->def_off &&
-				    l->conditional != SPECC_NONE && l->sev[l->conditional] != SPECC_LINT_OFF &&
-				    scope_ok(&l->rs->rules.items[l->conditional], run)) {
-					tm->reported_before = true;
-					const specc_rule *r = &l->rs->rules.items[l->conditional];
-					specc_diag *d = report(l, l->conditional, sp,
+				if (def_section || run_off >= tm->def_off)
+					continue;
+				for (uint32_t ri = 0, bit = 0; ri < l->rs->rules.len; ri++) {
+					const specc_rule *r = &l->rs->rules.items[ri];
+					if (r->kind != SPECC_RULE_CONDITIONAL)
+						continue;
+					uint64_t mask = bit < 64 ? 1ull << bit : 0;
+					bit++;
+					if ((tm->reported_before & mask) || l->sev[ri] == SPECC_LINT_OFF ||
+					    (r->normative && !(t0->flags & SPECC_TOK_NORMATIVE)) ||
+					    !scope_ok(r, run))
+						continue;
+					tm->reported_before |= mask;
+					specc_diag *d = report(l, ri, sp,
 							       expand(l, r, text + a, b - a, tm->shown, 0, 0));
 					if (d)
-						specc_diag_related(&p->diags, d,
-								   specc_span_make(tm->file, tm->def_off,
-										   tm->def_off + (uint32_t)strlen(tm->shown)),
+						specc_diag_related(&p->diags, d, def,
 								   "\"%s\" is defined here, later", tm->shown);
 				}
 			}
@@ -882,14 +912,6 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	l.groups = specc_xcalloc(nr + 1, sizeof *l.groups);
 	l.last_reported = specc_xcalloc(nr + 1, sizeof *l.last_reported);
 	l.section_normative = specc_xcalloc(p->sections.len + 1, sizeof(bool));
-	l.conditional = l.drift = SPECC_NONE;
-	for (uint32_t i = 0; i < nr; i++) {
-		if (rs->rules.items[i].kind == SPECC_RULE_CONDITIONAL && l.conditional == SPECC_NONE)
-			l.conditional = i;
-		if (rs->rules.items[i].kind == SPECC_RULE_SPEC &&
-		    rs->rules.items[i].check == SPECC_CHECK_TERMINOLOGY_DRIFT && l.drift == SPECC_NONE)
-			l.drift = i;
-	}
 	specc_lexcache_init(&l.lex, rs);
 	specc_buf_init(&l.buf);
 	specc_buf_init(&l.buf2);

@@ -220,13 +220,19 @@ int specc_ruleset_compile(specc_ruleset *rs)
 	/* The words that make a sentence normative: they state what the
 	 * assistant must or should do. */
 	static const char *const normative[] = {
-		"must", "shall", "should", "required to", "need to", "needs to", "have to",
-		"has to", "never", "do not", "does not need", "always", "avoid", "refuse",
-		"encouraged to", "ideally",
+		"must", "shall", "should", "ought to", "required to", "need to", "needs to",
+		"have to", "has to", "encouraged to",
+	};
+	/* Imperatives count only where they open the sentence: "Never
+	 * reveal ..." states a rule, "users never see ..." a fact. */
+	static const char *const imperative[] = {
+		"do not", "never", "always", "avoid", "refuse", "ideally",
 	};
 	rs->normative_first = rs->phrases.len;
 	for (size_t i = 0; i < SPECC_ARRAY_SIZE(normative); i++)
 		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 0, false, normative[i], NULL);
+	for (size_t i = 0; i < SPECC_ARRAY_SIZE(imperative); i++)
+		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 1, false, imperative[i], NULL);
 	rs->normative_count = rs->phrases.len - rs->normative_first;
 	specc_ac_build(&rs->ac_stem, rs, false, rs->nstems);
 	specc_ac_build(&rs->ac_form, rs, true, rs->nforms);
@@ -513,9 +519,11 @@ static void read_keys(struct loader *l, struct draft *d)
 				const char *s = (const char *)v->data.scalar.value;
 				if (!strcmp(s, "start"))
 					d->r.sentence_start = true;
+				else if (!strcmp(s, "paragraph"))
+					d->r.sentence_start = d->r.paragraph_start = true;
 				else if (strcmp(s, "any"))
 					specc_ydoc_wrong_shape(&l->y, l->code, v, "position",
-							       "start or any"),
+							       "start, paragraph or any"),
 						l->bad = true;
 			}
 		} else if (!strcmp(key, "pattern")) {
@@ -602,6 +610,41 @@ static void compile_pattern(struct loader *l, struct draft *d)
 	(void)captures;
 }
 
+/* One sentence for rule tables and SARIF: the rationale's first, or the
+ * message with its placeholders spelled out. */
+static const char *summary_of(specc_ruleset *rs, const specc_rule *r)
+{
+	specc_buf b = SPECC_BUF_INIT;
+	const char *s = r->rationale ? r->rationale : r->message;
+	const char *end = s;
+
+	if (r->rationale) {
+		while (*end && !(end[0] == '.' && (end[1] == ' ' || end[1] == '\n' || !end[1])))
+			end++;
+		if (*end)
+			end++;
+		specc_buf_add(&b, s, (size_t)(end - s));
+	} else {
+		for (; *s; s++) {
+			if (*s == '{') {
+				const char *c = strchr(s, '}');
+				if (c) {
+					specc_buf_addstr(&b, "the words");
+					s = c;
+					continue;
+				}
+			}
+			specc_buf_addch(&b, *s);
+		}
+	}
+	for (size_t i = 0; i < b.len; i++)
+		if (b.ptr[i] == '\n')
+			b.ptr[i] = ' ';
+	const char *out = specc_arena_strndup(&rs->arena, b.ptr ? b.ptr : "", b.len);
+	specc_buf_release(&b);
+	return out;
+}
+
 /* Checks that the keys fit the kind, then adds the rule and its phrases. */
 static void accept_rule(struct loader *l, struct draft *d)
 {
@@ -647,7 +690,9 @@ static void accept_rule(struct loader *l, struct draft *d)
 				break;
 			}
 			uint32_t before = rs->phrases.len;
-			add_phrase(rs, idx, SPECC_PHRASE_MATCH, 0, !d->r.inflect, text_of(l, k), text_of(l, v));
+			/* The replacement fits the words as written, not their
+			 * inflections: substitutions match exact forms. */
+			add_phrase(rs, idx, SPECC_PHRASE_MATCH, 0, true, text_of(l, k), text_of(l, v));
 			if (!rs->phrases.items[before].ntok)
 				problem(l, k, "\"%s\" has no words to match", text_of(l, k));
 		}
@@ -734,7 +779,9 @@ static void accept_rule(struct loader *l, struct draft *d)
 		return;
 	}
 	d->r.off_by_default = !d->enabled;
-	d->r.code.summary = d->r.message;
+	d->r.code.summary = summary_of(rs, &d->r);
+	d->r.code.help = d->r.rationale;
+	d->r.code.help_uri = d->r.link;
 	d->r.origin = l->origin;
 	*SPECC_PUSH(rs->rules) = d->r;
 	rs->rules.items[idx].span = specc_ydoc_span(&l->y, d->node);

@@ -399,14 +399,17 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 			i += ql;
 			continue;
 		}
-		if (single && is_apostrophe_at(s, n, i) &&
-		    !(i + 3 < n && is_word_byte((unsigned char)s[i + 3]))) {
-			/* the closing ’ of a ‘single quotation’ */
-			in_quote = single = false;
-			quoted = 0;
-			push(out, (uint32_t)i, (uint32_t)(i + 3), SPECC_TOK_PUNCT | SPECC_TOK_CLOSER);
-			i += 3;
-			continue;
+		if (single && is_apostrophe_at(s, n, i)) {
+			size_t al = s[i] == '\'' ? 1 : 3;
+			if (!(i + al < n && is_word_byte((unsigned char)s[i + al]))) {
+				/* the closing ’ of a ‘single quotation’ */
+				in_quote = single = false;
+				quoted = 0;
+				push(out, (uint32_t)i, (uint32_t)(i + al),
+				     SPECC_TOK_PUNCT | SPECC_TOK_CLOSER);
+				i += al;
+				continue;
+			}
 		}
 		if (is_word_byte(ch)) {
 			size_t a = i;
