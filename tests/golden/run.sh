@@ -12,6 +12,10 @@
 #   expected-stderr  optional: the exact expected standard error
 #   expected-files/  optional: every file F in it must equal the file F
 #                    specc wrote into the scratch folder (see "%")
+#   copy-input       optional, empty: copy input/ into the scratch folder
+#                    before the run, so "%" is a copy of the project that
+#                    specc may change in place (lint --fix %) while input/
+#                    stays as it is; expected-files/ holds the results
 #
 # specc runs inside the case folder with NO_COLOR=1, so "@" becomes the
 # relative path "input" and paths in its output are stable.  Before the
@@ -53,6 +57,9 @@ out=$scratch.out
 err=$scratch.err
 trap 'rm -rf "$scratch" "$out" "$err" "$out.n"' EXIT
 trap 'exit 2' HUP INT TERM
+if [ -f copy-input ]; then
+	cp -R input/. "$scratch/" || exit 2
+fi
 
 # ---- the command line -------------------------------------------------------
 
