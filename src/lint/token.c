@@ -125,7 +125,10 @@ static uint32_t fnv(const char *s, size_t n)
 }
 
 /* Symbols of the folded word w (hash h). */
-static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, specc_tok *t)
+/* Symbols of folded word w[0, n) with hash h.  padded: w has 16 readable
+ * bytes, zero after the word, so the inline key is two plain loads. */
+static void lookup_key(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, bool padded,
+		       specc_tok *t)
 {
 	union {
 		char inl[16];
@@ -134,8 +137,12 @@ static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, spe
 
 	if (c->len * 2 >= c->cap)
 		grow(c);
-	if (n <= 16)
+	if (n == 16 || (n < 16 && padded)) {
+		memcpy(&k.q[0], w, 8); /* constant sizes: two loads */
+		memcpy(&k.q[1], w + 8, 8);
+	} else if (n < 16) {
 		memcpy(k.inl, w, n);
+	}
 	uint32_t j = h & (c->cap - 1);
 	for (;;) {
 		struct specc_lex_slot *s = &c->slots[j];
@@ -165,6 +172,11 @@ static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, spe
 	t->stem = s->stem;
 	t->form = s->form;
 	t->flags |= s->flags;
+}
+
+static void lookup(specc_lexcache *c, const char *w, uint32_t n, uint32_t h, specc_tok *t)
+{
+	lookup_key(c, w, n, h, false, t);
 }
 
 static bool is_word_byte(unsigned char ch)
@@ -224,7 +236,9 @@ void specc_tok_fold(const char *text, const specc_tok *t, specc_buf *b)
 
 static specc_tok *push(specc_toks *out, uint32_t a, uint32_t b, uint32_t flags)
 {
-	specc_tok *t = SPECC_PUSH(*out);
+	if (out->len == out->cap)
+		specc_grow((void **)&out->items, sizeof *out->items, (size_t)out->len + 1, &out->cap);
+	specc_tok *t = &out->items[out->len++];
 	t->a = a;
 	t->b = b;
 	t->stem = t->form = 0;
@@ -331,7 +345,7 @@ static void add_word(specc_lexcache *c, const char *s, uint32_t a, uint32_t b, u
 		return;
 	}
 	if (c && folded)
-		lookup(c, folded, b - a, h, t);
+		lookup_key(c, folded, b - a, h, true, t);
 	else if (c)
 		word_symbols(c, s, t);
 }
@@ -462,6 +476,8 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 				}
 				unsigned char d = e < n ? (unsigned char)s[e] : ' ';
 				if (k < sizeof fold && d < 0x80 && d != '\'') {
+					if (k < 16)
+						memset(fold + k, 0, 16 - k);
 					i = e;
 					add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, fold, h);
 					if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1]))
