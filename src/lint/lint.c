@@ -336,6 +336,7 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 	specc_tok *toks = l->toks.items;
 	uint32_t ss = 0, sf = 0, first_word = SPECC_NONE, words = 0;
 	bool normative = false;
+	const char *occ_category = NULL; /* of the last occurrence finding here */
 
 	l->hits.len = 0;
 	for (uint32_t i = s0; i < s1; i++) {
@@ -460,24 +461,6 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		}
 	}
 
-	/* Pattern rules with "requires": only over the sentences the
-	 * automaton found one of their words in. */
-	for (uint32_t i = 0; i < l->hits.len; i++) {
-		const specc_phrase *ph = &rs->phrases.items[l->hits.items[i].phrase];
-		if (ph->role != SPECC_PHRASE_REQUIRE || ph->rule == SPECC_NONE)
-			continue;
-		const specc_rule *r = &rs->rules.items[ph->rule];
-		bool seen = false;
-		for (uint32_t j = 0; j < i && !seen; j++) {
-			const specc_phrase *o = &rs->phrases.items[l->hits.items[j].phrase];
-			seen = o->role == SPECC_PHRASE_REQUIRE && o->rule == ph->rule;
-		}
-		if (seen || l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(r, run) ||
-		    (r->normative && !normative))
-			continue;
-		match_pattern(l, run, ph->rule, toks[s0].a, toks[s1 - 1].b);
-	}
-
 	/* Occurrence rules: counted over the sentence. */
 	for (uint32_t i = 0; i < rs->rules.len; i++) {
 		const specc_rule *r = &rs->rules.items[i];
@@ -504,7 +487,31 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (b <= a)
 			continue;
 		specc_span sp = specc_prose_span(l->p, run, a, b);
-		report(l, i, sp, expand(l, r, text + a, b - a, NULL, n, over ? r->max : r->min));
+		if (report(l, i, sp, expand(l, r, text + a, b - a, NULL, n, over ? r->max : r->min)))
+			occ_category = r->category;
+	}
+
+	/* Pattern rules with "requires": only over the sentences the
+	 * automaton found one of their words in. */
+	for (uint32_t i = 0; i < l->hits.len; i++) {
+		const specc_phrase *ph = &rs->phrases.items[l->hits.items[i].phrase];
+		if (ph->role != SPECC_PHRASE_REQUIRE || ph->rule == SPECC_NONE)
+			continue;
+		const specc_rule *r = &rs->rules.items[ph->rule];
+		bool seen = false;
+		for (uint32_t j = 0; j < i && !seen; j++) {
+			const specc_phrase *o = &rs->phrases.items[l->hits.items[j].phrase];
+			seen = o->role == SPECC_PHRASE_REQUIRE && o->rule == ph->rule;
+		}
+		if (seen || l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(r, run) ||
+		    (r->normative && !normative))
+			continue;
+		/* An occurrence rule of the same category already reported
+		 * this sentence (several requirements, several actions):
+		 * one finding says it. */
+		if (occ_category && !strcmp(occ_category, r->category))
+			continue;
+		match_pattern(l, run, ph->rule, toks[s0].a, toks[s1 - 1].b);
 	}
 }
 
