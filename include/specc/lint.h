@@ -64,6 +64,8 @@ typedef struct specc_rule {
 	bool count_words;        /* occurrence: count words, not the rule's terms */
 	bool needs_pair;         /* occurrence: count groups of terms, not terms */
 	bool off_by_default;     /* enabled: false; specc.yaml can turn it on */
+	bool all_sections;       /* sections: all (default: only normative ones) */
+	bool in_parentheses;     /* also match inside ( ... ) asides */
 	uint32_t min, max;       /* occurrence limits; max 0 means none */
 	void *re;                /* pcre2_code, for kind pattern */
 	bool has_requires;       /* pattern: run only where a "requires" phrase is */

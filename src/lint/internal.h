@@ -22,6 +22,8 @@ enum {
 	SPECC_TOK_CLOSER = 1 << 9, /* ) ] " ' and their typographic forms */
 	SPECC_TOK_TERM = 1 << 10, /* may start a defined term (see specc_lexcache.keys) */
 	SPECC_TOK_NORMATIVE = 1 << 11, /* in a sentence that states a requirement */
+	SPECC_TOK_JOINED = 1 << 12, /* a word joined to the one before by a hyphen */
+	SPECC_TOK_PAREN = 1 << 13, /* inside parentheses */
 };
 
 typedef struct specc_tok {

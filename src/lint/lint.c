@@ -60,6 +60,8 @@ struct lint {
 	specc_buf buf, buf2;
 	uint32_t *term_first, *term_end; /* per source: its range of terms */
 	uint32_t run_first_word;  /* token index of the run's first word */
+	bool run_normative;       /* the run is in a normative section */
+	bool *spec_has_authority; /* per source: some section of it has an authority */
 };
 
 /* ---- severity and suppression ------------------------------------------- */
@@ -307,8 +309,12 @@ static specc_diag *report(struct lint *l, uint32_t rule, specc_span sp, const ch
 static void match_pattern(struct lint *l, const specc_prose *run, uint32_t i, size_t from,
 			  size_t to);
 
-static bool scope_ok(const specc_rule *r, const specc_prose *run)
+/* Whether rule r reads this run: its kind of prose, and, unless the rule
+ * reads all sections, a normative section (see normative_section). */
+static bool scope_ok(const struct lint *l, const specc_rule *r, const specc_prose *run)
 {
+	if (!r->all_sections && !l->run_normative)
+		return false;
 	if (run->admonition)
 		return r->scopes & SPECC_SCOPE_COMMENTARY;
 	return r->scopes & (1u << run->kind);
@@ -343,12 +349,14 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		const specc_tok *t = &toks[i];
 		if (t->flags & (SPECC_TOK_QUOTED | SPECC_TOK_CODE | SPECC_TOK_URL)) {
 			ss = sf = 0;
-			if (t->flags & SPECC_TOK_WORD)
-				words++;
 			continue;
 		}
 		if (t->flags & SPECC_TOK_WORD) {
-			words++;
+			/* Sentence length counts the sentence's own words: not
+			 * quoted text, parenthetical asides or the second half of
+			 * a hyphenated word. */
+			if (!(t->flags & (SPECC_TOK_JOINED | SPECC_TOK_PAREN)) && t->a != t->b)
+				words++;
 			if (first_word == SPECC_NONE)
 				first_word = i;
 		}
@@ -389,7 +397,7 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (ph->rule == SPECC_NONE)
 			continue;
 		const specc_rule *r = &rs->rules.items[ph->rule];
-		if (l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(r, run))
+		if (l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(l, r, run))
 			continue;
 		if (ph->role == SPECC_PHRASE_COUNT) {
 			/* An "except" word up to four tokens before, with no
@@ -416,6 +424,9 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 			continue;
 		if ((r->normative && !normative) || (r->sentence_start && h->t0 != first_word) ||
 		    (r->paragraph_start && h->t0 != l->run_first_word))
+			continue;
+		/* Parenthetical asides are illustrations and clarifications. */
+		if (!r->in_parentheses && (toks[h->t0].flags & SPECC_TOK_PAREN))
 			continue;
 		if (r->case_sensitive && !same_case(text, &toks[h->t0], &toks[h->t1], ph->text))
 			continue;
@@ -471,7 +482,7 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 					     : l->count[i];
 		l->count[i] = 0;
 		l->groups[i] = 0;
-		if (l->sev[i] == SPECC_LINT_OFF || !scope_ok(r, run) || (r->normative && !normative))
+		if (l->sev[i] == SPECC_LINT_OFF || !scope_ok(l, r, run) || (r->normative && !normative))
 			continue;
 		bool over = r->max && n > r->max, under = r->min && n < r->min;
 		if (!over && !under)
@@ -503,7 +514,7 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 			const specc_phrase *o = &rs->phrases.items[l->hits.items[j].phrase];
 			seen = o->role == SPECC_PHRASE_REQUIRE && o->rule == ph->rule;
 		}
-		if (seen || l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(r, run) ||
+		if (seen || l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(l, r, run) ||
 		    (r->normative && !normative))
 			continue;
 		/* An occurrence rule of the same category already reported
@@ -591,7 +602,8 @@ static void match_pattern(struct lint *l, const specc_prose *run, uint32_t i, si
 			continue;
 		uint32_t t = token_at(l, (uint32_t)a);
 		if (t < l->toks.len &&
-		    (l->toks.items[t].flags & (SPECC_TOK_QUOTED | SPECC_TOK_CODE | SPECC_TOK_URL)))
+		    ((l->toks.items[t].flags & (SPECC_TOK_QUOTED | SPECC_TOK_CODE | SPECC_TOK_URL)) ||
+		     (!r->in_parentheses && (l->toks.items[t].flags & SPECC_TOK_PAREN))))
 			continue;
 		if (memchr(run->text.ptr + a, 0x01, b - a))
 			continue;
@@ -608,7 +620,7 @@ static void patterns(struct lint *l, const specc_prose *run)
 	for (uint32_t i = 0; i < rs->rules.len; i++) {
 		const specc_rule *r = &rs->rules.items[i];
 		if (r->kind != SPECC_RULE_PATTERN || r->has_requires || l->sev[i] == SPECC_LINT_OFF ||
-		    !scope_ok(r, run))
+		    !scope_ok(l, r, run))
 			continue;
 		match_pattern(l, run, i, 0, run->text.len);
 	}
@@ -788,7 +800,7 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 				for (uint32_t ri = 0; drift && ri < l->rs->rules.len; ri++) {
 					const specc_rule *r = &l->rs->rules.items[ri];
 					if (r->kind != SPECC_RULE_SPEC || r->check != SPECC_CHECK_TERMINOLOGY_DRIFT ||
-					    l->sev[ri] == SPECC_LINT_OFF || !scope_ok(r, run))
+					    l->sev[ri] == SPECC_LINT_OFF || !scope_ok(l, r, run))
 						continue;
 					specc_diag *d = report(l, ri, sp, expand(l, r, text + a, b - a, tm->shown, 0, 0));
 					if (!d)
@@ -821,7 +833,7 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 					bit++;
 					if ((tm->reported_before & mask) || l->sev[ri] == SPECC_LINT_OFF ||
 					    (r->normative && !(t0->flags & SPECC_TOK_NORMATIVE)) ||
-					    !scope_ok(r, run))
+					    !scope_ok(l, r, run))
 						continue;
 					tm->reported_before |= mask;
 					specc_diag *d = report(l, ri, sp,
@@ -923,6 +935,10 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	specc_buf_init(&l.buf);
 	specc_buf_init(&l.buf2);
 
+	l.spec_has_authority = specc_xcalloc(p->sources.len + 1, sizeof(bool));
+	for (uint32_t i = 0; i < p->sections.len; i++)
+		if (p->sections.items[i].authority_rank != SPECC_NONE)
+			l.spec_has_authority[p->sections.items[i].span.file] = true;
 	read_directives(&l);
 	find_definitions(&l);
 	/* Each distinct term once, in lower case, for the word cache's term
@@ -958,6 +974,12 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	for (uint32_t i = 0; i < p->prose.len; i++) {
 		const specc_prose *run = &p->prose.items[i];
 		severities_for(&l, run->file);
+		/* In a spec that marks its normative sections with authority
+		 * levels, sections without one (overview, definitions) hold
+		 * context, not requirements. */
+		l.run_normative = !l.spec_has_authority[run->file] ||
+				  (run->section != SPECC_NONE &&
+				   p->sections.items[run->section].authority_rank != SPECC_NONE);
 		l.toks.len = 0;
 		specc_tokenize(run->text.ptr, run->text.len, &l.lex, &l.toks);
 		for (uint32_t k = 0; k < nr; k++)
@@ -979,6 +1001,7 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	SPECC_TABLE_FREE(l.terms);
 	SPECC_TABLE_FREE(keys);
 	free(l.term_first);
+	free(l.spec_has_authority);
 	free(l.term_end);
 	SPECC_TABLE_FREE(l.toks);
 	SPECC_TABLE_FREE(l.hits);

@@ -368,7 +368,7 @@ static void scope_one(struct loader *l, yaml_node_t *n, void *ctx)
 		{ "heading", SPECC_SCOPE_HEADING },       { "table-cell", SPECC_SCOPE_TABLE_CELL },
 		{ "quote", SPECC_SCOPE_QUOTE },           { "commentary", SPECC_SCOPE_COMMENTARY },
 		{ "prose", SPECC_SCOPE_PARAGRAPH | SPECC_SCOPE_LIST_ITEM | SPECC_SCOPE_TABLE_CELL |
-				   SPECC_SCOPE_QUOTE | SPECC_SCOPE_COMMENTARY },
+				   SPECC_SCOPE_QUOTE },
 	};
 	struct draft *d = ctx;
 	const char *s = (const char *)n->data.scalar.value;
@@ -379,7 +379,7 @@ static void scope_one(struct loader *l, yaml_node_t *n, void *ctx)
 		}
 	specc_diag *dg = problem(l, n, "unknown scope \"%s\"", specc_diag_quote(l->y.diags, s, strlen(s), 40));
 	specc_diag_help(l->y.diags, dg,
-			"scopes are prose, paragraph, list-item, heading, table-cell, quote and commentary");
+			"scopes are prose (paragraphs, list items, table cells and quotes), paragraph, list-item, heading, table-cell, quote and commentary");
 }
 
 static void example_one(struct loader *l, yaml_node_t *n, void *ctx)
@@ -420,7 +420,7 @@ static void read_keys(struct loader *l, struct draft *d)
 	static const char known[] =
 		"id, category, severity, kind, message, rationale, link, scope, terms, swap, "
 		"except, unless, count, min, max, inflect, case-sensitive, normative, position, "
-		"pattern, requires, check, enabled and examples";
+		"pattern, requires, check, sections, in-parentheses, enabled and examples";
 	yaml_node_t *n = d->node;
 
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top;
@@ -514,6 +514,18 @@ static void read_keys(struct loader *l, struct draft *d)
 			read_bool(l, k, v, &d->r.normative);
 		} else if (!strcmp(key, "enabled")) {
 			read_bool(l, k, v, &d->enabled);
+		} else if (!strcmp(key, "in-parentheses")) {
+			read_bool(l, k, v, &d->r.in_parentheses);
+		} else if (!strcmp(key, "sections")) {
+			if (want_scalar(l, k, v)) {
+				const char *s = (const char *)v->data.scalar.value;
+				if (!strcmp(s, "all"))
+					d->r.all_sections = true;
+				else if (strcmp(s, "normative"))
+					specc_ydoc_wrong_shape(&l->y, l->code, v, "sections",
+							       "normative or all"),
+						l->bad = true;
+			}
 		} else if (!strcmp(key, "position")) {
 			if (want_scalar(l, k, v)) {
 				const char *s = (const char *)v->data.scalar.value;
@@ -840,8 +852,10 @@ int specc_rules_load(specc_ruleset *rs, specc_sources *srcs, specc_diags *diags,
 		d.enabled = true;
 		d.r.code.severity = SPECC_WARNING;
 		d.r.inflect = true;
+		/* Commentary explains the spec; it does not instruct, so it is
+		 * out of scope unless a rule names it. */
 		d.r.scopes = SPECC_SCOPE_PARAGRAPH | SPECC_SCOPE_LIST_ITEM | SPECC_SCOPE_TABLE_CELL |
-			     SPECC_SCOPE_QUOTE | SPECC_SCOPE_COMMENTARY;
+			     SPECC_SCOPE_QUOTE;
 		l.bad = false;
 		read_keys(&l, &d);
 		if (!l.bad)

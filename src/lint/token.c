@@ -372,7 +372,8 @@ static int quote_at(const char *s, size_t n, size_t i, size_t *len)
 void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 {
 	size_t i = 0;
-	uint32_t quoted = 0, first = out->len, quote_tok = 0;
+	uint32_t quoted = 0, first = out->len, quote_tok = 0, joined = 0, paren = 0;
+	int depth = 0;
 	bool in_quote = false, single = false;
 
 	while (i < n) {
@@ -383,6 +384,17 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 		if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
 			i++;
 			continue;
+		}
+		if (ch == '[' && i + 2 < n && s[i + 1] == '^') {
+			/* A footnote-style eval anchor [^id]: a marker, not words. */
+			size_t e = i + 2;
+			while (e < n && e - i < 80 && s[e] != ']' && s[e] != ' ' && s[e] != '\n')
+				e++;
+			if (e < n && s[e] == ']') {
+				push(out, (uint32_t)i, (uint32_t)(e + 1), SPECC_TOK_CODE | quoted);
+				i = e + 1;
+				continue;
+			}
 		}
 		if (ch == 0x01) { /* a masked code span */
 			size_t a = i;
@@ -479,9 +491,12 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 					if (k < 16)
 						memset(fold + k, 0, 16 - k);
 					i = e;
-					add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, fold, h);
-					if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1]))
+					add_word(c, s, (uint32_t)a, (uint32_t)i, quoted | joined | paren, out, fold, h);
+					joined = 0;
+					if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1])) {
 						i++;
+						joined = SPECC_TOK_JOINED;
+					}
 					continue;
 				}
 			}
@@ -516,14 +531,23 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 				i += k;
 				continue;
 			}
-			add_word(c, s, (uint32_t)a, (uint32_t)i, quoted, out, NULL, 0);
+			add_word(c, s, (uint32_t)a, (uint32_t)i, quoted | joined | paren, out, NULL, 0);
+			joined = 0;
 			/* A hyphen joining two words is no token: "user-friendly"
 			 * and "user friendly" read the same. */
-			if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1]))
+			if (i + 1 < n && s[i] == '-' && is_word_byte((unsigned char)s[i + 1])) {
 				i++;
+				joined = SPECC_TOK_JOINED;
+			}
 			continue;
 		}
 		/* Punctuation: one token per character. */
+		if (ch == '(') {
+			depth++;
+			paren = SPECC_TOK_PAREN;
+		} else if (ch == ')' && depth > 0 && --depth == 0) {
+			paren = 0;
+		}
 		uint32_t cp;
 		size_t k = ch < 0x80 ? 1 : cp_at(s + i, n - i, &cp);
 		uint32_t fl = SPECC_TOK_PUNCT | quoted;

@@ -43,7 +43,7 @@ struct md {
 	/* The current run of inline text and the source offset of each byte. */
 	specc_buf plain;
 	SPECC_TABLE(uint32_t) offs;
-	specc_buf is_code;       /* 1 where the byte is inside a code span */
+	specc_buf is_code;       /* 1 in a code span, 2 in the text of a link to a section */
 	uint32_t link_xref;      /* xref whose link text is being read */
 	bool link_href_found;    /* its href pointed into the source */
 	size_t link_start;
@@ -357,7 +357,7 @@ static size_t anchor_at(struct md *m, size_t i)
 	const char *s = m->plain.ptr;
 	size_t n = m->plain.len, j = i + 2;
 
-	if (i + 3 >= n || s[i] != '[' || s[i + 1] != '^' || m->is_code.ptr[i])
+	if (i + 3 >= n || s[i] != '[' || s[i + 1] != '^' || m->is_code.ptr[i] == 1)
 		return 0;
 	while (j < n && is_id_char(s[j]) && s[j] != '.' && s[j] != ':')
 		j++;
@@ -393,9 +393,13 @@ static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind)
 	char *t = specc_arena_alloc(&p->arena, b - a + 1);
 	memcpy(t, m->plain.ptr + a, b - a);
 	t[b - a] = '\0';
-	for (const char *c = memchr(m->is_code.ptr + a, 1, b - a); c;
-	     c = memchr(c + 1, 1, (size_t)(m->is_code.ptr + b - c - 1)))
-		t[c - m->is_code.ptr - a] = '\x01';
+	/* Code, and the text of links to sections, are masked: the
+	 * linter reads neither (a link's text names the section that says
+	 * what it means). */
+	for (int mark = 1; mark <= 2; mark++)
+		for (const char *c = memchr(m->is_code.ptr + a, mark, b - a); c;
+		     c = memchr(c + 1, mark, (size_t)(m->is_code.ptr + b - c - 1)))
+			t[c - m->is_code.ptr - a] = '\x01';
 	specc_prose *r = SPECC_PUSH(p->prose);
 	r->file = m->file;
 	r->section = m->section;
@@ -490,7 +494,7 @@ static void find_clauses(struct md *m)
 			i += k;
 			continue;
 		}
-		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && !m->is_code.ptr[i]) {
+		if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && m->is_code.ptr[i] != 1) {
 			size_t j = i + 1, len;
 			for (;;) {
 				if (j < n && (k = anchor_at(m, j)) != 0) {
@@ -788,7 +792,7 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
 	switch (type) {
 	case MD_TEXT_NORMAL:
 	case MD_TEXT_LATEXMATH:
-		add_text(m, text, size, off_of(m, text), true, 0);
+		add_text(m, text, size, off_of(m, text), true, m->link_xref != SPECC_NONE ? 2 : 0);
 		break;
 	case MD_TEXT_CODE:
 		add_text(m, text, size, off_of(m, text), true, 1);
