@@ -19,6 +19,7 @@ typedef struct specc_ydoc {
 	uint32_t start; /* byte offset of the YAML text in the source */
 	yaml_document_t doc;
 	bool loaded;
+	const char *doc_page;   /* where shape errors send the reader */
 } specc_ydoc;
 
 /* Loads the YAML in source file's bytes [start, end).  A syntax error is

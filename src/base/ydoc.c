@@ -44,6 +44,7 @@ int specc_ydoc_load(specc_ydoc *y, specc_sources *srcs, specc_diags *diags, uint
 	y->file = file;
 	y->start = start;
 	y->loaded = false;
+	y->doc_page = NULL;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)s->data + start, end - start);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -85,7 +86,8 @@ void specc_ydoc_wrong_shape(specc_ydoc *y, const specc_code *code, yaml_node_t *
 {
 	specc_diag *d = specc_diag_add(y->diags, code, specc_ydoc_span(y, n),
 				       "\"%s\" must be %s", key, want);
-	specc_diag_help(y->diags, d, "see docs/spec-language.md for the expected shape");
+	specc_diag_help(y->diags, d, "see %s for the expected shape",
+			y->doc_page ? y->doc_page : "docs/spec-language.md");
 }
 
 bool specc_ydoc_key_is(yaml_node_t *k, const char *name)

@@ -50,6 +50,7 @@ static bool load(specc_ydoc *y, specc_project *p)
 		return false;
 	}
 	y->diags = &p->diags;
+	y->doc_page = "docs/lint.md";
 	return true;
 }
 

@@ -202,14 +202,25 @@ static void read_directives(struct lint *l)
 				continue;
 			}
 			if (enable) {
+				bool closed = false;
 				for (uint32_t k = 0; k < open.len; k++) {
 					struct suppress *o = &l->sup.items[open.items[k]];
 					bool same = o->file == d->span.file &&
 						    (r ? o->rule == (uint32_t)(r - l->rs->rules.items)
 						       : (o->category && o->category_len == n &&
 							  !memcmp(o->category, a, n)));
-					if (same && o->to == UINT32_MAX)
+					if (same && o->to == UINT32_MAX) {
 						o->to = line;
+						closed = true;
+					}
+				}
+				if (!closed) {
+					specc_diag *dg = specc_diag_add(
+						&p->diags, SPECC_CODE(INVALID_DIRECTIVE), d->span,
+						"\"%s\" is not disabled here, so this specc-enable changes nothing",
+						specc_diag_quote(&p->diags, a, n, 40));
+					specc_diag_help(&p->diags, dg,
+							"enable what the specc-disable above named (the same rule or category), or write a bare specc-enable to end every range");
 				}
 				continue;
 			}
@@ -384,7 +395,8 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		    (!rs->phrases.items[l->hits.items[i].phrase].group ||
 		     l->hits.items[i].t0 == first_word))
 			normative = true;
-	if (normative && run->section != SPECC_NONE && run->kind != SPECC_PROSE_HEADING)
+	if (normative && run->section != SPECC_NONE && run->kind != SPECC_PROSE_HEADING &&
+	    !run->admonition)
 		l->section_normative[run->section] = true;
 	if (normative)
 		for (uint32_t i = s0; i < s1; i++)
@@ -400,6 +412,9 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (l->sev[ph->rule] == SPECC_LINT_OFF || !scope_ok(l, r, run))
 			continue;
 		if (ph->role == SPECC_PHRASE_COUNT) {
+			if (r->case_sensitive &&
+			    !same_case(text, &toks[h->t0], &toks[h->t1], ph->text))
+				continue;
 			/* An "except" word up to four tokens before, with no
 			 * punctuation between, cancels the count. */
 			bool after_except = false;
@@ -452,6 +467,9 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (drop)
 			continue;
 		uint32_t a = toks[h->t0].a, b = toks[h->t1].b;
+		/* A match that starts at the "not" of "isn't" starts at "is". */
+		if (toks[h->t0].a == toks[h->t0].b && h->t0 > 0)
+			a = toks[h->t0 - 1].a;
 		if (b <= a)
 			b = toks[h->t1 - (h->t1 > h->t0)].b;
 		l->last_reported[ph->rule] = h->t1;
@@ -607,6 +625,8 @@ static void match_pattern(struct lint *l, const specc_prose *run, uint32_t i, si
 			continue;
 		if (memchr(run->text.ptr + a, 0x01, b - a))
 			continue;
+		if (r->normative && t < l->toks.len && !(l->toks.items[t].flags & SPECC_TOK_NORMATIVE))
+			continue;
 		specc_span sp = specc_prose_span(l->p, run, (uint32_t)a, (uint32_t)b);
 		report(l, i, sp, expand(l, r, run->text.ptr + a, b - a, NULL, 0, 0));
 	}
@@ -748,8 +768,6 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 	bool any = false;
 	for (uint32_t ti = tfirst; ti < tend; ti++) {
 		const struct term *tm = &l->terms.items[ti];
-		if (!tm->seps[0] && run_off >= tm->def_off)
-			continue;
 		any = true;
 		unsigned char k0 = (unsigned char)tm->key[0];
 		first_bytes[k0 >> 3] |= (uint8_t)(1u << (k0 & 7));
@@ -785,6 +803,10 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 				struct term *tm = &l->terms.items[ti];
 				size_t kl = strlen(tm->key);
 				if (tm->file != run->file || l->buf.len < kl)
+					continue;
+				/* One word spelled as defined, after the definition:
+				 * nothing to report (the common case, kept cheap). */
+				if (k == i && !tm->seps[0] && run_off >= tm->def_off)
 					continue;
 				bool eq = l->buf.len == kl && !memcmp(l->buf.ptr, tm->key, kl);
 				bool plural = (l->buf.len == kl + 1 && l->buf.ptr[kl] == 's') ||

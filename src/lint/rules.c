@@ -229,10 +229,11 @@ int specc_ruleset_compile(specc_ruleset *rs)
 		"do not", "never", "always", "avoid", "refuse", "ideally",
 	};
 	rs->normative_first = rs->phrases.len;
+	/* Exact forms: "needed to" and "refused" state facts. */
 	for (size_t i = 0; i < SPECC_ARRAY_SIZE(normative); i++)
-		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 0, false, normative[i], NULL);
+		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 0, true, normative[i], NULL);
 	for (size_t i = 0; i < SPECC_ARRAY_SIZE(imperative); i++)
-		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 1, false, imperative[i], NULL);
+		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 1, true, imperative[i], NULL);
 	rs->normative_count = rs->phrases.len - rs->normative_first;
 	specc_ac_build(&rs->ac_stem, rs, false, rs->nstems);
 	specc_ac_build(&rs->ac_form, rs, true, rs->nforms);
@@ -354,7 +355,7 @@ struct draft {
 	yaml_node_t *node;
 	yaml_node_t *terms, *swap, *except, *unless, *count, *pattern, *fire, *pass, *requires;
 	yaml_node_t *kind_node;
-	bool has_kind, enabled;
+	bool has_kind, has_check, enabled;
 	uint32_t flags;          /* PCRE2 options */
 };
 
@@ -554,6 +555,7 @@ static void read_keys(struct loader *l, struct draft *d)
 							"checks are untested-section, one-sided-example and terminology-drift");
 				} else {
 					d->r.check = (uint8_t)i;
+					d->has_check = true;
 				}
 			}
 		} else if (!strcmp(key, "examples")) {
@@ -756,6 +758,9 @@ static void accept_rule(struct loader *l, struct draft *d)
 		}
 		break;
 	case SPECC_RULE_SPEC:
+		if (!require(l, d, d->has_check ? d : NULL, "check",
+			     ": untested-section, one-sided-example or terminology-drift"))
+			return;
 		break;
 	}
 	if (d->except && (d->r.kind <= SPECC_RULE_SUBSTITUTION || d->r.kind == SPECC_RULE_OCCURRENCE)) {
@@ -765,12 +770,12 @@ static void accept_rule(struct loader *l, struct draft *d)
 	} else if (d->except) {
 		problem(l, d->except, "\"except\" applies only to existence, substitution and occurrence rules");
 	}
-	if (d->unless && d->r.kind != SPECC_RULE_PATTERN && d->r.kind != SPECC_RULE_SPEC) {
+	if (d->unless && d->r.kind <= SPECC_RULE_OCCURRENCE) {
 		pc.role = SPECC_PHRASE_UNLESS;
 		pc.group = 0;
 		each_string(l, d->kind_node, d->unless, phrase_one, &pc);
 	} else if (d->unless) {
-		problem(l, d->unless, "\"unless\" does not apply to pattern and spec rules");
+		problem(l, d->unless, "\"unless\" applies only to existence, substitution and occurrence rules");
 	}
 	if (d->requires && d->r.kind != SPECC_RULE_PATTERN)
 		problem(l, d->requires, "\"requires\" applies only to pattern rules");
@@ -811,6 +816,7 @@ int specc_rules_load(specc_ruleset *rs, specc_sources *srcs, specc_diags *diags,
 		specc_ydoc_release(&l.y);
 		return SPECC_ESYNTAX;
 	}
+	l.y.doc_page = "docs/lint.md";
 	root = yaml_document_get_root_node(&l.y.doc);
 	if (!root || (root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0))
 		goto out;

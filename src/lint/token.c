@@ -562,10 +562,19 @@ void specc_tokenize(const char *s, size_t n, specc_lexcache *c, specc_toks *out)
 		}
 		i += k;
 	}
+	/* An unclosed parenthesis is a typo more often than an aside that
+	 * runs to the end. */
+	if (depth > 0)
+		for (uint32_t j = out->len; j-- > first;) {
+			if (out->items[j].b - out->items[j].a == 1 && s[out->items[j].a] == '(') {
+				for (uint32_t k = j; k < out->len; k++)
+					out->items[k].flags &= ~(uint32_t)SPECC_TOK_PAREN;
+				break;
+			}
+		}
 	/* A quotation never closed is more likely a stray mark than a quote
 	 * running to the end: read the rest as prose. */
 	if (in_quote)
 		for (uint32_t j = quote_tok; j < out->len; j++)
 			out->items[j].flags &= ~(uint32_t)SPECC_TOK_QUOTED;
-	(void)first;
 }
