@@ -4,9 +4,12 @@
  * Rules are YAML (docs/lint.md).  The built-in ones are compiled into the
  * binary; a project adds its own from its rules folder.  Every rule that
  * names words or phrases is compiled into one Aho-Corasick automaton over
- * normalised tokens (case folded, then stemmed with Snowball unless the
- * rule asks for exact forms), so the text is read once for all of them.
- * Pattern rules are PCRE2 regular expressions, JIT-compiled; occurrence,
+ * normalised tokens: case folded, and matched in any regular inflection
+ * ("try to" matches "tried to"; the inflections are generated and kept
+ * only when Snowball gives them the word's stem) unless the rule asks for
+ * exact forms.  The text is read once for all of them.  Pattern rules are
+ * PCRE2 regular expressions, JIT-compiled, run only on the sentences where
+ * the automaton saw one of their "requires" phrases; occurrence,
  * conditional and spec rules are evaluated from the same token stream and
  * from the IR.
  *

@@ -1,9 +1,9 @@
 /*
  * fix.c - specc lint --fix: applies safe substitutions to the spec files.
  *
- * Only fixes the linter marked safe are applied: substitutions whose text
- * was written verbatim in the source (no markup, entity or line break
- * inside).  Every other byte is copied as it was, and the file is
+ * Only fixes the linter marked safe are applied: substitutions, and the
+ * defined spelling of a drifted term, whose text was written verbatim in
+ * the source (no markup, entity or line break inside).  Every other byte is copied as it was, and the file is
  * replaced through a temporary file and rename(), so an interrupted run
  * leaves either the old file or the new one.
  */
