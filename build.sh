@@ -1,7 +1,8 @@
 #!/bin/sh
 # build.sh - set up, build and run specc on a fresh Debian 12 machine.
 #
-#   ./build.sh example   install what is missing, build, run `specc check` on examples/
+#   ./build.sh example   install what is missing, build, run `specc check` and
+#                        `specc lint` on examples/
 #   ./build.sh test      install what is missing and run the whole test suite:
 #                        unit and golden tests on a debug build, again under
 #                        ASan+UBSan, under valgrind, and a clang -Werror build;
@@ -58,6 +59,8 @@ example)
 	build build
 	echo "\$ build/specc check examples/" >&2
 	build/specc check examples/
+	echo "\$ build/specc lint examples/" >&2
+	build/specc lint examples/
 	;;
 test)
 	deps

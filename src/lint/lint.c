@@ -1002,6 +1002,18 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 		l.run_normative = !l.spec_has_authority[run->file] ||
 				  (run->section != SPECC_NONE &&
 				   p->sections.items[run->section].authority_rank != SPECC_NONE);
+		/* A run no rule reads (commentary, by default) is not even
+		 * tokenized, unless its sentences decide whether its section
+		 * states requirements. */
+		bool wanted = !run->admonition && run->kind != SPECC_PROSE_HEADING &&
+			      l.run_normative;
+		for (uint32_t k = 0; k < nr && !wanted; k++) {
+			const specc_rule *r = &rs->rules.items[k];
+			wanted = l.sev[k] != SPECC_LINT_OFF && scope_ok(&l, r, run) &&
+				 (r->kind != SPECC_RULE_SPEC || r->check == SPECC_CHECK_TERMINOLOGY_DRIFT);
+		}
+		if (!wanted)
+			continue;
 		l.toks.len = 0;
 		specc_tokenize(run->text.ptr, run->text.len, &l.lex, &l.toks);
 		for (uint32_t k = 0; k < nr; k++)
