@@ -118,6 +118,7 @@ typedef struct specc_ruleset {
 	specc_map stems, forms;
 	uint32_t nstems, nforms;
 	uint32_t num_stem, num_form;      /* the symbol "any number", or 0 */
+	SPECC_TABLE(uint32_t) lemma_of;   /* inflected symbols joined into one (union-find) */
 	/* Phrases as symbol sequences, for building the automata. */
 	SPECC_TABLE(uint32_t) seq;
 	SPECC_TABLE(uint32_t) seq_first;  /* per phrase */

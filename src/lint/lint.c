@@ -467,16 +467,29 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (drop)
 			continue;
 		uint32_t a = toks[h->t0].a, b = toks[h->t1].b;
-		/* A match that starts at the "not" of "isn't" starts at "is". */
-		if (toks[h->t0].a == toks[h->t0].b && h->t0 > 0)
+		/* A match takes in whole written words: one that starts at the
+		 * "not" of "isn't" starts at "is", one that ends at the "can"
+		 * of "can't" ends after the "n't".  Such a match is not written
+		 * as its words, so it gets no fix. */
+		bool contraction = false;
+		if (toks[h->t0].a == toks[h->t0].b && h->t0 > 0) {
 			a = toks[h->t0 - 1].a;
+			contraction = true;
+		}
+		if (toks[h->t1].a == toks[h->t1].b)
+			contraction = true;
+		if (h->t1 + 1 < s1 && toks[h->t1 + 1].a == toks[h->t1 + 1].b &&
+		    toks[h->t1 + 1].a > b) {
+			b = toks[h->t1 + 1].a;
+			contraction = true;
+		}
 		if (b <= a)
 			b = toks[h->t1 - (h->t1 > h->t0)].b;
 		l->last_reported[ph->rule] = h->t1;
 		specc_span sp = specc_prose_span(l->p, run, a, b);
 		const char *msg = expand(l, r, text + a, b - a, ph->replacement, 0, 0);
 		specc_diag *d = report(l, ph->rule, sp, msg);
-		if (d && r->kind == SPECC_RULE_SUBSTITUTION && ph->replacement &&
+		if (d && r->kind == SPECC_RULE_SUBSTITUTION && ph->replacement && !contraction &&
 		    specc_prose_verbatim(l->p, run, a, b)) {
 			/* Keep the capital of a sentence's first word. */
 			specc_buf_reset(&l->buf);

@@ -39,6 +39,7 @@ void specc_ruleset_release(specc_ruleset *rs)
 	SPECC_TABLE_FREE(rs->strs);
 	SPECC_TABLE_FREE(rs->seq);
 	SPECC_TABLE_FREE(rs->seq_first);
+	SPECC_TABLE_FREE(rs->lemma_of);
 	specc_map_release(&rs->ids);
 	specc_map_release(&rs->stems);
 	specc_map_release(&rs->forms);
@@ -66,7 +67,31 @@ static uint32_t intern(specc_ruleset *rs, specc_map *m, uint32_t *n, specc_str k
 		return v;
 	key = specc_arena_str(&rs->arena, key.ptr, key.len);
 	specc_map_put(m, key, ++*n, NULL);
+	if (m == &rs->stems) {
+		while (rs->lemma_of.len <= *n) {
+			uint32_t self = rs->lemma_of.len;
+			*SPECC_PUSH(rs->lemma_of) = self;
+		}
+	}
 	return *n;
+}
+
+/* The symbol standing for a's whole class of forms. */
+static uint32_t lemma(const specc_ruleset *rs, uint32_t a)
+{
+	while (a < rs->lemma_of.len && rs->lemma_of.items[a] != a)
+		a = rs->lemma_of.items[a];
+	return a;
+}
+
+/* "try" and "tries" named by two rules are one word: their symbols are
+ * joined, so either phrase matches either form. */
+static void join(specc_ruleset *rs, uint32_t a, uint32_t b)
+{
+	a = lemma(rs, a);
+	b = lemma(rs, b);
+	if (a != b)
+		rs->lemma_of.items[a > b ? a : b] = a < b ? a : b;
 }
 
 /* Whether w is a plain lower-case word (inflections are generated only
@@ -129,8 +154,12 @@ static void add_inflections(specc_ruleset *rs, const char *w, size_t n, uint32_t
 			size_t el = strlen(plain[k]);
 			memcpy(buf + bl, plain[k], el);
 			bl += el;
-			if (specc_map_get(&rs->stems, specc_str_make(buf, bl)) != SPECC_NONE)
+			uint32_t have = specc_map_get(&rs->stems, specc_str_make(buf, bl));
+			if (have != SPECC_NONE) {
+				if (have != sym)
+					join(rs, have, sym);
 				continue;
+			}
 			specc_str cs = specc_stem(rs, buf, bl);
 			if (cs.len != sl || memcmp(cs.ptr, stem_w, sl))
 				continue;
@@ -235,6 +264,18 @@ int specc_ruleset_compile(specc_ruleset *rs)
 	for (size_t i = 0; i < SPECC_ARRAY_SIZE(imperative); i++)
 		add_phrase(rs, SPECC_NONE, SPECC_PHRASE_MATCH, 1, true, imperative[i], NULL);
 	rs->normative_count = rs->phrases.len - rs->normative_first;
+	/* Joined symbols: phrases and the word table use each class's
+	 * representative. */
+	for (uint32_t p = 0; p < rs->phrases.len; p++) {
+		if (rs->phrases.items[p].exact)
+			continue;
+		uint32_t *seq = rs->seq.items + rs->seq_first.items[p];
+		for (uint32_t k = 0; k < rs->phrases.items[p].ntok; k++)
+			seq[k] = lemma(rs, seq[k]);
+	}
+	for (uint32_t i = 0; i < rs->stems.cap; i++)
+		if (rs->stems.slots[i].key.ptr)
+			rs->stems.slots[i].value = lemma(rs, rs->stems.slots[i].value);
 	specc_ac_build(&rs->ac_stem, rs, false, rs->nstems);
 	specc_ac_build(&rs->ac_form, rs, true, rs->nforms);
 	rs->compiled = true;
@@ -321,8 +362,9 @@ static bool read_uint(struct loader *l, yaml_node_t *k, yaml_node_t *v, uint32_t
 	return true;
 }
 
-/* Calls fn for each string of a scalar or a list of scalars. */
-static bool each_string(struct loader *l, yaml_node_t *k, yaml_node_t *v,
+/* Calls fn for each string of a scalar or a list of scalars; key names
+ * the value in messages. */
+static bool each_string(struct loader *l, const char *key, yaml_node_t *v,
 			void (*fn)(struct loader *, yaml_node_t *, void *), void *ctx)
 {
 	if (v->type == YAML_SCALAR_NODE) {
@@ -330,8 +372,7 @@ static bool each_string(struct loader *l, yaml_node_t *k, yaml_node_t *v,
 		return true;
 	}
 	if (v->type != YAML_SEQUENCE_NODE) {
-		specc_ydoc_wrong_shape(&l->y, l->code, v, (const char *)k->data.scalar.value,
-				       "a list of strings");
+		specc_ydoc_wrong_shape(&l->y, l->code, v, key, "a list of strings");
 		l->bad = true;
 		return false;
 	}
@@ -339,8 +380,7 @@ static bool each_string(struct loader *l, yaml_node_t *k, yaml_node_t *v,
 	     it++) {
 		yaml_node_t *e = specc_ydoc_node(&l->y, *it);
 		if (!e || e->type != YAML_SCALAR_NODE) {
-			specc_ydoc_wrong_shape(&l->y, l->code, e ? e : v,
-					       (const char *)k->data.scalar.value, "a list of strings");
+			specc_ydoc_wrong_shape(&l->y, l->code, e ? e : v, key, "a list of strings");
 			l->bad = true;
 			return false;
 		}
@@ -490,7 +530,7 @@ static void read_keys(struct loader *l, struct draft *d)
 				d->r.link = text_of(l, v);
 		} else if (!strcmp(key, "scope")) {
 			d->r.scopes = 0;
-			each_string(l, k, v, scope_one, d);
+			each_string(l, "scope", v, scope_one, d);
 		} else if (!strcmp(key, "terms")) {
 			d->terms = v;
 		} else if (!strcmp(key, "requires")) {
@@ -683,7 +723,7 @@ static void accept_rule(struct loader *l, struct draft *d)
 	case SPECC_RULE_EXISTENCE:
 		if (!require(l, d, d->terms, "terms", ", the words it looks for"))
 			return;
-		each_string(l, d->kind_node, d->terms, phrase_one, &pc);
+		each_string(l, "terms", d->terms, phrase_one, &pc);
 		break;
 	case SPECC_RULE_SUBSTITUTION:
 		if (!require(l, d, d->swap, "swap", ", the words to replace and their replacements"))
@@ -728,7 +768,7 @@ static void accept_rule(struct loader *l, struct draft *d)
 				if (e && e->type == YAML_SEQUENCE_NODE) {
 					d->r.needs_pair = true;
 					pc.group = ++group;
-					each_string(l, d->count, e, phrase_one, &pc);
+					each_string(l, "count", e, phrase_one, &pc);
 				} else if (e && e->type == YAML_SCALAR_NODE) {
 					pc.group = 0;
 					phrase_one(l, e, &pc);
@@ -753,7 +793,7 @@ static void accept_rule(struct loader *l, struct draft *d)
 		if (d->requires) {
 			pc.role = SPECC_PHRASE_REQUIRE;
 			pc.group = 0;
-			each_string(l, d->kind_node, d->requires, phrase_one, &pc);
+			each_string(l, "requires", d->requires, phrase_one, &pc);
 			d->r.has_requires = true;
 		}
 		break;
@@ -766,14 +806,14 @@ static void accept_rule(struct loader *l, struct draft *d)
 	if (d->except && (d->r.kind <= SPECC_RULE_SUBSTITUTION || d->r.kind == SPECC_RULE_OCCURRENCE)) {
 		pc.role = SPECC_PHRASE_EXCEPT;
 		pc.group = 0;
-		each_string(l, d->kind_node, d->except, phrase_one, &pc);
+		each_string(l, "except", d->except, phrase_one, &pc);
 	} else if (d->except) {
 		problem(l, d->except, "\"except\" applies only to existence, substitution and occurrence rules");
 	}
 	if (d->unless && d->r.kind <= SPECC_RULE_OCCURRENCE) {
 		pc.role = SPECC_PHRASE_UNLESS;
 		pc.group = 0;
-		each_string(l, d->kind_node, d->unless, phrase_one, &pc);
+		each_string(l, "unless", d->unless, phrase_one, &pc);
 	} else if (d->unless) {
 		problem(l, d->unless, "\"unless\" applies only to existence, substitution and occurrence rules");
 	}
@@ -781,10 +821,10 @@ static void accept_rule(struct loader *l, struct draft *d)
 		problem(l, d->requires, "\"requires\" applies only to pattern rules");
 	d->r.ex_first = rs->strs.len;
 	if (d->fire)
-		each_string(l, d->kind_node, d->fire, example_one, NULL);
+		each_string(l, "examples.fire", d->fire, example_one, NULL);
 	d->r.ex_fire = rs->strs.len - d->r.ex_first;
 	if (d->pass)
-		each_string(l, d->kind_node, d->pass, example_one, NULL);
+		each_string(l, "examples.pass", d->pass, example_one, NULL);
 	d->r.ex_pass = rs->strs.len - d->r.ex_first - d->r.ex_fire;
 	if (l->bad) {
 		rs->phrases.len = phrases_before;

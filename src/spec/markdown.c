@@ -390,6 +390,26 @@ static void keep_prose(struct md *m, size_t a, size_t b, specc_prose_kind kind)
 		b--;
 	if (a == b)
 		return;
+	/* CommonMark does not allow "--" inside an inline comment, so
+	 * <!-- specc-disable-line x -- why --> on a line of text arrives as
+	 * text: read it as the directive it is, and keep it out of prose. */
+	for (const char *c = memchr(m->plain.ptr + a, '<', b - a); c;
+	     c = memchr(c + 1, '<', (size_t)(m->plain.ptr + b - c - 1))) {
+		size_t i = (size_t)(c - m->plain.ptr), e;
+		if (b - i < 12 || memcmp(c, "<!-- specc-", 11) || m->is_code.ptr[i])
+			continue;
+		for (e = i + 11; e + 3 <= b && memcmp(m->plain.ptr + e, "-->", 3); e++)
+			;
+		if (e + 3 > b)
+			break;
+		e += 3;
+		if (m->offs.items[e - 1] == m->offs.items[i] + (e - 1 - i)) {
+			specc_directive *d = SPECC_PUSH(p->directives);
+			d->text = specc_str_make(m->src->data + m->offs.items[i], e - i);
+			d->span = span(m, m->offs.items[i], m->offs.items[i] + (uint32_t)(e - i));
+		}
+		memset(m->is_code.ptr + i, 1, e - i);
+	}
 	char *t = specc_arena_alloc(&p->arena, b - a + 1);
 	memcpy(t, m->plain.ptr + a, b - a);
 	t[b - a] = '\0';
