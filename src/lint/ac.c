@@ -98,15 +98,20 @@ void specc_ac_build(specc_ac *ac, const specc_ruleset *rs, bool exact, uint32_t 
 	nedges = nouts = 0;
 	for (uint32_t s = 0; s < st.len; s++) {
 		struct build_state *b = &st.items[s];
-		qsort(b->edges.items, b->edges.len, sizeof(uint64_t), cmp_u64);
+		/* A leaf has no edges and a NULL table: nothing to copy (and
+		 * memcpy from NULL is undefined even for 0 bytes). */
+		if (b->edges.len) {
+			qsort(b->edges.items, b->edges.len, sizeof(uint64_t), cmp_u64);
+			memcpy(ac->edges + nedges, b->edges.items, b->edges.len * sizeof(uint64_t));
+		}
 		ac->edge_first[s] = nedges;
 		ac->edge_count[s] = b->edges.len;
-		memcpy(ac->edges + nedges, b->edges.items, b->edges.len * sizeof(uint64_t));
 		nedges += b->edges.len;
 		ac->fail[s] = b->fail;
 		ac->out_first[s] = nouts;
 		ac->out_count[s] = b->outs.len;
-		memcpy(ac->outs + nouts, b->outs.items, b->outs.len * sizeof(uint32_t));
+		if (b->outs.len)
+			memcpy(ac->outs + nouts, b->outs.items, b->outs.len * sizeof(uint32_t));
 		nouts += b->outs.len;
 		SPECC_TABLE_FREE(b->edges);
 		SPECC_TABLE_FREE(b->outs);

@@ -54,7 +54,7 @@ struct lint {
 	int8_t *sev;             /* effective severity per rule, for the current file */
 	uint32_t sev_file;
 	uint32_t *count;         /* per rule: COUNT hits in the sentence */
-	uint32_t *groups;        /* per rule: bit mask of groups seen */
+	uint32_t *groups;        /* per rule: 8 words, a bit set of the groups seen (1-255) */
 	bool *section_normative; /* per section: a normative sentence in its own prose */
 	uint32_t *last_reported; /* per rule: token index end of the last report, dedupe */
 	specc_buf buf, buf2;
@@ -346,6 +346,14 @@ static bool same_case(const char *text, const specc_tok *t0, const specc_tok *t1
 	return true;
 }
 
+static uint32_t groups_seen(const uint32_t *bits)
+{
+	uint32_t n = 0;
+	for (int w = 0; w < 8; w++)
+		n += (uint32_t)__builtin_popcount(bits[w]);
+	return n;
+}
+
 static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32_t s1)
 {
 	const specc_ruleset *rs = l->rs;
@@ -432,7 +440,8 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 			if (after_except)
 				continue;
 			l->count[ph->rule]++;
-			l->groups[ph->rule] |= 1u << (ph->group & 31);
+			if (ph->group)
+				l->groups[ph->rule * 8 + ph->group / 32] |= 1u << (ph->group % 32);
 			continue;
 		}
 		if (ph->role != SPECC_PHRASE_MATCH)
@@ -509,10 +518,10 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 		if (r->kind != SPECC_RULE_OCCURRENCE)
 			continue;
 		uint32_t n = r->count_words ? words
-			     : r->needs_pair ? (uint32_t)__builtin_popcount(l->groups[i] & ~1u)
+			     : r->needs_pair ? groups_seen(&l->groups[i * 8])
 					     : l->count[i];
 		l->count[i] = 0;
-		l->groups[i] = 0;
+		memset(&l->groups[i * 8], 0, 8 * sizeof *l->groups);
 		if (l->sev[i] == SPECC_LINT_OFF || !scope_ok(l, r, run) || (r->normative && !normative))
 			continue;
 		bool over = r->max && n > r->max, under = r->min && n < r->min;
@@ -963,7 +972,7 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	l.sev_file = SPECC_NONE;
 	l.sev = specc_xcalloc(nr + 1, sizeof *l.sev);
 	l.count = specc_xcalloc(nr + 1, sizeof *l.count);
-	l.groups = specc_xcalloc(nr + 1, sizeof *l.groups);
+	l.groups = specc_xcalloc((size_t)(nr + 1) * 8, sizeof *l.groups);
 	l.last_reported = specc_xcalloc(nr + 1, sizeof *l.last_reported);
 	l.section_normative = specc_xcalloc(p->sections.len + 1, sizeof(bool));
 	specc_lexcache_init(&l.lex, rs);

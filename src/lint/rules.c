@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef SPECC_HAVE_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #include "specc/codes.h"
 #include "specc/ydoc.h"
 #include "internal.h"
@@ -655,8 +659,12 @@ static void compile_pattern(struct loader *l, struct draft *d)
 		return;
 	}
 	/* JIT is an optimisation: without it (some platforms), matching
-	 * still works, only slower. */
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	 * still works, only slower.  Under valgrind it is skipped: valgrind
+	 * cannot follow JIT-generated code and reports false errors in it. */
+#ifdef SPECC_HAVE_VALGRIND_H
+	if (!RUNNING_ON_VALGRIND)
+#endif
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	uint32_t captures = 0;
 	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
 	d->r.re = re;
@@ -767,6 +775,10 @@ static void accept_rule(struct loader *l, struct draft *d)
 				yaml_node_t *e = specc_ydoc_node(&l->y, *it);
 				if (e && e->type == YAML_SEQUENCE_NODE) {
 					d->r.needs_pair = true;
+					if (group == 255) {
+						problem(l, e, "\"count\" has more than 255 groups of terms");
+						break;
+					}
 					pc.group = ++group;
 					each_string(l, "count", e, phrase_one, &pc);
 				} else if (e && e->type == YAML_SCALAR_NODE) {
