@@ -1424,6 +1424,27 @@ static void lint_occurrence_groups(void **state)
 	AT(c, c->p.diags.items[0].span, "It must greet and should ask.", 0);
 }
 
+/* Groups are counted apart however many a rule has (the 32nd and 33rd
+ * are not the same as none and the 1st). */
+static void lint_occurrence_many_groups(void **state)
+{
+	struct ctx *c = *state;
+	specc_buf b = SPECC_BUF_INIT;
+	specc_buf_addstr(&b, "- {id: g, category: c, kind: occurrence, max: 1, message: \"{count}\", count: [");
+	for (int i = 1; i <= 40; i++)
+		specc_buf_addf(&b, "%s[w%d]", i > 1 ? ", " : "", i);
+	specc_buf_addstr(&b, "]}\n");
+	int rc = rules(c, b.ptr);
+	specc_buf_release(&b);
+	assert_int_equal(rc, SPECC_OK);
+	lint_para(c, "Say w1 w32. Say w1 w33. Say w1 w2. Say w40 w40.");
+	CODES(&c->p, "g,g,g");
+	AT(c, c->p.diags.items[0].span, "Say w1 w32.", 0);
+	assert_string_equal(c->p.diags.items[0].message, "2");
+	AT(c, c->p.diags.items[1].span, "Say w1 w33.", 0);
+	AT(c, c->p.diags.items[2].span, "Say w1 w2.", 0);
+}
+
 static void lint_occurrence_unless(void **state)
 {
 	struct ctx *c = *state;
@@ -1886,6 +1907,7 @@ int main(void)
 		T(lint_occurrence_words),
 		T(lint_occurrence_terms),
 		T(lint_occurrence_groups),
+		T(lint_occurrence_many_groups),
 		T(lint_occurrence_unless),
 		T(lint_pattern_whole_match),
 		T(lint_pattern_capture_group),
