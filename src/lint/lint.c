@@ -781,6 +781,12 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 	 * of their keys, so most words are dismissed with one bit test. */
 	if (!l->term_first || l->term_first[run->file] == SPECC_NONE)
 		return;
+	/* Most runs hold no word that starts a term: done in one scan. */
+	bool some = false;
+	for (uint32_t i = 0; i < l->toks.len && !some; i++)
+		some = l->toks.items[i].flags & SPECC_TOK_TERM;
+	if (!some)
+		return;
 	tfirst = l->term_first[run->file];
 	tend = l->term_end[run->file];
 	/* Only terms that can still give a finding here count: written with
