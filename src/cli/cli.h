@@ -31,4 +31,18 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * terminal, NO_COLOR unset, TERM not "dumb").  Returns -1 on a bad value. */
 int cli_color(const char *mode, FILE *out);
 
+/* Opens where findings go (standard output when path is NULL) and decides
+ * on colour.  Returns -1 to go on, or an exit code after saying why; on
+ * success the caller closes *out with cli_close_output(). */
+int cli_open_output(const char *path, const char *color, FILE **out, bool *use_color);
+/* Closes *out if it is a file; returns rc, or an exit code if closing
+ * (flushing) failed. */
+int cli_close_output(FILE *out, const char *path, int rc);
+
+struct specc_project;
+/* Sorts and renders the project's findings; for human output, then a
+ * closing count line (notes counted too when with_notes).  Returns 0, or
+ * an exit code after saying why. */
+int cli_report(FILE *out, int fmt, bool color, struct specc_project *p, bool with_notes);
+
 #endif

@@ -70,14 +70,9 @@ int cmd_check(int argc, char **argv)
 		return cli_error("check: one PATH at most; see specc help check");
 	if (optind < argc)
 		path = argv[optind];
-	if (output && !(out = fopen(output, "w")))
-		return cli_error("cannot write %s: %s", output, strerror(errno));
-	int use_color = cli_color(color, out);
-	if (use_color < 0) {
-		if (out != stdout)
-			fclose(out);
-		return cli_error("--color takes auto, always or never");
-	}
+	bool use_color;
+	if ((rc = cli_open_output(output, color, &out, &use_color)) >= 0)
+		return rc;
 
 	specc_project_init(&p);
 	if (specc_project_load(&p, path, &err) != SPECC_OK) {
@@ -86,26 +81,12 @@ int cmd_check(int argc, char **argv)
 	}
 	specc_project_resolve(&p);
 	specc_check(&p);
-	specc_diags_sort(&p.diags);
-	specc_render_opts ro = { use_color > 0, "specc", SPECC_VERSION };
-	if (specc_diags_render(out, fmt, &p.sources, &p.diags, &ro) != SPECC_OK) {
-		rc = cli_error("cannot write the findings: %s", strerror(errno));
+	if ((rc = cli_report(out, fmt, use_color, &p, false)) != 0)
 		goto out;
-	}
 	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];
-	if (fmt == SPECC_FORMAT_HUMAN) {
-		if (errors || warnings)
-			fprintf(out, "%u error%s, %u warning%s in %u file%s\n", errors,
-				errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", p.sources.len,
-				p.sources.len == 1 ? "" : "s");
-		else
-			fprintf(out, "no problems in %u file%s\n", p.sources.len,
-				p.sources.len == 1 ? "" : "s");
-	}
 	rc = errors || (strict && warnings) ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
 out:
-	if (out != stdout && fclose(out) != 0)
-		rc = cli_error("cannot write %s: %s", output, strerror(errno));
+	rc = cli_close_output(out, output, rc);
 	specc_project_release(&p);
 	return rc;
 }

@@ -288,14 +288,9 @@ int cmd_lint(int argc, char **argv)
 		path = argv[optind];
 	if (fix && mode != LINT)
 		return cli_error("lint: --fix lints; it does not go with --list-rules, --explain or --check-rules");
-	if (output && !(out = fopen(output, "w")))
-		return cli_error("cannot write %s: %s", output, strerror(errno));
-	int use_color = cli_color(color, out);
-	if (use_color < 0) {
-		if (out != stdout)
-			fclose(out);
-		return cli_error("--color takes auto, always or never");
-	}
+	bool use_color;
+	if ((rc = cli_open_output(output, color, &out, &use_color)) >= 0)
+		return rc;
 
 	memset(&cfg, 0, sizeof cfg);
 	rc = setup(&p, &rs, &cfg, path, mode == LINT);
@@ -305,7 +300,7 @@ int cmd_lint(int argc, char **argv)
 		rc = SPECC_EXIT_USAGE;
 		goto out;
 	}
-	specc_render_opts ro = { use_color > 0, "specc", SPECC_VERSION };
+	specc_render_opts ro = { use_color, "specc", SPECC_VERSION };
 	if (mode == LIST) {
 		list_rules(out, &rs, &cfg);
 		rc = SPECC_EXIT_OK;
@@ -363,26 +358,12 @@ int cmd_lint(int argc, char **argv)
 		}
 		fprintf(stderr, "specc: applied %u fix%s\n", fixed, fixed == 1 ? "" : "es");
 	}
-	specc_diags_sort(&p.diags);
-	if (specc_diags_render(out, fmt, &p.sources, &p.diags, &ro) != SPECC_OK) {
-		rc = cli_error("cannot write the findings: %s", strerror(errno));
+	if ((rc = cli_report(out, fmt, use_color, &p, true)) != 0)
 		goto out;
-	}
 	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];
-	uint32_t notes = p.diags.count[SPECC_NOTE];
-	if (fmt == SPECC_FORMAT_HUMAN) {
-		if (errors || warnings || notes)
-			fprintf(out, "%u error%s, %u warning%s, %u note%s in %u file%s\n", errors,
-				errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s", notes,
-				notes == 1 ? "" : "s", p.sources.len, p.sources.len == 1 ? "" : "s");
-		else
-			fprintf(out, "no problems in %u file%s\n", p.sources.len,
-				p.sources.len == 1 ? "" : "s");
-	}
 	rc = errors || (strict && warnings) ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
 out:
-	if (out != stdout && fclose(out) != 0)
-		rc = cli_error("cannot write %s: %s", output, strerror(errno));
+	rc = cli_close_output(out, output, rc);
 	specc_lint_config_release(&cfg);
 	specc_ruleset_release(&rs);
 	specc_project_release(&p);

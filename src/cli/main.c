@@ -1,12 +1,15 @@
 /*
  * main.c - the specc command: dispatches to one cmd-<name>.c per command.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "specc/base.h"
+#include "specc/diag.h"
+#include "specc/project.h"
 #include "cli.h"
 
 static const struct cli_command commands[] = {
@@ -70,6 +73,56 @@ int cli_color(const char *mode, FILE *out)
 	if (!strcmp(mode, "never"))
 		return 0;
 	return -1;
+}
+
+int cli_open_output(const char *path, const char *color, FILE **out, bool *use_color)
+{
+	*out = stdout;
+	if (path && !(*out = fopen(path, "w")))
+		return cli_error("cannot write %s: %s", path, strerror(errno));
+	int c = cli_color(color, *out);
+	if (c < 0) {
+		if (*out != stdout)
+			fclose(*out);
+		*out = stdout;
+		return cli_error("--color takes auto, always or never");
+	}
+	*use_color = c > 0;
+	return -1;
+}
+
+int cli_close_output(FILE *out, const char *path, int rc)
+{
+	if (out != stdout && fclose(out) != 0)
+		return cli_error("cannot write %s: %s", path, strerror(errno));
+	return rc;
+}
+
+static const char *plural(uint32_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+int cli_report(FILE *out, int fmt, bool color, specc_project *p, bool with_notes)
+{
+	specc_render_opts ro = { color, "specc", SPECC_VERSION };
+
+	specc_diags_sort(&p->diags);
+	if (specc_diags_render(out, (specc_format)fmt, &p->sources, &p->diags, &ro) != SPECC_OK)
+		return cli_error("cannot write the findings: %s", strerror(errno));
+	if (fmt != SPECC_FORMAT_HUMAN)
+		return 0;
+	uint32_t e = p->diags.count[SPECC_ERROR], w = p->diags.count[SPECC_WARNING];
+	uint32_t n = with_notes ? p->diags.count[SPECC_NOTE] : 0, f = p->sources.len;
+	if (!e && !w && !n)
+		fprintf(out, "no problems in %u file%s\n", f, plural(f));
+	else if (with_notes)
+		fprintf(out, "%u error%s, %u warning%s, %u note%s in %u file%s\n", e, plural(e), w,
+			plural(w), n, plural(n), f, plural(f));
+	else
+		fprintf(out, "%u error%s, %u warning%s in %u file%s\n", e, plural(e), w, plural(w), f,
+			plural(f));
+	return 0;
 }
 
 static const struct cli_command *find(const char *name)
