@@ -40,6 +40,7 @@ typedef SPECC_TABLE(specc_tok) specc_toks;
 typedef struct specc_lexcache {
 	const specc_ruleset *rs;
 	struct specc_lex_slot *slots;
+	const char **longkey;    /* per slot: a key longer than 16 bytes */
 	uint32_t cap, len;
 	specc_arena keys;
 	specc_buf scratch;

@@ -60,6 +60,7 @@ struct lint {
 	specc_buf buf, buf2;
 	uint32_t *term_first, *term_end; /* per source: its range of terms */
 	uint32_t run_first_word;  /* token index of the run's first word */
+	SPECC_TABLE(uint32_t) occ; /* the occurrence rules, evaluated per sentence */
 	bool run_normative;       /* the run is in a normative section */
 	bool *spec_has_authority; /* per source: some section of it has an authority */
 };
@@ -513,10 +514,9 @@ static void sentence(struct lint *l, const specc_prose *run, uint32_t s0, uint32
 	}
 
 	/* Occurrence rules: counted over the sentence. */
-	for (uint32_t i = 0; i < rs->rules.len; i++) {
+	for (uint32_t oi = 0; oi < l->occ.len; oi++) {
+		uint32_t i = l->occ.items[oi];
 		const specc_rule *r = &rs->rules.items[i];
-		if (r->kind != SPECC_RULE_OCCURRENCE)
-			continue;
 		uint32_t n = r->count_words ? words
 			     : r->needs_pair ? groups_seen(&l->groups[i * 8])
 					     : l->count[i];
@@ -989,6 +989,9 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	for (uint32_t i = 0; i < p->sections.len; i++)
 		if (p->sections.items[i].authority_rank != SPECC_NONE)
 			l.spec_has_authority[p->sections.items[i].span.file] = true;
+	for (uint32_t i = 0; i < nr; i++)
+		if (rs->rules.items[i].kind == SPECC_RULE_OCCURRENCE)
+			*SPECC_PUSH(l.occ) = i;
 	read_directives(&l);
 	find_definitions(&l);
 	/* Each distinct term once, in lower case, for the word cache's term
@@ -1068,6 +1071,7 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 	SPECC_TABLE_FREE(l.toks);
 	SPECC_TABLE_FREE(l.hits);
 	SPECC_TABLE_FREE(l.sup);
+	SPECC_TABLE_FREE(l.occ);
 	specc_lexcache_release(&l.lex);
 	specc_buf_release(&l.buf);
 	specc_buf_release(&l.buf2);

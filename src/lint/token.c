@@ -15,16 +15,17 @@
 #include "internal.h"
 
 /* Keys of up to 16 bytes (nearly every word) are kept inline, zero
- * padded, and compared as two 64-bit words. */
+ * padded, and compared as two 64-bit words; a slot is 32 bytes, two to a
+ * cache line.  Longer keys sit in c->longkey at the slot's index. */
 struct specc_lex_slot {
 	union {
 		char inl[16];
 		uint64_t q[2];
 	} k;
-	const char *key;         /* longer keys; NULL for an empty slot */
-	uint32_t len, hash;
-	uint32_t stem, form;
-	uint32_t flags;
+	uint32_t hash, stem, form;
+	uint16_t flags;
+	uint8_t len;             /* 0 for an empty slot */
+	uint8_t spare;
 };
 
 void specc_lexcache_init(specc_lexcache *c, const specc_ruleset *rs)
@@ -38,6 +39,7 @@ void specc_lexcache_init(specc_lexcache *c, const specc_ruleset *rs)
 void specc_lexcache_release(specc_lexcache *c)
 {
 	free(c->slots);
+	free(c->longkey);
 	specc_arena_release(&c->keys);
 	specc_buf_release(&c->scratch);
 }
@@ -56,18 +58,22 @@ static void grow(specc_lexcache *c)
 {
 	uint32_t cap = c->cap ? c->cap * 2 : 4096;
 	struct specc_lex_slot *slots = specc_xcalloc(cap, sizeof *slots);
+	const char **longkey = specc_xcalloc(cap, sizeof *longkey);
 
 	for (uint32_t i = 0; i < c->cap; i++) {
 		struct specc_lex_slot *o = &c->slots[i];
-		if (!o->key)
+		if (!o->len)
 			continue;
 		uint32_t j = o->hash & (cap - 1);
-		while (slots[j].key)
+		while (slots[j].len)
 			j = (j + 1) & (cap - 1);
 		slots[j] = *o;
+		longkey[j] = c->longkey[i];
 	}
 	free(c->slots);
+	free(c->longkey);
 	c->slots = slots;
+	c->longkey = longkey;
 	c->cap = cap;
 }
 
@@ -135,6 +141,13 @@ static void lookup_key(specc_lexcache *c, const char *w, uint32_t n, uint32_t h,
 		uint64_t q[2];
 	} k = { { 0 } };
 
+	if (n == 0 || n > 255) { /* never cached (no rule word is this long) */
+		uint32_t v = specc_map_get(&c->rs->stems, specc_str_make(w, n));
+		t->stem = v == SPECC_NONE ? 0 : v;
+		v = specc_map_get(&c->rs->forms, specc_str_make(w, n));
+		t->form = v == SPECC_NONE ? 0 : v;
+		return;
+	}
 	if (c->len * 2 >= c->cap)
 		grow(c);
 	if (n == 16 || (n < 16 && padded)) {
@@ -146,10 +159,11 @@ static void lookup_key(specc_lexcache *c, const char *w, uint32_t n, uint32_t h,
 	uint32_t j = h & (c->cap - 1);
 	for (;;) {
 		struct specc_lex_slot *s = &c->slots[j];
-		if (!s->key)
+		if (!s->len)
 			break;
 		if (s->hash == h && s->len == n &&
-		    (n <= 16 ? s->k.q[0] == k.q[0] && s->k.q[1] == k.q[1] : !memcmp(s->key, w, n))) {
+		    (n <= 16 ? s->k.q[0] == k.q[0] && s->k.q[1] == k.q[1]
+			     : !memcmp(c->longkey[j], w, n))) {
 			t->stem = s->stem;
 			t->form = s->form;
 			t->flags |= s->flags;
@@ -159,15 +173,16 @@ static void lookup_key(specc_lexcache *c, const char *w, uint32_t n, uint32_t h,
 	}
 	struct specc_lex_slot *s = &c->slots[j];
 	uint32_t v;
-	s->key = specc_arena_strndup(&c->keys, w, n);
+	if (n > 16)
+		c->longkey[j] = specc_arena_strndup(&c->keys, w, n);
 	memcpy(s->k.inl, k.inl, sizeof k.inl);
-	s->len = n;
+	s->len = (uint8_t)n;
 	s->hash = h;
 	v = specc_map_get(&c->rs->stems, specc_str_make(w, n));
 	s->stem = v == SPECC_NONE ? 0 : v;
 	v = specc_map_get(&c->rs->forms, specc_str_make(w, n));
 	s->form = v == SPECC_NONE ? 0 : v;
-	s->flags = c->nterms && starts_term(c, w, n) ? SPECC_TOK_TERM : 0;
+	s->flags = (uint16_t)(c->nterms && starts_term(c, w, n) ? SPECC_TOK_TERM : 0);
 	c->len++;
 	t->stem = s->stem;
 	t->form = s->form;
