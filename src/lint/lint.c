@@ -32,7 +32,6 @@ struct suppress {
 
 /* A term from a spec's definitions. */
 struct term {
-	uint32_t spec;
 	char *key;               /* letters and digits only, lower case */
 	char *seps;              /* the separators between its words, as written */
 	const char *shown;       /* as written, for messages */
@@ -751,10 +750,6 @@ static void find_definitions(struct lint *l)
 		if (!colon || e == 0 || e > 60)
 			continue;
 		struct term *t = SPECC_PUSH(l->terms);
-		t->spec = SPECC_NONE;
-		for (uint32_t s = 0; s < p->specs.len; s++)
-			if (p->specs.items[s].source == r->file)
-				t->spec = s;
 		t->key = term_key(r->text.ptr, e);
 		t->seps = term_seps(r->text.ptr, e);
 		t->shown = specc_arena_strndup(&p->arena, r->text.ptr, e);
@@ -766,7 +761,7 @@ static void find_definitions(struct lint *l)
 
 /* Finds defined terms among the run's words: up to four words whose
  * letters spell a term's (or its plural). */
-static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_index)
+static void terms_in_run(struct lint *l, const specc_prose *run)
 {
 	specc_project *p = l->p;
 	const char *text = run->text.ptr;
@@ -776,7 +771,6 @@ static void terms_in_run(struct lint *l, const specc_prose *run, uint32_t run_in
 	uint32_t tfirst = SPECC_NONE, tend = 0;
 	uint8_t first_bytes[32] = { 0 };
 
-	(void)run_index;
 	/* The file's terms (they are in file order), and the first letters
 	 * of their keys, so most words are dismissed with one bit test. */
 	if (!l->term_first || l->term_first[run->file] == SPECC_NONE)
@@ -1055,7 +1049,7 @@ int specc_lint(specc_project *p, const specc_ruleset *rs, const specc_lint_confi
 		}
 		sentences(&l, run);
 		patterns(&l, run);
-		terms_in_run(&l, run, i);
+		terms_in_run(&l, run);
 	}
 	spec_rules(&l);
 

@@ -665,11 +665,8 @@ static void compile_pattern(struct loader *l, struct draft *d)
 	if (!RUNNING_ON_VALGRIND)
 #endif
 		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	uint32_t captures = 0;
-	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &captures);
 	d->r.re = re;
 	d->r.match_data = pcre2_match_data_create_from_pattern(re, NULL);
-	(void)captures;
 }
 
 /* One sentence for rule tables and SARIF: the rationale's first, or the
