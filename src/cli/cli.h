@@ -31,6 +31,20 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * terminal, NO_COLOR unset, TERM not "dumb").  Returns -1 on a bad value. */
 int cli_color(const char *mode, FILE *out);
 
+/* The options every command that reports findings takes: --format,
+ * --output and --color.  cli_output_option() handles one getopt result
+ * for them: 1 when it was one of theirs, 0 when it was not, or an exit
+ * code (>= 2) after saying what is wrong. */
+struct cli_output {
+	int format;              /* specc_format */
+	const char *path;        /* NULL: standard output */
+	const char *color;
+};
+int cli_output_option(int c, const char *arg, struct cli_output *o);
+/* The optional PATH operand: at most one, "." by default.  Returns -1 to
+ * go on, or an exit code after saying what is wrong. */
+int cli_path_operand(int argc, char **argv, const char *command, const char **path);
+
 /* Opens where findings go (standard output when path is NULL) and decides
  * on colour.  Returns -1 to go on, or an exit code after saying why; on
  * success the caller closes *out with cli_close_output(). */

@@ -43,8 +43,8 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
 	};
 	bool strict = false;
-	specc_format fmt = SPECC_FORMAT_HUMAN;
-	const char *output = NULL, *color = NULL, *path = ".", *err;
+	struct cli_output o = { SPECC_FORMAT_HUMAN, NULL, NULL };
+	const char *path, *err;
 	specc_project p;
 	FILE *out = stdout;
 	int c, rc;
@@ -52,26 +52,23 @@ int cmd_check(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		if ((rc = cli_output_option(c, optarg, &o)) != 0) {
+			if (rc > 1)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 's': strict = true; break;
-		case 'f':
-			if (specc_format_parse(optarg, &fmt) != SPECC_OK)
-				return cli_error("unknown format \"%s\"; use human, json, sarif or github", optarg);
-			break;
-		case 'o': output = optarg; break;
-		case 'c': color = optarg; break;
 		case 'h': fputs(cmd_check_usage, stdout); return SPECC_EXIT_OK;
 		default:
 			return cli_error("check: unknown or incomplete option %s; see specc help check",
 					 argv[optind - 1]);
 		}
 	}
-	if (argc - optind > 1)
-		return cli_error("check: one PATH at most; see specc help check");
-	if (optind < argc)
-		path = argv[optind];
+	if ((rc = cli_path_operand(argc, argv, "check", &path)) >= 0)
+		return rc;
 	bool use_color;
-	if ((rc = cli_open_output(output, color, &out, &use_color)) >= 0)
+	if ((rc = cli_open_output(o.path, o.color, &out, &use_color)) >= 0)
 		return rc;
 
 	specc_project_init(&p);
@@ -81,12 +78,12 @@ int cmd_check(int argc, char **argv)
 	}
 	specc_project_resolve(&p);
 	specc_check(&p);
-	if ((rc = cli_report(out, fmt, use_color, &p, false)) != 0)
+	if ((rc = cli_report(out, o.format, use_color, &p, false)) != 0)
 		goto out;
 	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];
 	rc = errors || (strict && warnings) ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
 out:
-	rc = cli_close_output(out, output, rc);
+	rc = cli_close_output(out, o.path, rc);
 	specc_project_release(&p);
 	return rc;
 }

@@ -252,8 +252,8 @@ int cmd_lint(int argc, char **argv)
 	};
 	bool strict = false, fix = false;
 	enum mode mode = LINT;
-	specc_format fmt = SPECC_FORMAT_HUMAN;
-	const char *output = NULL, *color = NULL, *path = ".", *rules = NULL, *rule = NULL;
+	struct cli_output o = { SPECC_FORMAT_HUMAN, NULL, NULL };
+	const char *path, *rules = NULL, *rule = NULL;
 	specc_project p;
 	specc_ruleset rs;
 	specc_lint_config cfg;
@@ -263,6 +263,11 @@ int cmd_lint(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		if ((rc = cli_output_option(c, optarg, &o)) != 0) {
+			if (rc > 1)
+				return rc;
+			continue;
+		}
 		switch (c) {
 		case 'F': fix = true; break;
 		case 's': strict = true; break;
@@ -270,26 +275,18 @@ int cmd_lint(int argc, char **argv)
 		case 'L': mode = LIST; break;
 		case 'E': mode = EXPLAIN; rule = optarg; break;
 		case 'C': mode = CHECK_RULES; break;
-		case 'f':
-			if (specc_format_parse(optarg, &fmt) != SPECC_OK)
-				return cli_error("unknown format \"%s\"; use human, json, sarif or github", optarg);
-			break;
-		case 'o': output = optarg; break;
-		case 'c': color = optarg; break;
 		case 'h': fputs(cmd_lint_usage, stdout); return SPECC_EXIT_OK;
 		default:
 			return cli_error("lint: unknown or incomplete option %s; see specc help lint",
 					 argv[optind - 1]);
 		}
 	}
-	if (argc - optind > 1)
-		return cli_error("lint: one PATH at most; see specc help lint");
-	if (optind < argc)
-		path = argv[optind];
+	if ((rc = cli_path_operand(argc, argv, "lint", &path)) >= 0)
+		return rc;
 	if (fix && mode != LINT)
 		return cli_error("lint: --fix lints; it does not go with --list-rules, --explain or --check-rules");
 	bool use_color;
-	if ((rc = cli_open_output(output, color, &out, &use_color)) >= 0)
+	if ((rc = cli_open_output(o.path, o.color, &out, &use_color)) >= 0)
 		return rc;
 
 	memset(&cfg, 0, sizeof cfg);
@@ -358,12 +355,12 @@ int cmd_lint(int argc, char **argv)
 		}
 		fprintf(stderr, "specc: applied %u fix%s\n", fixed, fixed == 1 ? "" : "es");
 	}
-	if ((rc = cli_report(out, fmt, use_color, &p, true)) != 0)
+	if ((rc = cli_report(out, o.format, use_color, &p, true)) != 0)
 		goto out;
 	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];
 	rc = errors || (strict && warnings) ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK;
 out:
-	rc = cli_close_output(out, output, rc);
+	rc = cli_close_output(out, o.path, rc);
 	specc_lint_config_release(&cfg);
 	specc_ruleset_release(&rs);
 	specc_project_release(&p);

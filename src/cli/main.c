@@ -2,6 +2,7 @@
  * main.c - the specc command: dispatches to one cmd-<name>.c per command.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,34 @@ int cli_color(const char *mode, FILE *out)
 		return 1;
 	if (!strcmp(mode, "never"))
 		return 0;
+	return -1;
+}
+
+int cli_output_option(int c, const char *arg, struct cli_output *o)
+{
+	specc_format fmt;
+
+	switch (c) {
+	case 'f':
+		if (specc_format_parse(arg, &fmt) != SPECC_OK)
+			return cli_error("unknown format \"%s\"; use human, json, sarif or github", arg);
+		o->format = (int)fmt;
+		return 1;
+	case 'o':
+		o->path = arg;
+		return 1;
+	case 'c':
+		o->color = arg;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_path_operand(int argc, char **argv, const char *command, const char **path)
+{
+	if (argc - optind > 1)
+		return cli_error("%s: one PATH at most; see specc help %s", command, command);
+	*path = optind < argc ? argv[optind] : ".";
 	return -1;
 }
 
