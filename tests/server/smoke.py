@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Tests specc-testserver itself: answers, faults, auth, stats, keep-alive
+and concurrency.  Usage: smoke.py PATH-TO-specc-testserver"""
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+FAILURES = []
+CHAT = "/v1/chat/completions"
+
+
+def check(cond, what):
+    if not cond:
+        FAILURES.append(what)
+        print("FAIL: " + what, flush=True)
+
+
+class Server:
+    """One server process; stopped with SIGTERM so a clean exit is tested."""
+
+    def __init__(self, binary, *args):
+        self.proc = subprocess.Popen([binary, *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        host, _, port = line.strip().partition(":")
+        if host != "127.0.0.1" or not port.isdigit():
+            raise SystemExit("bad port line %r; stderr: %s" % (line, self.proc.stderr.read()))
+        self.port = int(port)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            rc = self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = "timeout"
+        check(rc == 0, "server exits 0 on SIGTERM (got %s)" % rc)
+        err = self.proc.stderr.read()
+        check(err == "", "server stderr is empty: %r" % err[:500])
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+    def conn(self, timeout=10):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+
+def body(content, seed=None, model="test-model", messages=None):
+    req = {"model": model, "messages": messages or [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": content}]}
+    if seed is not None:
+        req["seed"] = seed
+    return json.dumps(req)
+
+
+def post(srv, content, headers=None, conn=None, **kw):
+    c = conn or srv.conn()
+    h = {"Content-Type": "application/json"}
+    h.update(headers or {})
+    c.request("POST", CHAT, body=body(content, **kw), headers=h)
+    r = c.getresponse()
+    data = r.read()
+    if conn is None:
+        c.close()
+    return r, data
+
+
+def answer(data):
+    return json.loads(data)["choices"][0]["message"]["content"]
+
+
+def raw(srv, content, timeout=5):
+    """Sends one request on a raw socket; returns (bytes received, closed?)."""
+    b = body(content).encode()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=timeout)
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+              b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(b), b))
+    got = b""
+    closed = False
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                closed = True
+                break
+            got += d
+    except socket.timeout:
+        pass
+    s.close()
+    return got, closed
+
+
+def stats(srv):
+    c = srv.conn()
+    c.request("GET", "/stats")
+    r = c.getresponse()
+    d = json.loads(r.read())
+    c.close()
+    return d
+
+
+def test_answers(srv):
+    r, d = post(srv, "What is 2+2?")
+    check(r.status == 200, "normal answer is 200")
+    check(r.getheader("Content-Type") == "application/json", "content type is JSON")
+    j = json.loads(d)
+    check(j["object"] == "chat.completion" and j["id"].startswith("chatcmpl-"), "id and object")
+    check(j["model"] == "test-model", "model is echoed")
+    check(answer(d) == "Answer to: What is 2+2?", "echo answer: %r" % answer(d))
+    check(j["choices"][0]["finish_reason"] == "stop", "finish_reason stop")
+    prompt = len("You are terse.") + len("What is 2+2?")
+    u = j["usage"]
+    check(u["prompt_tokens"] == prompt // 4, "prompt_tokens %r" % u)
+    check(u["completion_tokens"] == len("Answer to: What is 2+2?") // 4, "completion_tokens %r" % u)
+    check(u["total_tokens"] == u["prompt_tokens"] + u["completion_tokens"], "total_tokens")
+
+    r, d = post(srv, "Say it.\nreply: line one\\nline two\nreply: not this")
+    check(answer(d) == "line one\nline two", "reply line: %r" % answer(d))
+    r, d = post(srv, "x", seed=42)
+    check(answer(d) == "Answer to: x (seed 42)", "seed suffix: %r" % answer(d))
+    check(json.loads(d)["usage"]["prompt_tokens"] >= 1, "tokens at least 1")
+    r, d = post(srv, "a" + "é" * 150)
+    check(answer(d) == "Answer to: a" + "é" * 99, "200-byte cut at a UTF-8 boundary")
+    parts = [{"type": "text", "text": "part one, "}, {"type": "image_url", "image_url": {}},
+             {"type": "text", "text": "part two"}]
+    r, d = post(srv, None, messages=[{"role": "user", "content": "old"},
+                                     {"role": "assistant", "content": "ok"},
+                                     {"role": "user", "content": parts}])
+    check(answer(d) == "Answer to: part one, part two", "array content: %r" % answer(d))
+    c = srv.conn()
+    c.request("POST", "/chat/completions", body=body("short path"))
+    r = c.getresponse()
+    check(r.status == 200 and answer(r.read()) == "Answer to: short path", "/chat/completions")
+    c.request("POST", CHAT, body="{not json")
+    r = c.getresponse()
+    check(r.status == 400 and "error" in json.loads(r.read()), "bad JSON is 400")
+    c.request("GET", "/nope")
+    r = c.getresponse()
+    check(r.status == 404 and json.loads(r.read())["error"]["message"], "unknown path is 404")
+    c.close()
+
+
+def test_faults(srv):
+    t = "retry me [[fault:429:1:0]][[fault:500:1]]"
+    r, d = post(srv, t)
+    check(r.status == 429 and r.getheader("Retry-After") == "0", "429 with Retry-After 0")
+    check(json.loads(d)["error"]["type"] == "rate_limit_error", "429 error body")
+    r, d = post(srv, t)
+    check(r.status == 500 and json.loads(d)["error"], "second attempt 500")
+    r, d = post(srv, t)
+    check(r.status == 200 and answer(d).startswith("Answer to: retry me"), "third attempt succeeds")
+    r, d = post(srv, t, seed=7)
+    check(r.status == 429, "a different seed is a different request")
+    r, d = post(srv, "[[fault:429:1]]")
+    check(r.status == 429 and r.getheader("Retry-After") == "1", "Retry-After defaults to 1")
+
+    r, d = post(srv, "[[fault:503:2]]")
+    check(r.status == 503, "503 first")
+    r, d = post(srv, "[[fault:503:2]]")
+    check(r.status == 503, "503 second")
+    r, d = post(srv, "[[fault:503:2]]")
+    check(r.status == 200, "503:2 then success")
+
+    for _ in range(4):
+        r, d = post(srv, "always [[fault:500:*]]")
+        check(r.status == 500, "* applies to every attempt")
+
+    got, closed = raw(srv, "[[fault:drop:1]]")
+    check(closed and got == b"", "drop closes with no bytes (%r)" % got[:80])
+    got, closed = raw(srv, "[[fault:drop:1]]")
+    check(got.startswith(b"HTTP/1.1 200"), "drop then success")
+
+    got, closed = raw(srv, "[[fault:truncate:1]]")
+    head, _, rest = got.partition(b"\r\n\r\n")
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")]
+    check(head.startswith(b"HTTP/1.1 200") and closed and length and len(rest) < length[0],
+          "truncate sends fewer bytes than Content-Length (%r)" % got[:200])
+
+    r, d = post(srv, "[[fault:malformed:1]]")
+    check(r.status == 200 and len(d) == int(r.getheader("Content-Length")), "malformed framing")
+    try:
+        json.loads(d)
+        check(False, "malformed body is not JSON")
+    except ValueError:
+        pass
+
+    r, d = post(srv, "[[fault:empty:1]]")
+    check(r.status == 200 and json.loads(d)["choices"] == [], "empty has no choices")
+
+    t0 = time.monotonic()
+    got, closed = raw(srv, "[[fault:hang:1]]", timeout=0.5)
+    check(got == b"" and not closed and time.monotonic() - t0 >= 0.5, "hang answers nothing")
+    got, closed = raw(srv, "[[fault:hang:1]]")
+    check(got.startswith(b"HTTP/1.1 200"), "hang then success")
+
+    t0 = time.monotonic()
+    r, d = post(srv, "[[fault:slow:1:300]]")
+    dt = time.monotonic() - t0
+    check(r.status == 200 and dt >= 0.3, "slow waits 300 ms (%.3f s)" % dt)
+    t0 = time.monotonic()
+    r, d = post(srv, "[[fault:slow:1:300]]")
+    check(r.status == 200 and time.monotonic() - t0 < 0.3, "slow only for its count")
+
+    r, d = post(srv, "[[fault:bogus:1]] [[fault:500:x]]")
+    check(r.status == 200, "malformed markers are plain text")
+
+
+def test_stats(srv):
+    c = srv.conn()
+    c.request("POST", "/reset", body="")
+    r = c.getresponse()
+    check(r.status == 200 and json.loads(r.read()) == {"ok": True}, "reset")
+    c.close()
+    s = stats(srv)
+    check(s["requests"] == 0 and s["by_status"] == {} and s["faults"] == 0, "reset zeroes %r" % s)
+    post(srv, "a [[fault:429:1]]")
+    post(srv, "a [[fault:429:1]]")
+    post(srv, "b")
+    raw(srv, "c [[fault:drop:1]]")
+    s = stats(srv)
+    check(s["requests"] == 4 and s["completions"] == 2 and s["faults"] == 2, "counts %r" % s)
+    check(s["by_status"] == {"200": 2, "429": 1}, "by_status %r" % s["by_status"])
+    check(s["auth_failures"] == 0, "no auth failures")
+    c = srv.conn()
+    c.request("POST", "/reset", body="")
+    c.getresponse().read()
+    c.close()
+    r, d = post(srv, "a [[fault:429:1]]")
+    check(r.status == 429, "reset forgets attempt counts")
+
+
+def test_keepalive(srv):
+    c = srv.conn()
+    r1, d1 = post(srv, "one", conn=c)
+    sock = c.sock
+    r2, d2 = post(srv, "two", conn=c)
+    check(c.sock is sock and answer(d2) == "Answer to: two", "two requests on one connection")
+    c.close()
+    # Pipelined, with Expect: 100-continue on the second, on a raw socket.
+    b1, b2 = body("p1").encode(), body("p2").encode()
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s"
+              b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n"
+              % (len(b1), b1, len(b2)))
+    got = b""
+    while b"100 Continue" not in got:
+        got += s.recv(65536)
+    s.sendall(b2)
+    while got.count(b"chat.completion") < 2:
+        got += s.recv(65536)
+    check(got.index(b"p1") < got.index(b"100 Continue") < got.index(b"p2"), "pipelined in order")
+    # Chunked request body.
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+              b"Connection: close\r\n\r\n%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n"
+              % (10, b2[:10], len(b2) - 10, b2[10:]))
+    got = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+    check(b"Answer to: p2" in got and b"Connection: close" in got, "chunked body, then close")
+    s.close()
+
+
+def test_limits(srv):
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n")
+    got = s.recv(65536)
+    check(got.startswith(b"HTTP/1.1 413"), "huge body is 413 (%r)" % got[:40])
+    s.close()
+
+
+def test_auth(binary):
+    key = "sk-test-right"
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        pf = os.path.join(tmp, "port")
+        srv = Server(binary, "--require-key", key, "--log", log, "--port-file", pf)
+        try:
+            with open(pf) as f:
+                check(f.read() == "127.0.0.1:%d\n" % srv.port, "port file")
+            r, d = post(srv, "hi")
+            check(r.status == 401 and json.loads(d)["error"]["code"] == "invalid_api_key", "401 without key")
+            wrong = "sk-wrong-secret-123"
+            r, d = post(srv, "hi", headers={"Authorization": "Bearer " + wrong})
+            check(r.status == 401 and wrong.encode() not in d and b"sk-" not in d, "401 with wrong key, not echoed")
+            r, d = post(srv, "hi", headers={"Authorization": "Bearer " + key})
+            check(r.status == 200 and answer(d) == "Answer to: hi", "200 with right key")
+            s = stats(srv)
+            check(s["auth_failures"] == 2 and s["by_status"].get("401") == 2, "auth failures counted %r" % s)
+        finally:
+            srv.stop()
+        with open(log) as f:
+            text = f.read()
+        check(len(text.splitlines()) == 4, "one log line per request: %r" % text)
+        check("POST /v1/chat/completions 401 -" in text, "log line shape: %r" % text)
+        check(wrong not in text and key not in text, "log holds no key")
+
+
+def test_delay(binary):
+    srv = Server(binary, "--delay-ms", "200")
+    try:
+        t0 = time.monotonic()
+        r, d = post(srv, "late")
+        dt = time.monotonic() - t0
+        check(r.status == 200 and dt >= 0.2, "--delay-ms 200 (%.3f s)" % dt)
+        # Delays overlap: 20 connections at once take about one delay.
+        t0 = time.monotonic()
+        run_concurrent(srv, 20, 1)
+        dt = time.monotonic() - t0
+        check(dt < 1.5, "delays are concurrent (%.3f s for 20)" % dt)
+    finally:
+        srv.stop()
+
+
+def run_concurrent(srv, conns, per_conn):
+    errors = []
+
+    def worker(i):
+        try:
+            c = srv.conn()
+            for k in range(per_conn):
+                r, d = post(srv, "worker %d request %d" % (i, k), conn=c)
+                if r.status != 200 or answer(d) != "Answer to: worker %d request %d" % (i, k):
+                    errors.append((i, k, r.status))
+            c.close()
+        except Exception as e:  # noqa: BLE001 - any failure is a test failure
+            errors.append((i, repr(e)))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(conns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    check(not errors, "%d connections x %d requests all answered: %r" % (conns, per_conn, errors[:5]))
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: smoke.py PATH-TO-specc-testserver")
+    binary = sys.argv[1]
+    srv = Server(binary)
+    try:
+        test_answers(srv)
+        test_faults(srv)
+        test_stats(srv)
+        test_keepalive(srv)
+        test_limits(srv)
+        run_concurrent(srv, 50, 20)
+        s = stats(srv)
+        check(s["requests"] >= 1000, "stats after the load: %r" % s)
+    finally:
+        srv.stop()
+    test_auth(binary)
+    test_delay(binary)
+    if FAILURES:
+        print("%d failure(s)" % len(FAILURES))
+        sys.exit(1)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
