@@ -63,7 +63,9 @@
 	X(UNKNOWN_RULE_KEY, "unknown-rule-key", WARNING, "A lint rule has a key specc does not know.") \
 	X(UNKNOWN_RULE, "unknown-rule", WARNING,                                                  \
 	  "specc.yaml or a specc- comment names a rule or category that does not exist.")          \
-	X(INVALID_DIRECTIVE, "invalid-directive", WARNING, "A specc- comment cannot be read.")
+	X(INVALID_DIRECTIVE, "invalid-directive", WARNING, "A specc- comment cannot be read.")    \
+	X(INVALID_EXPECT, "invalid-expect", ERROR, "An expect block has an assertion that cannot be used as written.") \
+	X(UNKNOWN_EXPECT, "unknown-expect", ERROR, "An expect block uses an assertion specc does not know.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

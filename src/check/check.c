@@ -11,6 +11,7 @@
 
 #include "specc/buf.h"
 #include "specc/codes.h"
+#include "specc/expect.h"
 #include "specc/project.h"
 
 static const char *q(specc_project *p, specc_str s)
@@ -314,10 +315,29 @@ static void check_conversations(specc_project *p)
 	}
 }
 
+/* Reads every ```expect block, so a mistake in one is reported by check,
+ * not only when the evals run.  The assertions themselves are not kept. */
+static void check_expects(specc_project *p)
+{
+	for (int t = 0; t < 2; t++) {
+		const specc_example *items = t ? p->items.items : p->examples.items;
+		uint32_t n = t ? p->items.len : p->examples.len;
+		for (uint32_t i = 0; i < n; i++) {
+			specc_expect_set set;
+			if (!items[i].expect.ptr)
+				continue;
+			specc_expect_set_init(&set);
+			(void)specc_expect_parse(&set, &p->sources, &p->diags, items[i].expect_span);
+			specc_expect_set_release(&set);
+		}
+	}
+}
+
 void specc_check(specc_project *p)
 {
 	check_sections(p);
 	check_links(p);
 	check_evals(p);
 	check_conversations(p);
+	check_expects(p);
 }
