@@ -1,8 +1,8 @@
 #!/bin/sh
 # build.sh - set up, build and run specc on a fresh Debian 12 machine.
 #
-#   ./build.sh example   install what is missing, build, run `specc check` and
-#                        `specc lint` on examples/
+#   ./build.sh example   install what is missing, build, run `specc check`,
+#                        `specc lint` and `specc test` on examples/
 #   ./build.sh test      install what is missing and run the whole test suite:
 #                        unit and golden tests on a debug build, again under
 #                        ASan+UBSan, under valgrind, and a clang -Werror build;
@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev valgrind
 python3 libmd4c-dev libjansson-dev libyaml-dev libutf8proc-dev libpcre2-dev libstemmer-dev
-libcmocka-dev"
+libcmocka-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev"
 
 deps() {
 	missing=""
@@ -61,6 +61,8 @@ example)
 	build/specc check examples/
 	echo "\$ build/specc lint examples/" >&2
 	build/specc lint examples/
+	echo "\$ build/specc test examples/" >&2
+	build/specc test examples/
 	;;
 test)
 	deps

@@ -19,10 +19,14 @@ struct cli_command {
 int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_runs(int argc, char **argv);
 
 extern const char cmd_parse_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_lint_usage[];
+extern const char cmd_test_usage[];
+extern const char cmd_runs_usage[];
 
 /* Prints "specc: message" to stderr and returns SPECC_EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

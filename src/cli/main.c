@@ -17,6 +17,9 @@ static const struct cli_command commands[] = {
 	{ "check", cmd_check, "check a project's structure: IDs, links, eval files, examples",
 	  cmd_check_usage },
 	{ "lint", cmd_lint, "flag ambiguous, vague and untestable spec language", cmd_lint_usage },
+	{ "test", cmd_test, "ask a model every clause's eval prompts and check the answers",
+	  cmd_test_usage },
+	{ "runs", cmd_runs, "list the stored runs of specc test, or show one", cmd_runs_usage },
 	{ "parse", cmd_parse, "print the IR of a project as an outline or JSON", cmd_parse_usage },
 };
 
@@ -25,7 +28,8 @@ static const char main_usage[] =
 	"\n"
 	"specc is the spec compiler: it reads natural-language specifications\n"
 	"(Markdown with section IDs, authority levels, eval anchors and labelled\n"
-	"example conversations) and checks them the way a compiler checks code.\n"
+	"example conversations), checks them the way a compiler checks code, and\n"
+	"runs their eval prompts against models the way a test runner runs tests.\n"
 	"\n"
 	"PATH is a project folder holding specc.yaml, or one spec .md file whose\n"
 	"sibling examples/ folder holds its eval files.  It defaults to \".\".\n"

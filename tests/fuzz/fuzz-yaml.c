@@ -1,5 +1,6 @@
 /*
- * fuzz-yaml.c - libFuzzer target for specc.yaml and front matter.
+ * fuzz-yaml.c - libFuzzer target for specc.yaml (the project, lint and
+ * test settings) and front matter.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +8,7 @@
 
 #include "../../src/spec/internal.h"
 #include "specc/buf.h"
+#include "specc/eval.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,6 +22,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src = specc_project_add_buffer(&p, "specc.yaml", (const char *)data, size,
 				       SPECC_SOURCE_CONFIG);
 	specc_config_parse(&p, src);
+	/* specc test's settings are read from the same file. */
+	{
+		specc_test_config cfg;
+		p.config_source = src;
+		specc_test_config_read(&cfg, &p);
+		specc_test_config_release(&cfg);
+	}
 	/* The same bytes as front matter of a spec. */
 	specc_buf_addstr(&fm, "---\n");
 	specc_buf_add(&fm, data, size);

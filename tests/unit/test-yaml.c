@@ -91,7 +91,7 @@ static void test_config_unknown_key(void **state)
 {
 	static const char text[] =
 		"name: x\n"
-		"providers:\n"
+		"provider:\n"
 		"  openai: {}\n"
 		"linter: off\n";
 	specc_project *p = *state;
@@ -101,11 +101,11 @@ static void test_config_unknown_key(void **state)
 	assert_int_equal(rc, SPECC_OK);
 	CODES(p, "unknown-config-key,unknown-config-key");
 	assert_int_equal(p->diags.items[0].severity, SPECC_WARNING);
-	SPAN(p, p->diags.items[0].span, "providers");
+	SPAN(p, p->diags.items[0].span, "provider");
 	assert_int_equal(p->diags.items[0].span.start, 8);
-	assert_int_equal(p->diags.items[0].span.end, 17);
+	assert_int_equal(p->diags.items[0].span.end, 16);
 	SPAN(p, p->diags.items[1].span, "linter");
-	assert_string_equal(p->diags.items[0].message, "unknown key \"providers\"");
+	assert_string_equal(p->diags.items[0].message, "unknown key \"provider\"");
 	STR(p->name, "x");
 }
 

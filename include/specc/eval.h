@@ -1,0 +1,293 @@
+/*
+ * eval.h - specc test: cases from the IR, providers, the engine that asks
+ * them, and the store that keeps every finished case.
+ *
+ * The pipeline is: the project's eval items (and, on request, its inline
+ * examples) become cases; each case is a request (the conversation before
+ * the answer); a provider answers it (an OpenAI-compatible endpoint over
+ * HTTP, a local program, or recorded answers); the answer is checked
+ * against the item's expect block; the result is committed to the store at
+ * once.  Reports are read back from the store, so a resumed run reports
+ * exactly what an uninterrupted one would.
+ */
+#ifndef SPECC_EVAL_H
+#define SPECC_EVAL_H
+
+#include <stdio.h>
+
+#include "specc/buf.h"
+#include "specc/expect.h"
+#include "specc/project.h"
+
+/* ------------------------------------------------------------------ */
+/* Configuration: the "providers", "test" and "prices" keys of specc.yaml */
+
+typedef enum specc_provider_kind {
+	SPECC_PROVIDER_OPENAI,
+	SPECC_PROVIDER_EXEC,
+	SPECC_PROVIDER_REPLAY,
+} specc_provider_kind;
+
+typedef struct specc_provider {
+	const char *name;
+	uint8_t kind;             /* specc_provider_kind */
+	const char *base_url;     /* openai: up to and including /v1 */
+	const char *model;
+	const char *api_key_env;  /* the name of the variable, never its value */
+	const char *developer_role; /* "developer" (default) or "system" */
+	bool has_temperature, has_seed;
+	double temperature;
+	int64_t seed;
+	int64_t max_tokens;       /* 0: not sent */
+	const char **headers;     /* "Name: value" */
+	uint32_t header_count;
+	const char **argv;        /* exec: the program and its arguments */
+	uint32_t argc;
+	const char *file;         /* replay: the JSONL file, as a path to open */
+	double timeout;           /* seconds per attempt */
+	double connect_timeout;
+	int retries;              /* attempts after the first */
+	double backoff;           /* seconds before the first retry */
+	specc_span span;
+} specc_provider;
+
+typedef struct specc_price {
+	const char *model;
+	double input, output;     /* per million tokens */
+} specc_price;
+
+typedef struct specc_test_config {
+	SPECC_TABLE(specc_provider) providers;
+	SPECC_TABLE(specc_price) prices;
+	const char *provider;     /* test.provider: the default one, or NULL */
+	int concurrency;          /* test.concurrency, 0 when unset */
+	double min_pass_rate;     /* test.min-pass-rate, -1 when unset */
+	int max_errors;           /* test.max-errors, -1 when unset */
+	specc_arena arena;        /* every string above */
+} specc_test_config;
+
+/*
+ * Reads the test settings of p's specc.yaml into cfg (empty when the
+ * project has no specc.yaml).  Problems are reported to p->diags at their
+ * file:line:col.  Returns SPECC_OK, or SPECC_ESYNTAX when a setting is
+ * unusable.  Release cfg either way.
+ */
+int specc_test_config_read(specc_test_config *cfg, specc_project *p);
+void specc_test_config_release(specc_test_config *cfg);
+const specc_provider *specc_test_config_provider(const specc_test_config *cfg, const char *name);
+const specc_price *specc_test_config_price(const specc_test_config *cfg, const char *model);
+
+/* ------------------------------------------------------------------ */
+/* Cases */
+
+typedef struct specc_case_filter {
+	const char **clauses;     /* eval IDs (anchors), without "^" */
+	uint32_t clause_count;
+	const char **sections;    /* section IDs: a section and everything under it */
+	uint32_t section_count;
+	const char **tags;
+	uint32_t tag_count;
+	const char **authorities; /* authority level names */
+	uint32_t authority_count;
+	bool include_examples;    /* inline examples' prompts too */
+} specc_case_filter;
+
+/* One eval item or example that passed the filter: `repeat` cases each. */
+typedef struct specc_unit {
+	uint32_t index;           /* into project.items, or project.examples */
+	bool example;
+	uint32_t clause;          /* SPECC_NONE for examples */
+	uint32_t section;         /* SPECC_NONE when unknown */
+	uint32_t ordinal;         /* 1-based position in its eval file or section */
+} specc_unit;
+
+typedef struct specc_cases {
+	SPECC_TABLE(specc_unit) units;
+	uint32_t repeat;          /* samples per unit, at least 1 */
+	uint32_t shard, shards;   /* 1-based shard of shards; 0/0 for all */
+} specc_cases;
+
+/* Selects the units of p that pass f, in the project's order.  Returns
+ * SPECC_OK; cases must be released. */
+int specc_cases_select(specc_cases *cases, const specc_project *p, const specc_case_filter *f);
+void specc_cases_release(specc_cases *cases);
+
+/* The stable key of a unit: "<eval id>/<n>" for the n-th item of an eval
+ * file, "<section id>/example-<n>" for the n-th example of a section.
+ * Appended to out. */
+void specc_case_key(const specc_project *p, const specc_unit *u, specc_buf *out);
+/* Whether case (unit u, sample s) falls in the cases' shard. */
+bool specc_case_in_shard(const specc_cases *cases, const char *key, uint32_t sample);
+
+/* The conversation before the answer as Chat Completions messages: a
+ * JSON array (json_t *, new reference).  developer_role names the role
+ * developer turns get. */
+void *specc_case_messages(const specc_project *p, const specc_unit *u, const char *developer_role);
+
+/* ------------------------------------------------------------------ */
+/* Requests and the response cache key */
+
+/*
+ * Builds the canonical request for a case: provider identity, model,
+ * parameters (with the sample's seed: seed + sample), the sample index and
+ * the messages, serialised with sorted keys.  *hash gets its SHA-256 in
+ * hex (65 bytes with the NUL).  The API key is never part of it.
+ */
+void specc_request_hash(const specc_provider *pv, const char *model, void *messages,
+			uint32_t sample, char hash[65]);
+
+/* The request body sent to an OpenAI-compatible endpoint (owned by the
+ * caller's buffer). */
+void specc_request_body(const specc_provider *pv, const char *model, void *messages,
+			uint32_t sample, specc_buf *body);
+
+/*
+ * Reads a Chat Completions response body.  On success *answer is the
+ * first choice's content (malloc'ed, NUL-terminated) and the usage fields
+ * are filled (0 when absent); returns SPECC_OK.  Otherwise returns
+ * SPECC_ESYNTAX with a one-sentence reason in why.
+ */
+int specc_response_parse(const char *body, size_t len, char **answer, int64_t *prompt_tokens,
+			 int64_t *completion_tokens, specc_buf *why);
+
+/* ------------------------------------------------------------------ */
+/* The store: one SQLite file in the project's .specc/ folder */
+
+typedef struct specc_store specc_store;
+
+typedef enum specc_case_status {
+	SPECC_CASE_PASSED,
+	SPECC_CASE_FAILED,
+	SPECC_CASE_ERRORED,       /* no answer: transport, HTTP or provider error */
+	SPECC_CASE_NEEDS_GRADER,  /* a rubric, or nothing deterministic to check */
+} specc_case_status;
+
+const char *specc_case_status_name(int status);
+
+typedef struct specc_run_info {
+	int64_t id;
+	char *created, *finished; /* ISO 8601 UTC; finished NULL while open */
+	char *status;             /* incomplete (running, or killed), interrupted, finished */
+	char *project;            /* the project path as given */
+	char *provider, *model;
+	char *config_fingerprint; /* SHA-256 of the settings that decide answers */
+	char *spec_fingerprint;   /* SHA-256 of the spec and eval files */
+	char *spec_version;       /* front matter versions, or "" */
+	char *options;            /* JSON: filters, repeat, shard, include-examples */
+	int64_t total;            /* cases in the run */
+} specc_run_info;
+
+void specc_run_info_release(specc_run_info *r);
+
+typedef struct specc_check_result {
+	const char *name;         /* e.g. "not-contains" */
+	int outcome;              /* specc_outcome */
+	const char *message;      /* why it failed, or NULL */
+} specc_check_result;
+
+typedef struct specc_case_result {
+	const char *key;
+	uint32_t sample;
+	const char *clause;       /* eval ID, or "#section" for examples */
+	const char *section;      /* section ID, or "" */
+	const char *file;         /* where the item is written */
+	uint32_t line;
+	const char *request_hash;
+	int status;               /* specc_case_status */
+	const char *answer;       /* NULL when errored */
+	const char *error;        /* NULL unless errored */
+	int attempts;
+	int64_t latency_ms;
+	int64_t prompt_tokens, completion_tokens;
+	bool cached;              /* answered from the cache */
+	bool cacheable;           /* store the answer in the cache */
+	const char *model;
+	const specc_check_result *checks;
+	uint32_t check_count;
+} specc_case_result;
+
+/*
+ * Opens (creating when missing) the store at path, creating its folder.
+ * Returns SPECC_OK, or SPECC_EIO with a message in *err (malloc'ed).
+ */
+int specc_store_open(specc_store **out, const char *path, char **err);
+void specc_store_close(specc_store *s);
+/* The last SQLite error, for messages. */
+const char *specc_store_error(specc_store *s);
+
+int specc_store_run_create(specc_store *s, specc_run_info *info);
+/* Fills info for run id (the latest when id is 0); SPECC_EINVAL when there
+ * is no such run. */
+int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info);
+int specc_store_run_set_status(specc_store *s, int64_t id, const char *status, bool finished);
+/* Calls fn for every run, newest first. */
+int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *r), void *ctx);
+
+/* Whether case (key, sample) of the run has a stored result other than
+ * errored: the cases a resumed run skips. */
+int specc_store_case_done(specc_store *s, int64_t run, const char *key, uint32_t sample,
+			  bool *done);
+/* Looks up the cache: *answer (malloc'ed) or NULL on a miss. */
+int specc_store_cache_get(specc_store *s, const char *hash, char **answer, int64_t *prompt_tokens,
+			  int64_t *completion_tokens);
+/* Stores one finished case (replacing an errored result of an earlier
+ * attempt) with its checks, and its answer in the cache, in one
+ * transaction. */
+int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r);
+
+/* ------------------------------------------------------------------ */
+/* Running */
+
+typedef enum specc_test_format {
+	SPECC_TEST_HUMAN,
+	SPECC_TEST_JSON,
+	SPECC_TEST_JUNIT,
+	SPECC_TEST_SARIF,
+} specc_test_format;
+
+typedef struct specc_test_options {
+	const specc_provider *provider;
+	const char *model;
+	int concurrency;
+	bool no_cache;
+	bool progress;            /* a live line on stderr */
+	FILE *stream;             /* one JSON line per finished case, or NULL */
+	int64_t max_errors;       /* errored cases allowed before giving up */
+} specc_test_options;
+
+typedef struct specc_test_totals {
+	int64_t total, done, skipped; /* skipped: already stored (resume) */
+	int64_t passed, failed, errored, needs_grader;
+	int64_t calls, cached, retries;
+	int64_t prompt_tokens, completion_tokens;
+	bool interrupted;         /* stopped by a signal */
+	bool gave_up;             /* too many errored cases */
+} specc_test_totals;
+
+/* Set from a signal handler: stop starting cases, finish cleanly. */
+extern volatile int specc_test_stop;
+
+/*
+ * Runs every case of `cases` that run `run` has not finished yet, and
+ * stores each as it finishes.  Returns SPECC_OK (failures are results,
+ * not errors), or SPECC_EIO when the store cannot be written (message in
+ * err).
+ */
+int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store *s,
+		   const specc_run_info *run, const specc_test_options *o, specc_test_totals *t,
+		   specc_buf *err);
+
+/* ------------------------------------------------------------------ */
+/* Reports, read back from the store */
+
+/*
+ * Writes the report of run `run` in format fmt (specc_test_format).  For
+ * SARIF, failing clauses are placed at their sentences in p; p may be NULL
+ * (specc runs show), and then the first item's file and line are used.
+ * *t gets the run's totals as stored.  Returns SPECC_OK, or SPECC_EIO with
+ * a message in err.
+ */
+int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE *out, bool color,
+		       const specc_project *p, specc_test_totals *t, specc_buf *err);
+
+#endif

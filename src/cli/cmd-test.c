@@ -1,0 +1,771 @@
+/*
+ * cmd-test.c - specc test: ask a model every clause's challenging prompts
+ * and check the answers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "specc/diag.h"
+#include "specc/eval.h"
+#include "specc/project.h"
+#include "cli.h"
+
+const char cmd_test_usage[] =
+	"usage: specc test [options] [PATH]\n"
+	"\n"
+	"Turns every eval item of the project at PATH (default \".\") into a case,\n"
+	"asks the provider for an answer, checks the answer against the item's\n"
+	"expect block, and stores each finished case at once in\n"
+	"PATH/.specc/specc.db.  A run that is stopped (Ctrl-C, a crash, kill -9)\n"
+	"is finished with --resume, which asks only what is missing.  Answers\n"
+	"are cached by request, so asking the same thing again costs nothing.\n"
+	"Providers are set up in specc.yaml; docs/test.md shows how.\n"
+	"\n"
+	"which cases:\n"
+	"  --clause ID         only the items of eval anchor ID (repeatable)\n"
+	"  --section ID        only clauses in section ID and its subsections\n"
+	"  --tag TAG           only sections tagged TAG (or under one)\n"
+	"  --authority LEVEL   only sections of this authority level\n"
+	"  --include-examples  also ask the prompts of the spec's inline examples\n"
+	"  --repeat K          ask each case K times (distinct samples; default 1)\n"
+	"  --shard I/N         run slice I of N (1-based); N machines split a suite\n"
+	"\n"
+	"who answers:\n"
+	"  --provider NAME     a provider from specc.yaml (default: test.provider,\n"
+	"                      or the only one)\n"
+	"  --model MODEL       override the provider's model\n"
+	"  --base-url URL      override an openai provider's endpoint\n"
+	"  -j, --concurrency N requests in flight (default: test.concurrency, or 8)\n"
+	"\n"
+	"running:\n"
+	"  --resume RUN        finish run RUN (a number, or \"last\")\n"
+	"  --no-cache          ask the provider even when an answer is cached\n"
+	"  --dry-run           print the calls, tokens and cost it would take; ask nothing\n"
+	"  --max-cost USD      refuse to start when the estimated cost is higher\n"
+	"  --min-pass-rate R   exit 0 when at least this share of checked cases\n"
+	"                      passed (0 to 1; default: test.min-pass-rate, or 1)\n"
+	"  --max-errors N      exit 3 when more than N cases got no answer (default 0)\n"
+	"  --store FILE        the results database (default PATH/.specc/specc.db)\n"
+	"\n"
+	"output:\n"
+	"  --format FORMAT     human (default), json, junit or sarif\n"
+	"  -o, --output FILE   write the report to FILE instead of standard output\n"
+	"  --out FILE          also write one JSON line per finished case to FILE\n"
+	"  --color WHEN        auto (default), always or never\n"
+	"  --no-progress       no live progress line (it shows only on a terminal)\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"exit status: 0 every checked case passed (or the pass rate reached\n"
+	"--min-pass-rate), 1 cases failed, 2 usage, configuration or store error,\n"
+	"3 more cases got no answer than --max-errors allows, 130 interrupted.\n"
+	"\n"
+	"examples:\n"
+	"  specc test examples/\n"
+	"  specc test --provider local --repeat 5 --format junit -o results.xml\n"
+	"  specc test --dry-run --provider openai\n"
+	"  specc test --resume last\n";
+
+enum {
+	OPT_CLAUSE = 256, OPT_SECTION, OPT_TAG, OPT_AUTHORITY, OPT_EXAMPLES, OPT_REPEAT, OPT_SHARD,
+	OPT_PROVIDER, OPT_MODEL, OPT_BASE_URL, OPT_RESUME, OPT_NO_CACHE, OPT_DRY_RUN, OPT_MAX_COST,
+	OPT_MIN_PASS, OPT_MAX_ERRORS, OPT_STORE, OPT_FORMAT, OPT_OUT, OPT_COLOR, OPT_NO_PROGRESS,
+};
+
+#define SPECC_EXIT_INFRA 3
+#define SPECC_EXIT_INTERRUPTED 130
+
+struct list {
+	const char **items;
+	uint32_t len;
+};
+
+static void list_add(struct list *l, const char *s)
+{
+	/* "a,b" is two values: scripts build such lists easily. */
+	char *copy = specc_xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		l->items = specc_xrealloc(l->items, sizeof *l->items * (l->len + 1));
+		l->items[l->len++] = specc_xstrdup(t);
+	}
+	free(copy);
+}
+
+static void list_free(struct list *l)
+{
+	for (uint32_t i = 0; i < l->len; i++)
+		free((char *)l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = 0;
+}
+
+static json_t *list_json(const struct list *l)
+{
+	json_t *a = json_array();
+	for (uint32_t i = 0; i < l->len; i++)
+		json_array_append_new(a, json_string(l->items[i]));
+	return a;
+}
+
+static void list_from_json(struct list *l, json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			list_add(l, json_string_value(v));
+}
+
+struct test_args {
+	struct list clauses, sections, tags, authorities;
+	bool include_examples, no_cache, dry_run, no_progress;
+	long repeat;
+	unsigned shard, shards;
+	const char *provider, *model, *base_url, *resume, *store, *out_path, *stream_path, *color;
+	long concurrency;
+	double max_cost, min_pass_rate;
+	long max_errors;
+	int format;
+};
+
+static int parse_number(const char *opt, const char *arg, double lo, double hi, double *out)
+{
+	char *end;
+	double d;
+	errno = 0;
+	d = strtod(arg, &end);
+	if (!*arg || *end || errno || d < lo || d > hi || d != d)
+		return cli_error("%s takes a number from %g to %g, not \"%s\"", opt, lo, hi, arg);
+	*out = d;
+	return -1;
+}
+
+static int parse_count(const char *opt, const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || n < lo || n > hi)
+		return cli_error("%s takes a whole number from %ld to %ld, not \"%s\"", opt, lo, hi, arg);
+	*out = n;
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct test_args *a, const char **path)
+{
+	static const struct option opts[] = {
+		{ "clause", required_argument, NULL, OPT_CLAUSE },
+		{ "section", required_argument, NULL, OPT_SECTION },
+		{ "tag", required_argument, NULL, OPT_TAG },
+		{ "authority", required_argument, NULL, OPT_AUTHORITY },
+		{ "include-examples", no_argument, NULL, OPT_EXAMPLES },
+		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "provider", required_argument, NULL, OPT_PROVIDER },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "base-url", required_argument, NULL, OPT_BASE_URL },
+		{ "concurrency", required_argument, NULL, 'j' },
+		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "max-cost", required_argument, NULL, OPT_MAX_COST },
+		{ "min-pass-rate", required_argument, NULL, OPT_MIN_PASS },
+		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "store", required_argument, NULL, OPT_STORE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+	double d;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CLAUSE: list_add(&a->clauses, optarg); break;
+		case OPT_SECTION: list_add(&a->sections, optarg); break;
+		case OPT_TAG: list_add(&a->tags, optarg); break;
+		case OPT_AUTHORITY: list_add(&a->authorities, optarg); break;
+		case OPT_EXAMPLES: a->include_examples = true; break;
+		case OPT_REPEAT:
+			if ((rc = parse_count("--repeat", optarg, 1, 100000, &a->repeat)) >= 0)
+				return rc;
+			break;
+		case OPT_SHARD: {
+			unsigned i, n;
+			char tail;
+			if (sscanf(optarg, "%u/%u%c", &i, &n, &tail) != 2 || n == 0 || i == 0 || i > n)
+				return cli_error("--shard takes I/N with 1 <= I <= N, such as 2/4, not \"%s\"",
+						 optarg);
+			a->shard = i;
+			a->shards = n;
+			break;
+		}
+		case OPT_PROVIDER: a->provider = optarg; break;
+		case OPT_MODEL: a->model = optarg; break;
+		case OPT_BASE_URL:
+			if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+				return cli_error("--base-url takes an http:// or https:// URL, not \"%s\"", optarg);
+			a->base_url = optarg;
+			break;
+		case 'j':
+			if ((rc = parse_count("--concurrency", optarg, 1, 4096, &a->concurrency)) >= 0)
+				return rc;
+			break;
+		case OPT_RESUME: a->resume = optarg; break;
+		case OPT_NO_CACHE: a->no_cache = true; break;
+		case OPT_DRY_RUN: a->dry_run = true; break;
+		case OPT_MAX_COST:
+			if ((rc = parse_number("--max-cost", optarg, 0, 1e12, &a->max_cost)) >= 0)
+				return rc;
+			break;
+		case OPT_MIN_PASS:
+			if ((rc = parse_number("--min-pass-rate", optarg, 0, 1, &d)) >= 0)
+				return rc;
+			a->min_pass_rate = d;
+			break;
+		case OPT_MAX_ERRORS:
+			if ((rc = parse_count("--max-errors", optarg, 0, 1000000000, &a->max_errors)) >= 0)
+				return rc;
+			break;
+		case OPT_STORE: a->store = optarg; break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "human"))
+				a->format = SPECC_TEST_HUMAN;
+			else if (!strcmp(optarg, "json"))
+				a->format = SPECC_TEST_JSON;
+			else if (!strcmp(optarg, "junit"))
+				a->format = SPECC_TEST_JUNIT;
+			else if (!strcmp(optarg, "sarif"))
+				a->format = SPECC_TEST_SARIF;
+			else
+				return cli_error("unknown format \"%s\"; use human, json, junit or sarif", optarg);
+			break;
+		case 'o': a->out_path = optarg; break;
+		case OPT_OUT: a->stream_path = optarg; break;
+		case OPT_COLOR: a->color = optarg; break;
+		case OPT_NO_PROGRESS: a->no_progress = true; break;
+		case 'h': fputs(cmd_test_usage, stdout); return SPECC_EXIT_OK;
+		default:
+			return cli_error("test: unknown or incomplete option %s; see specc help test",
+					 argv[optind - 1]);
+		}
+	}
+	if (a->resume && (a->clauses.len || a->sections.len || a->tags.len || a->authorities.len ||
+			  a->include_examples || a->repeat || a->shards))
+		return cli_error("--resume runs the cases the run chose; leave out --clause, --section, "
+				 "--tag, --authority, --include-examples, --repeat and --shard");
+	return cli_path_operand(argc, argv, "test", path);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < 32 && i < n; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* What a run's answers depend on: the spec's text and the settings. */
+static void spec_fingerprint(const specc_project *p, char out[65])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (!ctx)
+		specc_die_oom();
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	for (uint32_t i = 0; i < p->sources.len; i++) {
+		const specc_source *s = &p->sources.items[i];
+		if (s->kind != SPECC_SOURCE_SPEC && s->kind != SPECC_SOURCE_EVAL)
+			continue;
+		EVP_DigestUpdate(ctx, s->path, strlen(s->path) + 1);
+		EVP_DigestUpdate(ctx, s->data, s->len);
+	}
+	EVP_DigestFinal_ex(ctx, md, &n);
+	EVP_MD_CTX_free(ctx);
+	for (unsigned int i = 0; i < 32 && i < n; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static char *options_json(const struct test_args *a)
+{
+	json_t *o = json_object();
+	char *s;
+	json_object_set_new(o, "clauses", list_json(&a->clauses));
+	json_object_set_new(o, "sections", list_json(&a->sections));
+	json_object_set_new(o, "tags", list_json(&a->tags));
+	json_object_set_new(o, "authorities", list_json(&a->authorities));
+	json_object_set_new(o, "include_examples", json_boolean(a->include_examples));
+	json_object_set_new(o, "repeat", json_integer(a->repeat ? a->repeat : 1));
+	json_object_set_new(o, "shard", json_integer(a->shard));
+	json_object_set_new(o, "shards", json_integer(a->shards));
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+static void options_read(struct test_args *a, const char *text)
+{
+	json_t *o = json_loads(text, 0, NULL);
+	list_from_json(&a->clauses, json_object_get(o, "clauses"));
+	list_from_json(&a->sections, json_object_get(o, "sections"));
+	list_from_json(&a->tags, json_object_get(o, "tags"));
+	list_from_json(&a->authorities, json_object_get(o, "authorities"));
+	a->include_examples = json_is_true(json_object_get(o, "include_examples"));
+	a->repeat = (long)json_integer_value(json_object_get(o, "repeat"));
+	a->shard = (unsigned)json_integer_value(json_object_get(o, "shard"));
+	a->shards = (unsigned)json_integer_value(json_object_get(o, "shards"));
+	json_decref(o);
+}
+
+static void config_fingerprint(const specc_provider *pv, const char *model, const char *options,
+			       char out[65])
+{
+	json_t *o = json_object(), *argv = json_array(), *hdrs = json_array();
+	char *s;
+
+	for (uint32_t i = 0; i < pv->argc; i++)
+		json_array_append_new(argv, json_string(pv->argv[i]));
+	/* Header values can hold secrets of their own; their names cannot. */
+	for (uint32_t i = 0; i < pv->header_count; i++)
+		json_array_append_new(hdrs, json_stringn(pv->headers[i], strcspn(pv->headers[i], ":")));
+	json_object_set_new(o, "kind", json_integer(pv->kind));
+	json_object_set_new(o, "base_url", json_string(pv->base_url ? pv->base_url : ""));
+	json_object_set_new(o, "file", json_string(pv->file ? pv->file : ""));
+	json_object_set_new(o, "model", json_string(model ? model : ""));
+	json_object_set_new(o, "temperature", pv->has_temperature ? json_real(pv->temperature) : json_null());
+	json_object_set_new(o, "seed", pv->has_seed ? json_integer(pv->seed) : json_null());
+	json_object_set_new(o, "max_tokens", json_integer(pv->max_tokens));
+	json_object_set_new(o, "developer_role", json_string(pv->developer_role));
+	json_object_set_new(o, "argv", argv);
+	json_object_set_new(o, "headers", hdrs);
+	json_object_set_new(o, "options", json_string(options));
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	sha256_hex(s, strlen(s), out);
+	free(s);
+	json_decref(o);
+}
+
+static char *spec_versions(const specc_project *p)
+{
+	specc_buf b = SPECC_BUF_INIT;
+	for (uint32_t i = 0; i < p->specs.len; i++) {
+		const specc_spec *s = &p->specs.items[i];
+		if (!s->version.ptr)
+			continue;
+		specc_buf_addf(&b, "%s%.*s@%.*s", b.len ? ", " : "", (int)s->name.len, s->name.ptr,
+			       (int)s->version.len, s->version.ptr);
+	}
+	return specc_buf_detach(&b, NULL);
+}
+
+static char *store_path(const specc_project *p, const char *given)
+{
+	specc_buf b = SPECC_BUF_INIT;
+	if (given)
+		specc_buf_addstr(&b, given);
+	else if (p->root && p->root[0])
+		specc_buf_addf(&b, "%s/.specc/specc.db", p->root);
+	else
+		specc_buf_addstr(&b, ".specc/specc.db");
+	return specc_buf_detach(&b, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* --dry-run and --max-cost */
+
+struct estimate {
+	int64_t cases, calls, cached;
+	double prompt_tokens, completion_tokens;
+	bool priced;
+	double cost;
+};
+
+static int estimate(const specc_project *p, const specc_cases *cases, specc_store *store,
+		    const specc_provider *pv, const char *model, bool no_cache,
+		    const specc_test_config *cfg, struct estimate *e)
+{
+	specc_buf key = SPECC_BUF_INIT;
+	const specc_price *price = specc_test_config_price(cfg, model);
+
+	memset(e, 0, sizeof *e);
+	for (uint32_t u = 0; u < cases->units.len; u++) {
+		const specc_unit *unit = &cases->units.items[u];
+		json_t *msgs = specc_case_messages(p, unit, pv->developer_role);
+		char *text = json_dumps(msgs, JSON_COMPACT);
+		double ptok = (double)strlen(text) / 4.0;
+
+		free(text);
+		specc_buf_reset(&key);
+		specc_case_key(p, unit, &key);
+		for (uint32_t s = 0; s < cases->repeat; s++) {
+			if (!specc_case_in_shard(cases, key.ptr, s))
+				continue;
+			e->cases++;
+			if (pv->kind == SPECC_PROVIDER_REPLAY)
+				continue;
+			if (!no_cache && store) {
+				char hash[65], *answer = NULL;
+				int64_t a, b;
+				specc_request_hash(pv, model, msgs, s, hash);
+				specc_store_cache_get(store, hash, &answer, &a, &b);
+				if (answer) {
+					free(answer);
+					e->cached++;
+					continue;
+				}
+			}
+			e->calls++;
+			e->prompt_tokens += ptok;
+			/* Unknown answer length: the cap when there is one. */
+			e->completion_tokens += pv->max_tokens ? (double)pv->max_tokens : 256.0;
+		}
+		json_decref(msgs);
+	}
+	specc_buf_release(&key);
+	if (price) {
+		e->priced = true;
+		e->cost = (e->prompt_tokens * price->input + e->completion_tokens * price->output) / 1e6;
+	}
+	return SPECC_OK;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	specc_test_stop = 1;
+	/* A second Ctrl-C stops at once. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+}
+
+static void print_config_errors(specc_project *p)
+{
+	specc_render_opts ro = { false, "specc", SPECC_VERSION };
+	specc_diags_sort(&p->diags);
+	specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p->sources, &p->diags, &ro);
+}
+
+int cmd_test(int argc, char **argv)
+{
+	struct test_args a = { 0 };
+	specc_project p;
+	specc_test_config cfg;
+	specc_provider pv;
+	specc_cases cases = { 0 };
+	specc_case_filter f = { 0 };
+	specc_store *store = NULL;
+	specc_run_info run = { 0 };
+	specc_test_totals t = { 0 };
+	specc_test_options o = { 0 };
+	specc_buf err = SPECC_BUF_INIT;
+	const specc_provider *chosen;
+	const char *path, *lerr, *model;
+	char *spath = NULL, *serr = NULL, *opts = NULL, spec_fp[65], cfg_fp[65];
+	FILE *out = stdout, *stream = NULL;
+	bool use_color = false, loaded = false, have_cfg = false;
+	double min_pass;
+	long max_errors;
+	int rc;
+
+	a.min_pass_rate = -1;
+	a.max_errors = -1;
+	a.max_cost = -1;
+	if ((rc = parse_args(argc, argv, &a, &path)) >= 0)
+		goto done;
+
+	specc_project_init(&p);
+	loaded = true;
+	if (specc_project_load(&p, path, &lerr) != SPECC_OK) {
+		rc = cli_error("%s", lerr);
+		goto done;
+	}
+	specc_project_resolve(&p);
+	specc_test_config_read(&cfg, &p);
+	have_cfg = true;
+	if (p.diags.count[SPECC_ERROR]) {
+		print_config_errors(&p);
+		rc = cli_error("test: the project has errors; fix them first (specc check %s shows them all)",
+			       path);
+		goto done;
+	}
+
+	spath = store_path(&p, a.store);
+	if (specc_store_open(&store, spath, &serr) != SPECC_OK) {
+		rc = cli_error("%s", serr);
+		goto done;
+	}
+	if (a.resume) {
+		char *end;
+		long long id = strcmp(a.resume, "last") ? strtoll(a.resume, &end, 10) : 0;
+		if (strcmp(a.resume, "last") && (*end || id <= 0)) {
+			rc = cli_error("--resume takes a run number or \"last\", not \"%s\"", a.resume);
+			goto done;
+		}
+		rc = specc_store_run_get(store, id, &run);
+		if (rc == SPECC_EINVAL) {
+			if (id)
+				rc = cli_error("there is no run %lld in %s; specc runs lists them", id, spath);
+			else
+				rc = cli_error("there is no run to resume in %s", spath);
+			goto done;
+		} else if (rc != SPECC_OK) {
+			rc = cli_error("cannot read %s: %s", spath, specc_store_error(store));
+			goto done;
+		}
+		options_read(&a, run.options);
+		if (!a.provider)
+			a.provider = run.provider;
+		if (!a.model && run.model[0])
+			a.model = run.model;
+	}
+
+	/* The provider: a flag, test.provider, or the only one there is. */
+	if (a.provider)
+		chosen = specc_test_config_provider(&cfg, a.provider);
+	else if (cfg.provider)
+		chosen = specc_test_config_provider(&cfg, cfg.provider);
+	else
+		chosen = cfg.providers.len == 1 ? &cfg.providers.items[0] : NULL;
+	if (!chosen) {
+		if (a.provider)
+			rc = cli_error("no provider is named \"%s\" in specc.yaml%s", a.provider,
+				       cfg.providers.len ? "" : " (it has no providers)");
+		else if (cfg.providers.len)
+			rc = cli_error("specc.yaml has several providers; choose one with --provider or test.provider");
+		else
+			rc = cli_error("no provider to ask: add one under providers in specc.yaml (docs/test.md shows how)");
+		goto done;
+	}
+	pv = *chosen;
+	if (a.base_url) {
+		if (pv.kind != SPECC_PROVIDER_OPENAI) {
+			rc = cli_error("--base-url applies to openai providers; \"%s\" is not one", pv.name);
+			goto done;
+		}
+		pv.base_url = a.base_url;
+	}
+	model = a.model ? a.model : pv.model;
+	if (pv.kind == SPECC_PROVIDER_OPENAI && (!model || !*model)) {
+		rc = cli_error("provider \"%s\" has no model; set model in specc.yaml or pass --model", pv.name);
+		goto done;
+	}
+	if (pv.kind == SPECC_PROVIDER_OPENAI && pv.api_key_env && !a.dry_run) {
+		const char *key = getenv(pv.api_key_env);
+		if (!key || !*key) {
+			rc = cli_error("provider \"%s\" reads its API key from $%s, which is not set", pv.name,
+				       pv.api_key_env);
+			goto done;
+		}
+		if (strpbrk(key, "\r\n")) {
+			rc = cli_error("$%s holds a line break, so it cannot be sent as an API key",
+				       pv.api_key_env);
+			goto done;
+		}
+	}
+
+	f.clauses = a.clauses.items;
+	f.clause_count = a.clauses.len;
+	f.sections = a.sections.items;
+	f.section_count = a.sections.len;
+	f.tags = a.tags.items;
+	f.tag_count = a.tags.len;
+	f.authorities = a.authorities.items;
+	f.authority_count = a.authorities.len;
+	f.include_examples = a.include_examples;
+	specc_cases_select(&cases, &p, &f);
+	cases.repeat = a.repeat > 0 ? (uint32_t)a.repeat : 1;
+	cases.shard = a.shard;
+	cases.shards = a.shards;
+
+	opts = options_json(&a);
+	spec_fingerprint(&p, spec_fp);
+	config_fingerprint(&pv, model, opts, cfg_fp);
+	if (a.resume) {
+		if (strcmp(run.spec_fingerprint, spec_fp)) {
+			rc = cli_error("the spec or its eval files changed since run %lld, so resuming it would "
+				       "mix two versions; start a new run", (long long)run.id);
+			goto done;
+		}
+		if (strcmp(run.config_fingerprint, cfg_fp)) {
+			rc = cli_error("the provider settings changed since run %lld, so resuming it would mix "
+				       "two configurations; start a new run", (long long)run.id);
+			goto done;
+		}
+	}
+
+	if (a.dry_run || a.max_cost >= 0) {
+		struct estimate e;
+		const specc_price *price;
+		estimate(&p, &cases, store, &pv, model, a.no_cache, &cfg, &e);
+		price = specc_test_config_price(&cfg, model);
+		if (a.dry_run) {
+			printf("%lld cases, %lld model calls (%lld answered from the cache)\n", (long long)e.cases,
+			       (long long)e.calls, (long long)e.cached);
+			printf("estimated tokens: %.0f in, %.0f out (%s)\n", e.prompt_tokens, e.completion_tokens,
+			       pv.max_tokens ? "answers at most max-tokens long"
+					     : "answers assumed 256 tokens long; set max-tokens for a bound");
+			if (pv.kind == SPECC_PROVIDER_REPLAY)
+				printf("estimated cost: none (recorded answers)\n");
+			else if (price)
+				printf("estimated cost: $%.4f (%s at $%g in, $%g out per million tokens)\n", e.cost,
+				       model, price->input, price->output);
+			else
+				printf("estimated cost: unknown (no price for %s under prices in specc.yaml)\n",
+				       model && *model ? model : pv.name);
+			rc = SPECC_EXIT_OK;
+			goto done;
+		}
+		if (pv.kind != SPECC_PROVIDER_REPLAY && e.calls && !e.priced) {
+			rc = cli_error("--max-cost needs the price of %s: add it under prices in specc.yaml", model);
+			goto done;
+		}
+		if (e.cost > a.max_cost) {
+			rc = cli_error("the estimated cost is $%.4f, above --max-cost $%g; nothing was asked",
+				       e.cost, a.max_cost);
+			goto done;
+		}
+	}
+
+	if ((rc = cli_open_output(a.out_path, a.color, &out, &use_color)) >= 0)
+		goto done;
+	rc = SPECC_EXIT_OK;
+	if (a.stream_path && !(stream = fopen(a.stream_path, a.resume ? "a" : "w"))) {
+		rc = cli_error("cannot write %s: %s", a.stream_path, strerror(errno));
+		goto done;
+	}
+
+	if (!a.resume) {
+		char *versions = spec_versions(&p);
+		run.project = specc_xstrdup(path);
+		run.provider = specc_xstrdup(pv.name);
+		run.model = specc_xstrdup(model ? model : "");
+		run.config_fingerprint = specc_xstrdup(cfg_fp);
+		run.spec_fingerprint = specc_xstrdup(spec_fp);
+		run.spec_version = versions;
+		run.options = specc_xstrdup(opts);
+		run.total = 0;
+		for (uint32_t u = 0; u < cases.units.len; u++) {
+			specc_buf k = SPECC_BUF_INIT;
+			specc_case_key(&p, &cases.units.items[u], &k);
+			for (uint32_t s = 0; s < cases.repeat; s++)
+				run.total += specc_case_in_shard(&cases, k.ptr, s);
+			specc_buf_release(&k);
+		}
+		if (specc_store_run_create(store, &run) != SPECC_OK) {
+			rc = cli_error("cannot write %s: %s", spath, specc_store_error(store));
+			goto done;
+		}
+	}
+	specc_store_run_set_status(store, run.id, "incomplete", false);
+
+	o.provider = &pv;
+	o.model = model;
+	o.concurrency = a.concurrency ? (int)a.concurrency : cfg.concurrency ? cfg.concurrency : 8;
+	o.no_cache = a.no_cache;
+	o.progress = !a.no_progress && isatty(STDERR_FILENO) && !getenv("CI");
+	o.stream = stream;
+	t.total = run.total;
+
+	specc_test_stop = 0;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (specc_test_run(&p, &cases, store, &run, &o, &t, &err) != SPECC_OK) {
+		specc_store_run_set_status(store, run.id, "interrupted", false);
+		rc = cli_error("%s", err.ptr[0] ? err.ptr : "the run failed");
+		goto done;
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	{
+		specc_test_totals mine = t;
+		bool complete = !t.interrupted && !t.gave_up;
+		specc_store_run_set_status(store, run.id, complete ? "finished" : "interrupted", complete);
+		/* Read the run back: the report must carry the finish time the
+		 * store just set, as specc runs show will. */
+		{
+			specc_run_info fresh;
+			if (specc_store_run_get(store, run.id, &fresh) == SPECC_OK) {
+				specc_run_info_release(&run);
+				run = fresh;
+			} else {
+				free(run.status);
+				run.status = specc_xstrdup(complete ? "finished" : "interrupted");
+			}
+		}
+		specc_buf_reset(&err);
+		if (specc_report_write(store, &run, a.format, out, use_color, &p, &mine, &err) != SPECC_OK) {
+			rc = cli_error("%s", err.ptr);
+			goto done;
+		}
+		min_pass = a.min_pass_rate >= 0 ? a.min_pass_rate
+			   : cfg.min_pass_rate >= 0 ? cfg.min_pass_rate : 1.0;
+		max_errors = a.max_errors >= 0 ? a.max_errors : cfg.max_errors >= 0 ? cfg.max_errors : 0;
+		if (t.interrupted) {
+			fprintf(stderr, "specc: interrupted; %lld cases are stored. Finish with: specc test --resume %lld %s\n",
+				(long long)mine.done, (long long)run.id, path);
+			rc = SPECC_EXIT_INTERRUPTED;
+		} else if (t.gave_up) {
+			fprintf(stderr, "specc: stopped after %d cases in a row got no answer; is the provider up? "
+					"Finish with: specc test --resume %lld %s\n",
+				20, (long long)run.id, path);
+			rc = SPECC_EXIT_INFRA;
+		} else if (mine.errored > max_errors) {
+			fprintf(stderr, "specc: %lld case%s got no answer (--max-errors is %ld); "
+					"specc test --resume %lld asks %s again\n",
+				(long long)mine.errored, mine.errored == 1 ? "" : "s", max_errors,
+				(long long)run.id, mine.errored == 1 ? "it" : "them");
+			rc = SPECC_EXIT_INFRA;
+		} else if (mine.failed &&
+			   (double)mine.passed / (double)(mine.passed + mine.failed) < min_pass) {
+			rc = SPECC_EXIT_FINDINGS;
+		}
+	}
+done:
+	if (stream && fclose(stream) != 0 && rc < 2)
+		rc = cli_error("cannot write %s: %s", a.stream_path, strerror(errno));
+	if (out != stdout)
+		rc = cli_close_output(out, a.out_path, rc);
+	free(opts);
+	free(spath);
+	free(serr);
+	specc_buf_release(&err);
+	specc_run_info_release(&run);
+	specc_store_close(store);
+	specc_cases_release(&cases);
+	if (have_cfg)
+		specc_test_config_release(&cfg);
+	if (loaded)
+		specc_project_release(&p);
+	list_free(&a.clauses);
+	list_free(&a.sections);
+	list_free(&a.tags);
+	list_free(&a.authorities);
+	return rc;
+}

@@ -1,0 +1,520 @@
+/*
+ * report.c - the results of a run, read back from the store: a table per
+ * clause for people, JSON, JUnit XML and SARIF for machines.
+ *
+ * Reading from the store, not from memory, is what makes a resumed run
+ * report exactly what an uninterrupted one would.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "specc/json.h"
+#include "internal.h"
+
+struct clause_row {
+	char *clause, *section, *file;
+	int64_t line;
+	int64_t passed, failed, errored, needs;
+};
+
+typedef SPECC_TABLE(struct clause_row) clause_rows;
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return specc_xstrdup(t ? (const char *)t : "");
+}
+
+static int load_clauses(sqlite3 *db, int64_t run, clause_rows *rows,
+			specc_test_totals *t)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT clause, MIN(section), MIN(file), MIN(line),"
+			       " SUM(status='passed'), SUM(status='failed'), SUM(status='errored'),"
+			       " SUM(status='needs-grader') FROM cases WHERE run=?1"
+			       " GROUP BY clause ORDER BY MIN(file), MIN(line), clause",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SPECC_EIO;
+	sqlite3_bind_int64(st, 1, run);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct clause_row *c = SPECC_PUSH(*rows);
+		c->clause = dup_col(st, 0);
+		c->section = dup_col(st, 1);
+		c->file = dup_col(st, 2);
+		c->line = sqlite3_column_int64(st, 3);
+		c->passed = sqlite3_column_int64(st, 4);
+		c->failed = sqlite3_column_int64(st, 5);
+		c->errored = sqlite3_column_int64(st, 6);
+		c->needs = sqlite3_column_int64(st, 7);
+		t->passed += c->passed;
+		t->failed += c->failed;
+		t->errored += c->errored;
+		t->needs_grader += c->needs;
+	}
+	sqlite3_finalize(st);
+	t->done = t->passed + t->failed + t->errored + t->needs_grader;
+	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+static void free_rows(clause_rows *rows)
+{
+	for (uint32_t i = 0; i < rows->len; i++) {
+		free(rows->items[i].clause);
+		free(rows->items[i].section);
+		free(rows->items[i].file);
+	}
+	SPECC_TABLE_FREE(*rows);
+}
+
+/* Iterates over the cases of a run (only the failing and errored ones when
+ * bad_only), with their checks joined into one string per case. */
+static int prepare_cases(sqlite3 *db, int64_t run, bool bad_only, sqlite3_stmt **st)
+{
+	const char *sql =
+		bad_only
+			? "SELECT c.key, c.sample, c.clause, c.section, c.file, c.line, c.status, c.answer,"
+			  " c.error, c.attempts, c.latency_ms, c.cached,"
+			  " (SELECT group_concat(k.name || ': ' || k.message, '; ') FROM checks k"
+			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail')"
+			  " FROM cases c WHERE c.run=?1 AND c.status IN ('failed','errored')"
+			  " ORDER BY c.file, c.line, c.key, c.sample"
+			: "SELECT c.key, c.sample, c.clause, c.section, c.file, c.line, c.status, c.answer,"
+			  " c.error, c.attempts, c.latency_ms, c.cached,"
+			  " (SELECT group_concat(k.name || ': ' || k.message, '; ') FROM checks k"
+			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail')"
+			  " FROM cases c WHERE c.run=?1 ORDER BY c.file, c.line, c.key, c.sample";
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return SPECC_EIO;
+	sqlite3_bind_int64(*st, 1, run);
+	return SPECC_OK;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? (const char *)t : NULL;
+}
+
+static void rate(char out[16], int64_t passed, int64_t failed)
+{
+	if (passed + failed == 0)
+		snprintf(out, 16, "-");
+	else
+		snprintf(out, 16, "%.1f%%", 100.0 * (double)passed / (double)(passed + failed));
+}
+
+/* ------------------------------------------------------------------ */
+
+static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool color,
+		       clause_rows *rows, const specc_test_totals *t)
+{
+	sqlite3_stmt *st = NULL;
+	size_t wc = strlen("clause"), ws = strlen("section");
+	char pr[16];
+	int step, n = 0;
+	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
+		   *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+
+	for (uint32_t i = 0; i < rows->len; i++) {
+		size_t a = strlen(rows->items[i].clause), b = strlen(rows->items[i].section);
+		wc = a > wc ? a : wc;
+		ws = b > ws ? b : ws;
+	}
+	if (wc > 40)
+		wc = 40;
+	if (ws > 40)
+		ws = 40;
+	fprintf(out, "%s%-*s  %-*s  %6s  %6s  %7s  %12s  %9s%s\n", bold, (int)wc, "clause", (int)ws,
+		"section", "passed", "failed", "errored", "needs grader", "pass rate", off);
+	for (uint32_t i = 0; i < rows->len; i++) {
+		const struct clause_row *c = &rows->items[i];
+		rate(pr, c->passed, c->failed);
+		fprintf(out, "%-*.*s  %-*.*s  %6lld  %s%6lld%s  %s%7lld%s  %12lld  %9s\n", (int)wc,
+			(int)wc, c->clause, (int)ws, (int)ws, c->section, (long long)c->passed,
+			c->failed ? red : "", (long long)c->failed, c->failed ? off : "",
+			c->errored ? red : "", (long long)c->errored, c->errored ? off : "",
+			(long long)c->needs, pr);
+	}
+	if (prepare_cases(db, run->id, true, &st) != SPECC_OK)
+		return SPECC_EIO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = col(st, 6);
+		bool errored = !strcmp(status, "errored");
+		if (n++ == 0)
+			fprintf(out, "\n%sfailures:%s\n", bold, off);
+		fprintf(out, "%s:%lld: %s%s%s %s", col(st, 4), (long long)sqlite3_column_int64(st, 5),
+			red, errored ? "errored" : "failed", off, col(st, 0));
+		if (sqlite3_column_int64(st, 1))
+			fprintf(out, " (sample %lld)", (long long)sqlite3_column_int64(st, 1));
+		fprintf(out, ": %s\n", errored ? (col(st, 8) ? col(st, 8) : "no answer")
+					       : (col(st, 12) ? col(st, 12) : "a check failed"));
+	}
+	sqlite3_finalize(st);
+	rate(pr, t->passed, t->failed);
+	fprintf(out, "\n%lld cases: %s%lld passed%s, %s%lld failed%s, %lld errored, %lld need a grader; "
+		     "pass rate %s (run %lld)\n",
+		(long long)t->done, t->failed ? "" : green, (long long)t->passed, t->failed ? "" : off,
+		t->failed ? red : "", (long long)t->failed, t->failed ? off : "", (long long)t->errored,
+		(long long)t->needs_grader, pr, (long long)run->id);
+	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? specc_json_string(s, strlen(s)) : json_null();
+}
+
+static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out,
+		      clause_rows *rows, const specc_test_totals *t)
+{
+	json_t *o = json_object(), *r = json_object(), *tot = json_object(), *cl = json_array(),
+	       *cs = json_array();
+	sqlite3_stmt *st = NULL;
+	int step, rc;
+
+	json_object_set_new(r, "id", json_integer(run->id));
+	json_object_set_new(r, "created", jstr(run->created));
+	json_object_set_new(r, "finished", jstr(run->finished));
+	json_object_set_new(r, "status", jstr(run->status));
+	json_object_set_new(r, "provider", jstr(run->provider));
+	json_object_set_new(r, "model", jstr(run->model));
+	json_object_set_new(r, "config_fingerprint", jstr(run->config_fingerprint));
+	json_object_set_new(r, "spec_fingerprint", jstr(run->spec_fingerprint));
+	json_object_set_new(r, "total", json_integer(run->total));
+	json_object_set_new(o, "run", r);
+	json_object_set_new(tot, "cases", json_integer(t->done));
+	json_object_set_new(tot, "passed", json_integer(t->passed));
+	json_object_set_new(tot, "failed", json_integer(t->failed));
+	json_object_set_new(tot, "errored", json_integer(t->errored));
+	json_object_set_new(tot, "needs_grader", json_integer(t->needs_grader));
+	json_object_set_new(tot, "pass_rate", t->passed + t->failed
+						      ? json_real((double)t->passed / (double)(t->passed + t->failed))
+						      : json_null());
+	json_object_set_new(o, "totals", tot);
+	for (uint32_t i = 0; i < rows->len; i++) {
+		const struct clause_row *c = &rows->items[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "clause", jstr(c->clause));
+		json_object_set_new(x, "section", jstr(c->section));
+		json_object_set_new(x, "passed", json_integer(c->passed));
+		json_object_set_new(x, "failed", json_integer(c->failed));
+		json_object_set_new(x, "errored", json_integer(c->errored));
+		json_object_set_new(x, "needs_grader", json_integer(c->needs));
+		json_object_set_new(x, "pass_rate",
+				    c->passed + c->failed
+					    ? json_real((double)c->passed / (double)(c->passed + c->failed))
+					    : json_null());
+		json_array_append_new(cl, x);
+	}
+	json_object_set_new(o, "clauses", cl);
+	if ((rc = prepare_cases(db, run->id, false, &st)) != SPECC_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *x = json_object();
+		json_object_set_new(x, "key", jstr(col(st, 0)));
+		json_object_set_new(x, "sample", json_integer(sqlite3_column_int64(st, 1)));
+		json_object_set_new(x, "clause", jstr(col(st, 2)));
+		json_object_set_new(x, "section", jstr(col(st, 3)));
+		json_object_set_new(x, "file", jstr(col(st, 4)));
+		json_object_set_new(x, "line", json_integer(sqlite3_column_int64(st, 5)));
+		json_object_set_new(x, "status", jstr(col(st, 6)));
+		json_object_set_new(x, "answer", jstr(col(st, 7)));
+		json_object_set_new(x, "error", jstr(col(st, 8)));
+		json_object_set_new(x, "failures", jstr(col(st, 12)));
+		json_object_set_new(x, "attempts", json_integer(sqlite3_column_int64(st, 9)));
+		json_object_set_new(x, "cached", json_boolean(sqlite3_column_int(st, 11)));
+		json_array_append_new(cs, x);
+	}
+	sqlite3_finalize(st);
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+	json_object_set_new(o, "cases", cs);
+	cs = NULL;
+	json_dumpf(o, out, JSON_INDENT(2));
+	fputc('\n', out);
+out:
+	json_decref(cs);
+	json_decref(o);
+	return rc;
+}
+
+static void xml_escape(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\n': fputs("&#10;", out); break;
+		case '\t': fputs("&#9;", out); break;
+		case '\r': fputs("&#13;", out); break;
+		default:
+			/* XML 1.0 cannot hold other control characters at all. */
+			if (c < 0x20)
+				fputc('?', out);
+			else
+				fputc(c, out);
+		}
+	}
+}
+
+static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out,
+		       clause_rows *rows, const specc_test_totals *t)
+{
+	sqlite3_stmt *st = NULL;
+	int step;
+	const char *open_clause = NULL;
+	char *cur = NULL;
+
+	(void)rows;
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(out, "<testsuites name=\"specc run %lld\" tests=\"%lld\" failures=\"%lld\" errors=\"%lld\" skipped=\"%lld\">\n",
+		(long long)run->id, (long long)t->done, (long long)t->failed, (long long)t->errored,
+		(long long)t->needs_grader);
+	if (prepare_cases(db, run->id, false, &st) != SPECC_OK)
+		return SPECC_EIO;
+	/* Cases come sorted by file and line, so one clause's cases are
+	 * together unless a clause has items in several files. */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *clause = col(st, 2), *status = col(st, 6);
+		if (!cur || strcmp(cur, clause)) {
+			if (cur)
+				fputs("  </testsuite>\n", out);
+			free(cur);
+			cur = specc_xstrdup(clause);
+			open_clause = cur;
+			fputs("  <testsuite name=\"", out);
+			xml_escape(out, open_clause);
+			fputs("\">\n", out);
+		}
+		fputs("    <testcase classname=\"", out);
+		xml_escape(out, col(st, 3) && *col(st, 3) ? col(st, 3) : clause);
+		fputs("\" name=\"", out);
+		xml_escape(out, col(st, 0));
+		if (sqlite3_column_int64(st, 1))
+			fprintf(out, " sample %lld", (long long)sqlite3_column_int64(st, 1));
+		fputs("\" file=\"", out);
+		xml_escape(out, col(st, 4));
+		fprintf(out, "\" line=\"%lld\" time=\"%.3f\"", (long long)sqlite3_column_int64(st, 5),
+			(double)sqlite3_column_int64(st, 10) / 1000.0);
+		if (!strcmp(status, "passed")) {
+			fputs("/>\n", out);
+			continue;
+		}
+		fputs(">\n", out);
+		if (!strcmp(status, "failed")) {
+			fputs("      <failure message=\"", out);
+			xml_escape(out, col(st, 12));
+			fputs("\">", out);
+			xml_escape(out, col(st, 7));
+			fputs("</failure>\n", out);
+		} else if (!strcmp(status, "errored")) {
+			fputs("      <error message=\"", out);
+			xml_escape(out, col(st, 8));
+			fputs("\"/>\n", out);
+		} else {
+			fputs("      <skipped message=\"needs a grader: no deterministic expectation decides it\"/>\n",
+			      out);
+		}
+		fputs("    </testcase>\n", out);
+	}
+	sqlite3_finalize(st);
+	if (cur)
+		fputs("  </testsuite>\n", out);
+	free(cur);
+	fputs("</testsuites>\n", out);
+	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+/* Where a clause is written: the sentence that holds its eval anchor. */
+static bool clause_span(const specc_project *p, const char *clause, specc_span *sp)
+{
+	if (!p)
+		return false;
+	if (clause[0] == '#') {
+		uint32_t s = specc_map_get(&p->section_ids, specc_str_make(clause + 1, strlen(clause + 1)));
+		if (s == SPECC_NONE)
+			return false;
+		*sp = p->sections.items[s].span;
+		return true;
+	}
+	for (uint32_t a = 0; a < p->anchors.len; a++)
+		if (specc_str_eqz(p->anchors.items[a].id, clause) && p->anchors.items[a].clause != SPECC_NONE) {
+			*sp = p->clauses.items[p->anchors.items[a].clause].span;
+			return true;
+		}
+	return false;
+}
+
+/* Appends s percent-encoded for a URI (RFC 3986: unreserved characters
+ * and '/' stay), as specc check's SARIF does: a path with a space or
+ * UTF-8 in it is not a URI as it is. */
+static void add_uri_escaped(specc_buf *b, const char *s)
+{
+	for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
+		if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+		    strchr("-._~/", *q))
+			specc_buf_addch(b, *q);
+		else
+			specc_buf_addf(b, "%%%02X", *q);
+	}
+}
+
+/* A path as a SARIF artifact URI relative to %SRCROOT% (the working
+ * directory, where specc resolved it). */
+static json_t *sarif_uri(const char *path)
+{
+	specc_buf b = SPECC_BUF_INIT;
+	json_t *j;
+
+	if (path[0] == '.' && path[1] == '/')
+		path += 2;
+	add_uri_escaped(&b, path);
+	j = json_stringn(b.ptr, b.len);
+	specc_buf_release(&b);
+	return j;
+}
+
+static json_t *sarif_srcroot(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	specc_buf b = SPECC_BUF_INIT;
+	json_t *j;
+
+	specc_buf_addstr(&b, "file://");
+	if (cwd)
+		add_uri_escaped(&b, cwd);
+	if (b.ptr[b.len - 1] != '/')
+		specc_buf_addch(&b, '/');
+	free(cwd);
+	j = json_pack("{s:{s:s%}}", "SRCROOT", "uri", b.ptr, b.len);
+	specc_buf_release(&b);
+	return j;
+}
+
+static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const specc_project *p,
+		       clause_rows *rows)
+{
+	json_t *log = json_object(), *runs = json_array(), *r = json_object(), *tool = json_object(),
+	       *driver = json_object(), *rules = json_array(), *results = json_array();
+	sqlite3_stmt *st = NULL;
+
+	json_object_set_new(log, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(log, "version", json_string("2.1.0"));
+	json_object_set_new(driver, "name", json_string("specc"));
+	json_object_set_new(driver, "version", json_string("0.1.0"));
+	json_array_append_new(rules, json_pack("{s:s, s:{s:s}, s:{s:s}}", "id", "clause-failed",
+					       "shortDescription", "text",
+					       "The model under test failed cases of this clause.",
+					       "help", "text",
+					       "Each failing case is listed with the check it failed; "
+					       "specc runs show RUN has the answers."));
+	json_array_append_new(rules, json_pack("{s:s, s:{s:s}}", "id", "clause-errored",
+					       "shortDescription", "text",
+					       "Cases of this clause got no answer from the provider."));
+	json_object_set_new(driver, "rules", rules);
+	json_object_set_new(tool, "driver", driver);
+	json_object_set_new(r, "tool", tool);
+
+	for (uint32_t i = 0; i < rows->len; i++) {
+		const struct clause_row *c = &rows->items[i];
+		specc_buf msg = SPECC_BUF_INIT;
+		json_t *res, *loc, *phys, *region;
+		specc_span sp;
+		const char *file = c->file;
+		int64_t line = c->line, column = 1, end_line = 0, end_col = 0;
+		int step;
+
+		if (!c->failed && !c->errored)
+			continue;
+		if (c->failed)
+			specc_buf_addf(&msg, "%lld of %lld cases of clause %s failed",
+				       (long long)c->failed,
+				       (long long)(c->passed + c->failed + c->errored + c->needs), c->clause);
+		else
+			specc_buf_addf(&msg, "%lld cases of clause %s got no answer", (long long)c->errored,
+				       c->clause);
+		/* The first failure says what went wrong. */
+		if (sqlite3_prepare_v2(db,
+				       "SELECT c.key, c.error, (SELECT group_concat(k.name || ': ' || k.message, '; ')"
+				       " FROM checks k WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample"
+				       " AND k.outcome='fail') FROM cases c WHERE c.run=?1 AND c.clause=?2"
+				       " AND c.status IN ('failed','errored') ORDER BY c.file, c.line, c.key LIMIT 1",
+				       -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, run->id);
+			sqlite3_bind_text(st, 2, c->clause, -1, SQLITE_STATIC);
+			step = sqlite3_step(st);
+			if (step == SQLITE_ROW)
+				specc_buf_addf(&msg, "; first: %s: %s", col(st, 0),
+					       col(st, 2) ? col(st, 2) : col(st, 1) ? col(st, 1) : "no answer");
+			sqlite3_finalize(st);
+		}
+		if (clause_span(p, c->clause, &sp)) {
+			specc_pos a, b;
+			const specc_source *src = &p->sources.items[sp.file];
+			specc_source_pos(src, sp.start, &a);
+			specc_source_pos(src, sp.end, &b);
+			file = src->path;
+			line = a.line;
+			column = a.utf16;
+			end_line = b.line;
+			end_col = b.utf16;
+		}
+		region = json_pack("{s:I, s:I}", "startLine", (json_int_t)line, "startColumn", (json_int_t)column);
+		if (end_line) {
+			json_object_set_new(region, "endLine", json_integer(end_line));
+			json_object_set_new(region, "endColumn", json_integer(end_col));
+		}
+		phys = json_pack("{s:{s:o, s:s}, s:o}", "artifactLocation", "uri", sarif_uri(file ? file : ""),
+				 "uriBaseId", "SRCROOT", "region", region);
+		loc = json_pack("{s:o}", "physicalLocation", phys);
+		res = json_pack("{s:s, s:s, s:{s:o}, s:[o]}", "ruleId",
+				c->failed ? "clause-failed" : "clause-errored", "level", "error", "message",
+				"text", jstr(msg.ptr), "locations", loc);
+		json_array_append_new(results, res);
+		specc_buf_release(&msg);
+	}
+	json_object_set_new(r, "originalUriBaseIds", sarif_srcroot());
+	json_object_set_new(r, "results", results);
+	json_array_append_new(runs, r);
+	json_object_set_new(log, "runs", runs);
+	json_dumpf(log, out, JSON_INDENT(2));
+	fputc('\n', out);
+	json_decref(log);
+	return SPECC_OK;
+}
+
+int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE *out, bool color,
+		       const specc_project *p, specc_test_totals *t, specc_buf *err)
+{
+	clause_rows rows = { 0 };
+	sqlite3 *db = specc_store_db(s);
+	specc_test_totals mine = { 0 };
+	int rc;
+
+	if ((rc = load_clauses(db, run->id, &rows, &mine)) != SPECC_OK)
+		goto out;
+	switch (fmt) {
+	case SPECC_TEST_JSON: rc = write_json(db, run, out, &rows, &mine); break;
+	case SPECC_TEST_JUNIT: rc = write_junit(db, run, out, &rows, &mine); break;
+	case SPECC_TEST_SARIF: rc = write_sarif(db, run, out, p, &rows); break;
+	default: rc = write_human(db, run, out, color, &rows, &mine); break;
+	}
+out:
+	if (rc != SPECC_OK)
+		specc_buf_addf(err, "cannot read run %lld from the store: %s", (long long)run->id,
+			       sqlite3_errmsg(db));
+	t->done = mine.done;
+	t->passed = mine.passed;
+	t->failed = mine.failed;
+	t->errored = mine.errored;
+	t->needs_grader = mine.needs_grader;
+	free_rows(&rows);
+	return rc;
+}

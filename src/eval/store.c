@@ -1,0 +1,422 @@
+/*
+ * store.c - runs, cases, checks and the response cache in one SQLite file.
+ *
+ * The file is in WAL mode with synchronous=NORMAL: each finished case is
+ * its own transaction, so a crash or kill -9 loses at most the cases in
+ * flight, and a commit costs no fsync (WAL makes it durable against a
+ * process dying; only a power cut can lose the last commits, and a resume
+ * then simply asks them again).
+ */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "internal.h"
+
+struct specc_store {
+	sqlite3 *db;
+	sqlite3_stmt *case_done, *cache_get, *cache_put, *case_put, *check_del, *check_put;
+};
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=NORMAL;"
+	"PRAGMA foreign_keys=ON;"
+	"CREATE TABLE IF NOT EXISTS runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  created TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,"
+	"  project TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,"
+	"  config_fingerprint TEXT NOT NULL, spec_fingerprint TEXT NOT NULL,"
+	"  spec_version TEXT NOT NULL, options TEXT NOT NULL, total INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS cases ("
+	"  run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  key TEXT NOT NULL, sample INTEGER NOT NULL,"
+	"  clause TEXT NOT NULL, section TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL,"
+	"  request_hash TEXT NOT NULL, status TEXT NOT NULL, answer TEXT, error TEXT,"
+	"  attempts INTEGER NOT NULL, latency_ms INTEGER NOT NULL,"
+	"  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,"
+	"  cached INTEGER NOT NULL, model TEXT NOT NULL, finished TEXT NOT NULL,"
+	"  PRIMARY KEY (run, key, sample)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS checks ("
+	"  run INTEGER NOT NULL, key TEXT NOT NULL, sample INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	"  name TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT,"
+	"  PRIMARY KEY (run, key, sample, idx),"
+	"  FOREIGN KEY (run, key, sample) REFERENCES cases(run, key, sample) ON DELETE CASCADE)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS responses ("
+	"  request_hash TEXT PRIMARY KEY, answer TEXT NOT NULL,"
+	"  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,"
+	"  model TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID;";
+
+static void now_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *specc_case_status_name(int status)
+{
+	static const char *const names[] = { "passed", "failed", "errored", "needs-grader" };
+	return status >= 0 && status < 4 ? names[status] : "?";
+}
+
+const char *specc_store_error(specc_store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+/* Makes the folder that holds path, one level (.specc/). */
+static int make_parent(const char *path, char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc = SPECC_OK;
+
+	if (!slash || slash == path)
+		return SPECC_OK;
+	dir = specc_xstrndup(path, (size_t)(slash - path));
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		specc_buf b = SPECC_BUF_INIT;
+		specc_buf_addf(&b, "cannot create %s: %s", dir, strerror(errno));
+		*err = specc_buf_detach(&b, NULL);
+		rc = SPECC_EIO;
+	}
+	free(dir);
+	return rc;
+}
+
+static int prepare(specc_store *s, sqlite3_stmt **st, const char *sql)
+{
+	return sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) == SQLITE_OK
+		       ? SPECC_OK
+		       : SPECC_EIO;
+}
+
+int specc_store_open(specc_store **out, const char *path, char **err)
+{
+	specc_store *s = specc_xcalloc(1, sizeof *s);
+	char *msg = NULL;
+	int rc;
+
+	*out = NULL;
+	*err = NULL;
+	if ((rc = make_parent(path, err)) != SPECC_OK)
+		goto fail;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		goto sqlfail;
+	/* Another specc (a second shard, specc runs) may hold the lock briefly. */
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK)
+		goto sqlfail;
+	if (prepare(s, &s->case_done,
+		    "SELECT status FROM cases WHERE run=?1 AND key=?2 AND sample=?3") ||
+	    prepare(s, &s->cache_get,
+		    "SELECT answer, prompt_tokens, completion_tokens FROM responses WHERE request_hash=?1") ||
+	    prepare(s, &s->cache_put,
+		    "INSERT OR REPLACE INTO responses VALUES (?1, ?2, ?3, ?4, ?5, ?6)") ||
+	    prepare(s, &s->case_put,
+		    "INSERT OR REPLACE INTO cases VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+		    "?12, ?13, ?14, ?15, ?16, ?17, ?18)") ||
+	    prepare(s, &s->check_del, "DELETE FROM checks WHERE run=?1 AND key=?2 AND sample=?3") ||
+	    prepare(s, &s->check_put, "INSERT INTO checks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+		goto sqlfail;
+	*out = s;
+	return SPECC_OK;
+sqlfail:;
+	specc_buf b = SPECC_BUF_INIT;
+	specc_buf_addf(&b, "cannot use the store %s: %s", path,
+		       msg ? msg : s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_free(msg);
+	*err = specc_buf_detach(&b, NULL);
+	rc = SPECC_EIO;
+fail:
+	specc_store_close(s);
+	return rc;
+}
+
+void specc_store_close(specc_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->case_done);
+	sqlite3_finalize(s->cache_get);
+	sqlite3_finalize(s->cache_put);
+	sqlite3_finalize(s->case_put);
+	sqlite3_finalize(s->check_del);
+	sqlite3_finalize(s->check_put);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+void specc_run_info_release(specc_run_info *r)
+{
+	free(r->created);
+	free(r->finished);
+	free(r->status);
+	free(r->project);
+	free(r->provider);
+	free(r->model);
+	free(r->config_fingerprint);
+	free(r->spec_fingerprint);
+	free(r->spec_version);
+	free(r->options);
+	memset(r, 0, sizeof *r);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int specc_store_run_create(specc_store *s, specc_run_info *info)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO runs (created, status, project, provider, model, "
+			       "config_fingerprint, spec_fingerprint, spec_version, options, total) "
+			       "VALUES (?1, 'incomplete', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, now);
+	bind_text(st, 2, info->project);
+	bind_text(st, 3, info->provider);
+	bind_text(st, 4, info->model);
+	bind_text(st, 5, info->config_fingerprint);
+	bind_text(st, 6, info->spec_fingerprint);
+	bind_text(st, 7, info->spec_version);
+	bind_text(st, 8, info->options);
+	sqlite3_bind_int64(st, 9, info->total);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	info->id = sqlite3_last_insert_rowid(s->db);
+	free(info->created);
+	info->created = specc_xstrdup(now);
+	free(info->status);
+	info->status = specc_xstrdup("incomplete");
+	rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? specc_xstrdup((const char *)t) : NULL;
+}
+
+static void read_run(sqlite3_stmt *st, specc_run_info *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->created = col_dup(st, 1);
+	r->finished = col_dup(st, 2);
+	r->status = col_dup(st, 3);
+	r->project = col_dup(st, 4);
+	r->provider = col_dup(st, 5);
+	r->model = col_dup(st, 6);
+	r->config_fingerprint = col_dup(st, 7);
+	r->spec_fingerprint = col_dup(st, 8);
+	r->spec_version = col_dup(st, 9);
+	r->options = col_dup(st, 10);
+	r->total = sqlite3_column_int64(st, 11);
+}
+
+#define RUN_COLUMNS \
+	"id, created, finished, status, project, provider, model, config_fingerprint, " \
+	"spec_fingerprint, spec_version, options, total"
+
+int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	memset(info, 0, sizeof *info);
+	if (sqlite3_prepare_v2(s->db,
+			       id ? "SELECT " RUN_COLUMNS " FROM runs WHERE id=?1"
+				  : "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (id)
+		sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_run(st, info);
+		rc = SPECC_OK;
+	} else if (step == SQLITE_DONE) {
+		rc = SPECC_EINVAL;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_run_set_status(specc_store *s, int64_t id, const char *status, bool finished)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (sqlite3_prepare_v2(s->db, "UPDATE runs SET status=?1, finished=?2 WHERE id=?3", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	bind_text(st, 1, status);
+	bind_text(st, 2, finished ? now : NULL);
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *r), void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC", -1, &st,
+			       NULL) != SQLITE_OK)
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		specc_run_info r = { 0 };
+		int frc;
+		read_run(st, &r);
+		frc = fn(ctx, &r);
+		specc_run_info_release(&r);
+		if (frc) {
+			rc = frc;
+			goto out;
+		}
+	}
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_case_done(specc_store *s, int64_t run, const char *key, uint32_t sample,
+			  bool *done)
+{
+	sqlite3_stmt *st = s->case_done;
+	int step;
+
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, key);
+	sqlite3_bind_int64(st, 3, sample);
+	step = sqlite3_step(st);
+	*done = step == SQLITE_ROW &&
+		strcmp((const char *)sqlite3_column_text(st, 0), specc_case_status_name(SPECC_CASE_ERRORED));
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+int specc_store_cache_get(specc_store *s, const char *hash, char **answer, int64_t *prompt_tokens,
+			  int64_t *completion_tokens)
+{
+	sqlite3_stmt *st = s->cache_get;
+	int step;
+
+	*answer = NULL;
+	bind_text(st, 1, hash);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*answer = col_dup(st, 0);
+		*prompt_tokens = sqlite3_column_int64(st, 1);
+		*completion_tokens = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+static bool step_done(sqlite3_stmt *st)
+{
+	int step = sqlite3_step(st);
+	sqlite3_reset(st);
+	return step == SQLITE_DONE;
+}
+
+int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r)
+{
+	static const char *const outcomes[] = { "pass", "fail", "needs-grader" };
+	sqlite3_stmt *st;
+	char now[32];
+
+	now_iso(now);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return SPECC_EIO;
+	if (r->cacheable && r->answer && !r->cached) {
+		st = s->cache_put;
+		bind_text(st, 1, r->request_hash);
+		bind_text(st, 2, r->answer);
+		sqlite3_bind_int64(st, 3, r->prompt_tokens);
+		sqlite3_bind_int64(st, 4, r->completion_tokens);
+		bind_text(st, 5, r->model ? r->model : "");
+		bind_text(st, 6, now);
+		if (!step_done(st))
+			goto fail;
+	}
+	st = s->check_del;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, r->key);
+	sqlite3_bind_int64(st, 3, r->sample);
+	if (!step_done(st))
+		goto fail;
+	st = s->case_put;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, r->key);
+	sqlite3_bind_int64(st, 3, r->sample);
+	bind_text(st, 4, r->clause);
+	bind_text(st, 5, r->section ? r->section : "");
+	bind_text(st, 6, r->file ? r->file : "");
+	sqlite3_bind_int64(st, 7, r->line);
+	bind_text(st, 8, r->request_hash);
+	bind_text(st, 9, specc_case_status_name(r->status));
+	bind_text(st, 10, r->answer);
+	bind_text(st, 11, r->error);
+	sqlite3_bind_int64(st, 12, r->attempts);
+	sqlite3_bind_int64(st, 13, r->latency_ms);
+	sqlite3_bind_int64(st, 14, r->prompt_tokens);
+	sqlite3_bind_int64(st, 15, r->completion_tokens);
+	sqlite3_bind_int(st, 16, r->cached);
+	bind_text(st, 17, r->model ? r->model : "");
+	bind_text(st, 18, now);
+	if (!step_done(st))
+		goto fail;
+	for (uint32_t i = 0; i < r->check_count; i++) {
+		const specc_check_result *c = &r->checks[i];
+		st = s->check_put;
+		sqlite3_bind_int64(st, 1, run);
+		bind_text(st, 2, r->key);
+		sqlite3_bind_int64(st, 3, r->sample);
+		sqlite3_bind_int64(st, 4, i);
+		bind_text(st, 5, c->name);
+		bind_text(st, 6, outcomes[c->outcome]);
+		bind_text(st, 7, c->message);
+		if (!step_done(st))
+			goto fail;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return SPECC_OK;
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return SPECC_EIO;
+}
+
+sqlite3 *specc_store_db(specc_store *s)
+{
+	return s->db;
+}
