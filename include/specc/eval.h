@@ -136,6 +136,9 @@ void *specc_case_messages(const specc_project *p, const specc_unit *u, const cha
 void specc_request_hash(const specc_provider *pv, const char *model, void *messages,
 			uint32_t sample, char hash[65]);
 
+/* The SHA-256 of data[0, len) in lower-case hex, NUL-terminated. */
+void specc_sha256_hex(const void *data, size_t len, char out[65]);
+
 /* The request body sent to an OpenAI-compatible endpoint (owned by the
  * caller's buffer). */
 void specc_request_body(const specc_provider *pv, const char *model, void *messages,

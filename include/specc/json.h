@@ -14,4 +14,12 @@
  */
 json_t *specc_json_string(const char *s, size_t n);
 
+/* A file path as a SARIF artifactLocation URI relative to %SRCROOT%
+ * (percent-encoded, "./" dropped).  New reference. */
+json_t *specc_sarif_uri(const char *path);
+
+/* The file:// URI of the working directory, ending in '/': the SRCROOT
+ * that relative paths in SARIF output resolve against.  New reference. */
+json_t *specc_sarif_srcroot(void);
+
 #endif

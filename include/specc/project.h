@@ -227,6 +227,16 @@ typedef struct specc_project {
 void specc_project_init(specc_project *p);
 void specc_project_release(specc_project *p);
 
+struct specc_ydoc;
+/*
+ * Loads the project's specc.yaml again as a YAML document, for a pass that
+ * reads keys of its own (lint, providers): quietly, since the loader has
+ * reported its syntax errors already.  The pass's findings then go to
+ * p->diags, and shape errors point the reader at doc_page.  Returns false
+ * when there is no usable specc.yaml; otherwise release y.
+ */
+bool specc_project_config_doc(specc_project *p, struct specc_ydoc *y, const char *doc_page);
+
 /*
  * Loads a project from path: a folder holding specc.yaml, or one spec .md
  * file whose sibling examples/ folder holds eval files.  Findings in the

@@ -301,8 +301,7 @@ static void add_uri_escaped(specc_buf *b, const char *s)
 	}
 }
 
-/* A source path as a SARIF artifact URI, relative to %SRCROOT%. */
-static json_t *uri_of(const char *path)
+json_t *specc_sarif_uri(const char *path)
 {
 	specc_buf b = SPECC_BUF_INIT;
 	if (path[0] == '.' && path[1] == '/')
@@ -330,11 +329,11 @@ static json_t *sarif_region(const specc_source *s, specc_span sp)
 
 static json_t *sarif_physical(const specc_source *s, specc_span sp)
 {
-	return json_pack("{s:{s:o,s:s},s:o}", "artifactLocation", "uri", uri_of(s->path),
+	return json_pack("{s:{s:o,s:s},s:o}", "artifactLocation", "uri", specc_sarif_uri(s->path),
 			 "uriBaseId", "SRCROOT", "region", sarif_region(s, sp));
 }
 
-static json_t *srcroot_uri(void)
+json_t *specc_sarif_srcroot(void)
 {
 	char *cwd = getcwd(NULL, 0);
 	specc_buf b = SPECC_BUF_INIT;
@@ -411,7 +410,7 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 				json_array_append_new(
 					changes,
 					json_pack("{s:{s:o,s:s},s:[{s:o,s:{s:o}}]}", "artifactLocation", "uri",
-						  uri_of(es->path), "uriBaseId", "SRCROOT", "replacements",
+						  specc_sarif_uri(es->path), "uriBaseId", "SRCROOT", "replacements",
 						  "deletedRegion", sarif_region(es, e->span),
 						  "insertedContent", "text", jstrz(e->text)));
 			}
@@ -436,7 +435,7 @@ int specc_render_sarif(FILE *out, const specc_sources *srcs, const specc_diags *
 		"driver", "name", opts && opts->tool_name ? opts->tool_name : "specc", "version",
 		opts && opts->tool_version ? opts->tool_version : "0",
 		"rules", rules, "originalUriBaseIds", "SRCROOT",
-		"uri", srcroot_uri(), "columnKind", "utf16CodeUnits", "results", results);
+		"uri", specc_sarif_srcroot(), "columnKind", "utf16CodeUnits", "results", results);
 	return dump(out, root);
 }
 

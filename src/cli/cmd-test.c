@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,42 +271,33 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 
 /* ------------------------------------------------------------------ */
 
-static void sha256_hex(const void *data, size_t len, char out[65])
+/* A path in the project without the project's folder, so the same
+ * project run from another folder has the same fingerprints. */
+static const char *in_project(const specc_project *p, const char *path)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32 && i < n; i++) {
-		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	out[64] = '\0';
+	size_t rl = p->root ? strlen(p->root) : 0;
+	if (path && rl && !strncmp(path, p->root, rl) && path[rl] == '/')
+		return path + rl + 1;
+	return path;
 }
 
-/* What a run's answers depend on: the spec's text and the settings. */
+/* What a run's answers depend on: the spec's text.  Each file's path in
+ * the project and its digest go into the fingerprint, so renaming a file
+ * counts as a change too. */
 static void spec_fingerprint(const specc_project *p, char out[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	specc_buf b = SPECC_BUF_INIT;
+	char one[65];
 
-	if (!ctx)
-		specc_die_oom();
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	for (uint32_t i = 0; i < p->sources.len; i++) {
 		const specc_source *s = &p->sources.items[i];
 		if (s->kind != SPECC_SOURCE_SPEC && s->kind != SPECC_SOURCE_EVAL)
 			continue;
-		EVP_DigestUpdate(ctx, s->path, strlen(s->path) + 1);
-		EVP_DigestUpdate(ctx, s->data, s->len);
+		specc_sha256_hex(s->data, s->len, one);
+		specc_buf_addf(&b, "%s %s\n", one, in_project(p, s->path));
 	}
-	EVP_DigestFinal_ex(ctx, md, &n);
-	EVP_MD_CTX_free(ctx);
-	for (unsigned int i = 0; i < 32 && i < n; i++) {
-		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	out[64] = '\0';
+	specc_sha256_hex(b.ptr, b.len, out);
+	specc_buf_release(&b);
 }
 
 static char *options_json(const struct test_args *a)
@@ -341,8 +331,8 @@ static void options_read(struct test_args *a, const char *text)
 	json_decref(o);
 }
 
-static void config_fingerprint(const specc_provider *pv, const char *model, const char *options,
-			       char out[65])
+static void config_fingerprint(const specc_project *p, const specc_provider *pv, const char *model,
+			       const char *options, char out[65])
 {
 	json_t *o = json_object(), *argv = json_array(), *hdrs = json_array();
 	char *s;
@@ -354,7 +344,7 @@ static void config_fingerprint(const specc_provider *pv, const char *model, cons
 		json_array_append_new(hdrs, json_stringn(pv->headers[i], strcspn(pv->headers[i], ":")));
 	json_object_set_new(o, "kind", json_integer(pv->kind));
 	json_object_set_new(o, "base_url", json_string(pv->base_url ? pv->base_url : ""));
-	json_object_set_new(o, "file", json_string(pv->file ? pv->file : ""));
+	json_object_set_new(o, "file", json_string(pv->file ? in_project(p, pv->file) : ""));
 	json_object_set_new(o, "model", json_string(model ? model : ""));
 	json_object_set_new(o, "temperature", pv->has_temperature ? json_real(pv->temperature) : json_null());
 	json_object_set_new(o, "seed", pv->has_seed ? json_integer(pv->seed) : json_null());
@@ -364,7 +354,7 @@ static void config_fingerprint(const specc_provider *pv, const char *model, cons
 	json_object_set_new(o, "headers", hdrs);
 	json_object_set_new(o, "options", json_string(options));
 	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	sha256_hex(s, strlen(s), out);
+	specc_sha256_hex(s, strlen(s), out);
 	free(s);
 	json_decref(o);
 }
@@ -605,7 +595,7 @@ int cmd_test(int argc, char **argv)
 
 	opts = options_json(&a);
 	spec_fingerprint(&p, spec_fp);
-	config_fingerprint(&pv, model, opts, cfg_fp);
+	config_fingerprint(&p, &pv, model, opts, cfg_fp);
 	if (a.resume) {
 		if (strcmp(run.spec_fingerprint, spec_fp)) {
 			rc = cli_error("the spec or its eval files changed since run %lld, so resuming it would "

@@ -26,27 +26,6 @@ static const char provider_keys[] =
 	"kind, base-url, model, api-key-env, temperature, seed, max-tokens, headers, "
 	"developer-role, command, file, timeout, connect-timeout, retries and backoff";
 
-static bool load(specc_ydoc *y, specc_project *p)
-{
-	specc_diags scratch;
-	int rc;
-
-	if (p->config_source == SPECC_NONE)
-		return false;
-	/* The project loader already reported syntax errors. */
-	specc_diags_init(&scratch);
-	rc = specc_ydoc_load(y, &p->sources, &scratch, p->config_source, 0,
-			     p->sources.items[p->config_source].len);
-	specc_diags_release(&scratch);
-	if (rc != SPECC_OK) {
-		specc_ydoc_release(y);
-		return false;
-	}
-	y->diags = &p->diags;
-	y->doc_page = "docs/test.md";
-	return true;
-}
-
 static const char *scalar(yaml_node_t *v)
 {
 	return v && v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : NULL;
@@ -391,7 +370,7 @@ int specc_test_config_read(specc_test_config *cfg, specc_project *p)
 	specc_arena_init(&cfg->arena);
 	cfg->min_pass_rate = -1;
 	cfg->max_errors = -1;
-	if (!load(&y, p))
+	if (!specc_project_config_doc(p, &y, "docs/test.md"))
 		return SPECC_OK;
 	r.y = &y;
 	root = yaml_document_get_root_node(&y.doc);

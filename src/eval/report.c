@@ -8,7 +8,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "specc/json.h"
 #include "internal.h"
@@ -352,52 +351,6 @@ static bool clause_span(const specc_project *p, const char *clause, specc_span *
 	return false;
 }
 
-/* Appends s percent-encoded for a URI (RFC 3986: unreserved characters
- * and '/' stay), as specc check's SARIF does: a path with a space or
- * UTF-8 in it is not a URI as it is. */
-static void add_uri_escaped(specc_buf *b, const char *s)
-{
-	for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-		if ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
-		    strchr("-._~/", *q))
-			specc_buf_addch(b, *q);
-		else
-			specc_buf_addf(b, "%%%02X", *q);
-	}
-}
-
-/* A path as a SARIF artifact URI relative to %SRCROOT% (the working
- * directory, where specc resolved it). */
-static json_t *sarif_uri(const char *path)
-{
-	specc_buf b = SPECC_BUF_INIT;
-	json_t *j;
-
-	if (path[0] == '.' && path[1] == '/')
-		path += 2;
-	add_uri_escaped(&b, path);
-	j = json_stringn(b.ptr, b.len);
-	specc_buf_release(&b);
-	return j;
-}
-
-static json_t *sarif_srcroot(void)
-{
-	char *cwd = getcwd(NULL, 0);
-	specc_buf b = SPECC_BUF_INIT;
-	json_t *j;
-
-	specc_buf_addstr(&b, "file://");
-	if (cwd)
-		add_uri_escaped(&b, cwd);
-	if (b.ptr[b.len - 1] != '/')
-		specc_buf_addch(&b, '/');
-	free(cwd);
-	j = json_pack("{s:{s:s%}}", "SRCROOT", "uri", b.ptr, b.len);
-	specc_buf_release(&b);
-	return j;
-}
-
 static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const specc_project *p,
 		       clause_rows *rows)
 {
@@ -471,7 +424,7 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 			json_object_set_new(region, "endLine", json_integer(end_line));
 			json_object_set_new(region, "endColumn", json_integer(end_col));
 		}
-		phys = json_pack("{s:{s:o, s:s}, s:o}", "artifactLocation", "uri", sarif_uri(file ? file : ""),
+		phys = json_pack("{s:{s:o, s:s}, s:o}", "artifactLocation", "uri", specc_sarif_uri(file ? file : ""),
 				 "uriBaseId", "SRCROOT", "region", region);
 		loc = json_pack("{s:o}", "physicalLocation", phys);
 		res = json_pack("{s:s, s:s, s:{s:o}, s:[o]}", "ruleId",
@@ -480,7 +433,8 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 		json_array_append_new(results, res);
 		specc_buf_release(&msg);
 	}
-	json_object_set_new(r, "originalUriBaseIds", sarif_srcroot());
+	json_object_set_new(r, "originalUriBaseIds",
+			    json_pack("{s:{s:o}}", "SRCROOT", "uri", specc_sarif_srcroot()));
 	json_object_set_new(r, "results", results);
 	json_array_append_new(runs, r);
 	json_object_set_new(log, "runs", runs);

@@ -25,13 +25,24 @@ static void add_params(json_t *o, const specc_provider *pv, uint32_t sample)
 		json_object_set_new(o, "max_tokens", json_integer(pv->max_tokens));
 }
 
+void specc_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	for (unsigned int i = 0; i < n && i < 32; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	out[64] = '\0';
+}
+
 void specc_request_hash(const specc_provider *pv, const char *model, void *messages,
 			uint32_t sample, char hash[65])
 {
 	static const char kinds[][8] = { "openai", "exec", "replay" };
 	json_t *o = json_object(), *params = json_object(), *endpoint;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	char *text;
 
 	if (pv->kind == SPECC_PROVIDER_EXEC) {
@@ -51,12 +62,7 @@ void specc_request_hash(const specc_provider *pv, const char *model, void *messa
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 	if (!text)
 		specc_die_oom();
-	EVP_Digest(text, strlen(text), md, &mdlen, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
-		hash[2 * i] = "0123456789abcdef"[md[i] >> 4];
-		hash[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
-	}
-	hash[64] = '\0';
+	specc_sha256_hex(text, strlen(text), hash);
 	free(text);
 	json_decref(o);
 }

@@ -32,35 +32,13 @@ static yaml_node_t *lint_node(specc_ydoc *y)
 	return NULL;
 }
 
-/* Loads specc.yaml quietly: the project loader already reported its
- * syntax errors. */
-static bool load(specc_ydoc *y, specc_project *p)
-{
-	specc_diags scratch;
-	int rc;
-
-	if (p->config_source == SPECC_NONE)
-		return false;
-	specc_diags_init(&scratch);
-	rc = specc_ydoc_load(y, &p->sources, &scratch, p->config_source, 0,
-			     p->sources.items[p->config_source].len);
-	specc_diags_release(&scratch);
-	if (rc != SPECC_OK) {
-		specc_ydoc_release(y);
-		return false;
-	}
-	y->diags = &p->diags;
-	y->doc_page = "docs/lint.md";
-	return true;
-}
-
 void specc_lint_config_rules_dir(specc_lint_config *cfg, specc_ruleset *rs, specc_project *p)
 {
 	specc_ydoc y;
 	yaml_node_t *lint;
 
 	memset(cfg, 0, sizeof *cfg);
-	if (!load(&y, p))
+	if (!specc_project_config_doc(p, &y, "docs/lint.md"))
 		goto dflt;
 	lint = lint_node(&y);
 	if (lint && lint->type == YAML_MAPPING_NODE) {
@@ -156,7 +134,7 @@ int specc_lint_config_read(specc_lint_config *cfg, specc_ruleset *rs, specc_proj
 
 	cfg->severity = specc_arena_alloc(&rs->arena, nr + 1);
 	memset(cfg->severity, KEEP, nr + 1);
-	if (!load(&y, p))
+	if (!specc_project_config_doc(p, &y, "docs/lint.md"))
 		return SPECC_OK;
 	lint = lint_node(&y);
 	if (!lint)

@@ -169,3 +169,23 @@ out:
 	specc_ydoc_release(&y);
 	return rc;
 }
+
+bool specc_project_config_doc(specc_project *p, specc_ydoc *y, const char *doc_page)
+{
+	specc_diags scratch;
+	int rc;
+
+	if (p->config_source == SPECC_NONE)
+		return false;
+	specc_diags_init(&scratch);
+	rc = specc_ydoc_load(y, &p->sources, &scratch, p->config_source, 0,
+			     p->sources.items[p->config_source].len);
+	specc_diags_release(&scratch);
+	if (rc != SPECC_OK) {
+		specc_ydoc_release(y);
+		return false;
+	}
+	y->diags = &p->diags;
+	y->doc_page = doc_page;
+	return true;
+}
