@@ -187,7 +187,6 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
-	double d;
 
 	opterr = 0;
 	optind = 1;
@@ -231,9 +230,8 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 				return rc;
 			break;
 		case OPT_MIN_PASS:
-			if ((rc = parse_number("--min-pass-rate", optarg, 0, 1, &d)) >= 0)
+			if ((rc = parse_number("--min-pass-rate", optarg, 0, 1, &a->min_pass_rate)) >= 0)
 				return rc;
-			a->min_pass_rate = d;
 			break;
 		case OPT_MAX_ERRORS:
 			if ((rc = parse_count("--max-errors", optarg, 0, 1000000000, &a->max_errors)) >= 0)
