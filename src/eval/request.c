@@ -27,10 +27,15 @@ static void add_params(json_t *o, const specc_provider *pv, uint32_t sample)
 
 void specc_sha256_hex(const void *data, size_t len, char out[65])
 {
+	/* Fetched once: OpenSSL 3 looks the algorithm up on every
+	 * EVP_sha256() call otherwise. */
+	static EVP_MD *sha256;
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	if (!sha256 && !(sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)))
+		specc_die_oom();
+	EVP_Digest(data, len, md, &n, sha256, NULL);
 	for (unsigned int i = 0; i < n && i < 32; i++) {
 		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
 		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];

@@ -98,7 +98,10 @@ struct runner {
 	struct curl_slist *headers;
 	specc_buf url;
 
-	specc_expect_set **sets; /* per unit, parsed on first use */
+	/* Per unit, parsed when its first case starts and freed when its
+	 * last one is done, so memory follows the cases in flight, not the
+	 * size of the suite. */
+	struct unit_checks **sets;
 	specc_map replay_keys;   /* "key\x1fsample" -> answer index */
 	specc_map replay_msgs;   /* canonical messages -> answer index */
 	SPECC_TABLE(struct replay_entry) replay;
@@ -110,30 +113,65 @@ struct runner {
 };
 
 /* ------------------------------------------------------------------ */
-/* Finishing a case */
+/* A unit's checks */
 
-static const specc_expect_set *unit_set(struct runner *r, uint32_t unit)
+struct unit_checks {
+	specc_expect_set set;
+	int refs;                /* cases of the unit in flight */
+};
+
+/* Takes a reference to the checks of unit, parsing them first if no case
+ * of the unit holds them. */
+static void checks_acquire(struct runner *r, uint32_t unit)
 {
 	const specc_unit *u = &r->cases->units.items[unit];
 	const specc_example *ex = u->example ? &r->p->examples.items[u->index]
 					     : &r->p->items.items[u->index];
-	specc_expect_set *set = r->sets[unit];
+	struct unit_checks *c = r->sets[unit];
 	specc_diags scratch;
 
-	if (set)
-		return set;
-	set = specc_xcalloc(1, sizeof *set);
-	specc_expect_set_init(set);
-	if (ex->expect.ptr) {
-		/* specc check reports broken expectations; a run uses the
-		 * ones that parse. */
-		specc_diags_init(&scratch);
-		specc_expect_parse(set, (specc_sources *)&r->p->sources, &scratch, ex->expect_span);
-		specc_diags_release(&scratch);
+	if (!c) {
+		c = specc_xcalloc(1, sizeof *c);
+		specc_expect_set_init(&c->set);
+		if (ex->expect.ptr) {
+			/* specc check reports broken expectations; a run uses
+			 * the ones that parse. */
+			specc_diags_init(&scratch);
+			specc_expect_parse(&c->set, (specc_sources *)&r->p->sources, &scratch,
+					   ex->expect_span);
+			specc_diags_release(&scratch);
+		}
+		r->sets[unit] = c;
 	}
-	r->sets[unit] = set;
-	return set;
+	c->refs++;
 }
+
+static void checks_free(struct runner *r, uint32_t unit)
+{
+	specc_expect_set_release(&r->sets[unit]->set);
+	free(r->sets[unit]);
+	r->sets[unit] = NULL;
+}
+
+/* Drops a reference; the checks go once no case of the unit is in flight
+ * and none is left to start (cases start in order, unit by unit). */
+static void checks_release(struct runner *r, uint32_t unit)
+{
+	struct unit_checks *c = r->sets[unit];
+
+	if (!c || --c->refs > 0)
+		return;
+	if (r->next_case >= (uint64_t)(unit + 1) * r->cases->repeat || specc_test_stop)
+		checks_free(r, unit);
+}
+
+static const specc_expect_set *unit_set(struct runner *r, uint32_t unit)
+{
+	return &r->sets[unit]->set;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finishing a case */
 
 static void stream_case(struct runner *r, const specc_case_result *res)
 {
@@ -303,6 +341,7 @@ static double jitter(struct runner *r)
 
 static void release_job(struct runner *r, struct job *j)
 {
+	checks_release(r, j->unit);
 	json_decref(j->messages);
 	j->messages = NULL;
 	j->state = JOB_FREE;
@@ -772,6 +811,11 @@ static bool next_case(struct runner *r, struct job *j)
 		const specc_unit *u = &r->cases->units.items[unit];
 		bool done = false;
 
+		/* The unit before is left behind: its checks go if nothing of
+		 * it is in flight (its last samples may have been skipped). */
+		if (unit > 0 && r->sets[unit - 1] && r->sets[unit - 1]->refs == 0)
+			checks_free(r, unit - 1);
+
 		specc_buf_reset(&j->key);
 		specc_case_key(r->p, u, &j->key);
 		if (!specc_case_in_shard(r->cases, j->key.ptr, sample))
@@ -786,6 +830,7 @@ static bool next_case(struct runner *r, struct job *j)
 			continue;
 		}
 		j->unit = unit;
+		checks_acquire(r, unit);
 		j->sample = sample;
 		j->attempts = 0;
 		j->started = specc_now();
@@ -1013,10 +1058,8 @@ out:
 	}
 	free(r.jobs);
 	for (uint32_t i = 0; i < cases->units.len; i++)
-		if (r.sets[i]) {
-			specc_expect_set_release(r.sets[i]);
-			free(r.sets[i]);
-		}
+		if (r.sets[i])
+			checks_free(&r, i);
 	free(r.sets);
 	if (r.multi)
 		curl_multi_cleanup(r.multi);

@@ -19,6 +19,8 @@
 struct specc_store {
 	sqlite3 *db;
 	sqlite3_stmt *case_done, *cache_get, *cache_put, *case_put, *check_del, *check_put;
+	/* Prepared once: sqlite3_exec() would compile them for every case. */
+	sqlite3_stmt *begin, *commit, *rollback;
 };
 
 static const char schema[] =
@@ -123,7 +125,9 @@ int specc_store_open(specc_store **out, const char *path, char **err)
 		    "INSERT OR REPLACE INTO cases VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
 		    "?12, ?13, ?14, ?15, ?16, ?17, ?18)") ||
 	    prepare(s, &s->check_del, "DELETE FROM checks WHERE run=?1 AND key=?2 AND sample=?3") ||
-	    prepare(s, &s->check_put, "INSERT INTO checks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+	    prepare(s, &s->check_put, "INSERT INTO checks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
+	    prepare(s, &s->begin, "BEGIN IMMEDIATE") || prepare(s, &s->commit, "COMMIT") ||
+	    prepare(s, &s->rollback, "ROLLBACK"))
 		goto sqlfail;
 	*out = s;
 	return SPECC_OK;
@@ -149,6 +153,9 @@ void specc_store_close(specc_store *s)
 	sqlite3_finalize(s->case_put);
 	sqlite3_finalize(s->check_del);
 	sqlite3_finalize(s->check_put);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
+	sqlite3_finalize(s->rollback);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -355,7 +362,7 @@ int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r
 	char now[32];
 
 	now_iso(now);
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (!step_done(s->begin))
 		return SPECC_EIO;
 	if (r->cacheable && r->answer && !r->cached) {
 		st = s->cache_put;
@@ -408,11 +415,11 @@ int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r
 		if (!step_done(st))
 			goto fail;
 	}
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (!step_done(s->commit))
 		goto fail;
 	return SPECC_OK;
 fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	step_done(s->rollback);
 	return SPECC_EIO;
 }
 
