@@ -452,6 +452,29 @@ static void on_signal(int sig)
 	signal(SIGTERM, SIG_DFL);
 }
 
+/* A filter that names nothing in the project is a typo, not a wish to
+ * run zero cases: "0 cases, all passed" would let it through CI.
+ * Returns an exit code, or -1 when every name is known. */
+static int check_filters(const specc_project *p, const struct test_args *a)
+{
+	for (uint32_t i = 0; i < a->clauses.len; i++)
+		if (specc_map_get(&p->eval_ids, specc_str_make(a->clauses.items[i],
+							       strlen(a->clauses.items[i]))) == SPECC_NONE)
+			return cli_error("--clause %s: the project has no eval file %s.md", a->clauses.items[i],
+					 a->clauses.items[i]);
+	for (uint32_t i = 0; i < a->sections.len; i++)
+		if (specc_map_get(&p->section_ids, specc_str_make(a->sections.items[i],
+								  strlen(a->sections.items[i]))) == SPECC_NONE)
+			return cli_error("--section %s: the project has no section with that ID",
+					 a->sections.items[i]);
+	for (uint32_t i = 0; i < a->authorities.len; i++)
+		if (specc_project_authority_rank(p, specc_str_make(a->authorities.items[i],
+								   strlen(a->authorities.items[i]))) == SPECC_NONE)
+			return cli_error("--authority %s: not a level of the project's chain of command",
+					 a->authorities.items[i]);
+	return -1;
+}
+
 static void print_config_errors(specc_project *p)
 {
 	specc_render_opts ro = { false, "specc", SPECC_VERSION };
@@ -577,6 +600,8 @@ int cmd_test(int argc, char **argv)
 		}
 	}
 
+	if (!a.resume && (rc = check_filters(&p, &a)) >= 0)
+		goto done;
 	f.clauses = a.clauses.items;
 	f.clause_count = a.clauses.len;
 	f.sections = a.sections.items;
