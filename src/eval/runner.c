@@ -11,6 +11,7 @@
  *                              ▲          │ 429/5xx/transport error
  *                              └─ backoff ◀┘
  */
+#define _GNU_SOURCE /* posix_spawn_file_actions_addchdir_np */
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -570,6 +571,12 @@ static void exec_start(struct runner *r, struct job *j)
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_addclose(&fa, in[1]);
 	posix_spawn_file_actions_addclose(&fa, out[0]);
+	/* The program runs in the project folder, so a command such as
+	 * [python3, tools/answer.py] means the same program from any
+	 * working directory (paths in specc.yaml are the project's), and
+	 * the cache, keyed by the command, never mixes two programs. */
+	if (r->p->root && r->p->root[0])
+		posix_spawn_file_actions_addchdir_np(&fa, r->p->root);
 	rc = posix_spawnp(&j->pid, r->pv->argv[0], &fa, NULL, (char *const *)r->pv->argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);

@@ -14,6 +14,7 @@ Usage: test_exec_replay.py SPECC TESTSERVER
 import json
 import os
 import re
+import shutil
 import sys
 
 # No __pycache__ in the source tree.
@@ -178,6 +179,18 @@ def test_exec():
                     "--no-cache", root])
     c = r.json()["cases"][0] if r.rc in (0, 1) else {}
     C.check(c.get("answer") == "did not read", "exec: a program that does not read its input still answers", r)
+
+    # A relative command path is the project's, whatever the working
+    # directory (as file: of replay is).
+    os.makedirs(os.path.join(root, "tools"))
+    shutil.copy(prog, os.path.join(root, "tools", "answer.py"))
+    with open(os.path.join(root, "specc.yaml"), "a") as f:
+        f.write("  relative:\n    kind: exec\n    command: [%s, tools/answer.py]\n    retries: 0\n" % sys.executable)
+    for cwd, path in ((TMP, "exec"), (root, "."), ("/", root)):
+        r = run(SPECC, ["test", "--no-progress", "--format", "json", "--provider", "relative", "--clause", "ex01",
+                        "--no-cache", path], cwd=cwd)
+        C.eq(r.rc, 0, "exec: command [python, tools/answer.py] runs in the project folder (cwd %s)"
+             % ("the project" if cwd == root else cwd))
 
     # exec answers are cached by command and request.
     r1 = run(SPECC, ["test", "--no-progress", "--format", "json", "--provider", "prog", "--clause", "ex01", root])
