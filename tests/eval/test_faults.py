@@ -178,6 +178,20 @@ def test_exit_codes(srv):
     C.eq(r.rc, 0, "exit: --min-pass-rate 0.5 with half passing exits 0")
     r = run(SPECC, ["test", "--no-progress", "--clause", "rub1", root])
     C.eq(r.rc, 0, "exit: needs-grader cases alone exit 0")
+    # test.min-pass-rate and test.max-errors in specc.yaml, and the flags
+    # that override them.
+    yroot = os.path.join(TMP, "exit-yaml")
+    write_project(yroot, {"ok01": [item("reply: yes", ['contains: "yes"'])],
+                          "bad1": [item("reply: no", ['contains: "yes"'])],
+                          "err1": [item("x\n[[fault:500:*]]")]},
+                  openai_provider("local", srv.url, retries=0),
+                  extra="test:\n  min-pass-rate: 0.5\n  max-errors: 1\n")
+    r = run(SPECC, ["test", "--no-progress", yroot])
+    C.eq(r.rc, 0, "exit: test.min-pass-rate 0.5 and test.max-errors 1 let 1 failure and 1 error pass")
+    r = run(SPECC, ["test", "--no-progress", "--min-pass-rate", "1", yroot])
+    C.eq(r.rc, 1, "exit: --min-pass-rate 1 overrides test.min-pass-rate")
+    r = run(SPECC, ["test", "--no-progress", "--max-errors", "0", yroot])
+    C.eq(r.rc, 3, "exit: --max-errors 0 overrides test.max-errors")
     usage = [
         (["--provider", "nosuch"], "unknown provider", "nosuch"),
         (["--shard", "0/2"], "--shard 0/2", "--shard"),
