@@ -193,7 +193,7 @@ typedef struct specc_case_result {
 	uint32_t sample;
 	const char *clause;       /* eval ID, or "#section" for examples */
 	const char *section;      /* section ID, or "" */
-	const char *file;         /* where the item is written */
+	const char *file;         /* where the item is written, relative to the project */
 	uint32_t line;
 	const char *request_hash;
 	int status;               /* specc_case_status */
@@ -223,6 +223,8 @@ int specc_store_run_create(specc_store *s, specc_run_info *info);
  * is no such run. */
 int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info);
 int specc_store_run_set_status(specc_store *s, int64_t id, const char *status, bool finished);
+/* Removes run id and its cases (for a run that could not start). */
+int specc_store_run_delete(specc_store *s, int64_t id);
 /* Calls fn for every run, newest first. */
 int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *r), void *ctx);
 
@@ -284,13 +286,15 @@ int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store
 /* Reports, read back from the store */
 
 /*
- * Writes the report of run `run` in format fmt (specc_test_format).  For
- * SARIF, failing clauses are placed at their sentences in p; p may be NULL
- * (specc runs show), and then the first item's file and line are used.
+ * Writes the report of run `run` in format fmt (specc_test_format).  File
+ * paths are shown under root, the project folder as the user named it
+ * ("" for the working directory).  For SARIF, failing clauses are placed
+ * at their sentences in p; p may be NULL (specc runs show), and then the
+ * first item's file and line are used.
  * *t gets the run's totals as stored.  Returns SPECC_OK, or SPECC_EIO with
  * a message in err.
  */
 int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE *out, bool color,
-		       const specc_project *p, specc_test_totals *t, specc_buf *err);
+		       const char *root, const specc_project *p, specc_test_totals *t, specc_buf *err);
 
 #endif

@@ -144,7 +144,7 @@ int cmd_runs(int argc, char **argv)
 	if ((rc = cli_open_output(out_path, color, &out, &use_color)) >= 0)
 		goto out;
 	rc = SPECC_EXIT_OK;
-	if (specc_report_write(store, &run, fmt, out, use_color, NULL, &t, &err) != SPECC_OK)
+	if (specc_report_write(store, &run, fmt, out, use_color, path, NULL, &t, &err) != SPECC_OK)
 		rc = cli_error("%s", err.ptr);
 	rc = cli_close_output(out, out_path, rc);
 out:

@@ -710,7 +710,12 @@ int cmd_test(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	if (specc_test_run(&p, &cases, store, &run, &o, &t, &err) != SPECC_OK) {
-		specc_store_run_set_status(store, run.id, "interrupted", false);
+		/* A run that could not start (unreadable recordings, say) is
+		 * not kept, or --resume last would pick it. */
+		if (!a.resume && t.done == 0)
+			specc_store_run_delete(store, run.id);
+		else
+			specc_store_run_set_status(store, run.id, "interrupted", false);
 		rc = cli_error("%s", err.ptr[0] ? err.ptr : "the run failed");
 		goto done;
 	}
@@ -733,7 +738,7 @@ int cmd_test(int argc, char **argv)
 			}
 		}
 		specc_buf_reset(&err);
-		if (specc_report_write(store, &run, a.format, out, use_color, &p, &mine, &err) != SPECC_OK) {
+		if (specc_report_write(store, &run, a.format, out, use_color, p.root, &p, &mine, &err) != SPECC_OK) {
 			rc = cli_error("%s", err.ptr);
 			goto done;
 		}

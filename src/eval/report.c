@@ -99,6 +99,17 @@ static const char *col(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : NULL;
 }
 
+/* A stored path (relative to the project) as the user sees it: under
+ * the project folder as they named it.  The result lives in b. */
+static const char *shown(specc_buf *b, const char *root, const char *file)
+{
+	specc_buf_reset(b);
+	if (root && root[0] && strcmp(root, ".") && file && file[0] != '/')
+		specc_buf_addf(b, "%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/");
+	specc_buf_addstr(b, file ? file : "");
+	return b->ptr;
+}
+
 static void rate(char out[16], int64_t passed, int64_t failed)
 {
 	if (passed + failed == 0)
@@ -110,8 +121,9 @@ static void rate(char out[16], int64_t passed, int64_t failed)
 /* ------------------------------------------------------------------ */
 
 static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool color,
-		       clause_rows *rows, const specc_test_totals *t)
+		       const char *root, clause_rows *rows, const specc_test_totals *t)
 {
+	specc_buf path = SPECC_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t wc = strlen("clause"), ws = strlen("section");
 	char pr[16];
@@ -139,14 +151,17 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 			c->errored ? red : "", (long long)c->errored, c->errored ? off : "",
 			(long long)c->needs, pr);
 	}
-	if (prepare_cases(db, run->id, true, &st) != SPECC_OK)
+	if (prepare_cases(db, run->id, true, &st) != SPECC_OK) {
+		specc_buf_release(&path);
 		return SPECC_EIO;
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = col(st, 6);
 		bool errored = !strcmp(status, "errored");
 		if (n++ == 0)
 			fprintf(out, "\n%sfailures:%s\n", bold, off);
-		fprintf(out, "%s:%lld: %s%s%s %s", col(st, 4), (long long)sqlite3_column_int64(st, 5),
+		fprintf(out, "%s:%lld: %s%s%s %s", shown(&path, root, col(st, 4)),
+			(long long)sqlite3_column_int64(st, 5),
 			red, errored ? "errored" : "failed", off, col(st, 0));
 		if (sqlite3_column_int64(st, 1))
 			fprintf(out, " (sample %lld)", (long long)sqlite3_column_int64(st, 1));
@@ -160,6 +175,7 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 		(long long)t->done, t->failed ? "" : green, (long long)t->passed, t->failed ? "" : off,
 		t->failed ? red : "", (long long)t->failed, t->failed ? off : "", (long long)t->errored,
 		(long long)t->needs_grader, pr, (long long)run->id);
+	specc_buf_release(&path);
 	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
 }
 
@@ -168,9 +184,10 @@ static json_t *jstr(const char *s)
 	return s ? specc_json_string(s, strlen(s)) : json_null();
 }
 
-static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out,
+static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const char *root,
 		      clause_rows *rows, const specc_test_totals *t)
 {
+	specc_buf path = SPECC_BUF_INIT;
 	json_t *o = json_object(), *r = json_object(), *tot = json_object(), *cl = json_array(),
 	       *cs = json_array();
 	sqlite3_stmt *st = NULL;
@@ -219,7 +236,7 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out,
 		json_object_set_new(x, "sample", json_integer(sqlite3_column_int64(st, 1)));
 		json_object_set_new(x, "clause", jstr(col(st, 2)));
 		json_object_set_new(x, "section", jstr(col(st, 3)));
-		json_object_set_new(x, "file", jstr(col(st, 4)));
+		json_object_set_new(x, "file", jstr(shown(&path, root, col(st, 4))));
 		json_object_set_new(x, "line", json_integer(sqlite3_column_int64(st, 5)));
 		json_object_set_new(x, "status", jstr(col(st, 6)));
 		json_object_set_new(x, "answer", jstr(col(st, 7)));
@@ -238,6 +255,7 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out,
 out:
 	json_decref(cs);
 	json_decref(o);
+	specc_buf_release(&path);
 	return rc;
 }
 
@@ -263,9 +281,10 @@ static void xml_escape(FILE *out, const char *s)
 	}
 }
 
-static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out,
+static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out, const char *root,
 		       clause_rows *rows, const specc_test_totals *t)
 {
+	specc_buf path = SPECC_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int step;
 	const char *open_clause = NULL;
@@ -299,7 +318,7 @@ static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out,
 		if (sqlite3_column_int64(st, 1))
 			fprintf(out, " sample %lld", (long long)sqlite3_column_int64(st, 1));
 		fputs("\" file=\"", out);
-		xml_escape(out, col(st, 4));
+		xml_escape(out, shown(&path, root, col(st, 4)));
 		fprintf(out, "\" line=\"%lld\" time=\"%.3f\"", (long long)sqlite3_column_int64(st, 5),
 			(double)sqlite3_column_int64(st, 10) / 1000.0);
 		if (!strcmp(status, "passed")) {
@@ -328,6 +347,7 @@ static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out,
 		fputs("  </testsuite>\n", out);
 	free(cur);
 	fputs("</testsuites>\n", out);
+	specc_buf_release(&path);
 	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
 }
 
@@ -351,9 +371,10 @@ static bool clause_span(const specc_project *p, const char *clause, specc_span *
 	return false;
 }
 
-static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const specc_project *p,
-		       clause_rows *rows)
+static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const char *root,
+		       const specc_project *p, clause_rows *rows)
 {
+	specc_buf path = SPECC_BUF_INIT;
 	json_t *log = json_object(), *runs = json_array(), *r = json_object(), *tool = json_object(),
 	       *driver = json_object(), *rules = json_array(), *results = json_array();
 	sqlite3_stmt *st = NULL;
@@ -380,7 +401,7 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 		specc_buf msg = SPECC_BUF_INIT;
 		json_t *res, *loc, *phys, *region;
 		specc_span sp;
-		const char *file = c->file;
+		const char *file = shown(&path, root, c->file);
 		int64_t line = c->line, column = 1, end_line = 0, end_col = 0;
 		int step;
 
@@ -390,9 +411,11 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 			specc_buf_addf(&msg, "%lld of %lld cases of clause %s failed",
 				       (long long)c->failed,
 				       (long long)(c->passed + c->failed + c->errored + c->needs), c->clause);
-		else
-			specc_buf_addf(&msg, "%lld cases of clause %s got no answer", (long long)c->errored,
-				       c->clause);
+		if (c->errored && c->failed)
+			specc_buf_addf(&msg, " and %lld got no answer", (long long)c->errored);
+		else if (c->errored)
+			specc_buf_addf(&msg, "%lld case%s of clause %s got no answer", (long long)c->errored,
+				       c->errored == 1 ? "" : "s", c->clause);
 		/* The first failure says what went wrong. */
 		if (sqlite3_prepare_v2(db,
 				       "SELECT c.key, c.error, (SELECT group_concat(k.name || ': ' || k.message, '; ')"
@@ -441,11 +464,12 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 	json_dumpf(log, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(log);
+	specc_buf_release(&path);
 	return SPECC_OK;
 }
 
 int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE *out, bool color,
-		       const specc_project *p, specc_test_totals *t, specc_buf *err)
+		       const char *root, const specc_project *p, specc_test_totals *t, specc_buf *err)
 {
 	clause_rows rows = { 0 };
 	sqlite3 *db = specc_store_db(s);
@@ -455,10 +479,10 @@ int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE 
 	if ((rc = load_clauses(db, run->id, &rows, &mine)) != SPECC_OK)
 		goto out;
 	switch (fmt) {
-	case SPECC_TEST_JSON: rc = write_json(db, run, out, &rows, &mine); break;
-	case SPECC_TEST_JUNIT: rc = write_junit(db, run, out, &rows, &mine); break;
-	case SPECC_TEST_SARIF: rc = write_sarif(db, run, out, p, &rows); break;
-	default: rc = write_human(db, run, out, color, &rows, &mine); break;
+	case SPECC_TEST_JSON: rc = write_json(db, run, out, root, &rows, &mine); break;
+	case SPECC_TEST_JUNIT: rc = write_junit(db, run, out, root, &rows, &mine); break;
+	case SPECC_TEST_SARIF: rc = write_sarif(db, run, out, root, p, &rows); break;
+	default: rc = write_human(db, run, out, color, root, &rows, &mine); break;
 	}
 out:
 	if (rc != SPECC_OK)

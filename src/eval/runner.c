@@ -174,7 +174,7 @@ static const specc_expect_set *unit_set(struct runner *r, uint32_t unit)
 /* ------------------------------------------------------------------ */
 /* Finishing a case */
 
-static void stream_case(struct runner *r, const specc_case_result *res)
+static void stream_case(struct runner *r, const specc_case_result *res, const char *shown_path)
 {
 	json_t *o = json_object(), *checks = json_array();
 
@@ -182,7 +182,7 @@ static void stream_case(struct runner *r, const specc_case_result *res)
 	json_object_set_new(o, "sample", json_integer(res->sample));
 	json_object_set_new(o, "clause", json_string(res->clause));
 	json_object_set_new(o, "section", json_string(res->section));
-	json_object_set_new(o, "file", json_string(res->file));
+	json_object_set_new(o, "file", json_string(shown_path));
 	json_object_set_new(o, "line", json_integer(res->line));
 	json_object_set_new(o, "status", json_string(specc_case_status_name(res->status)));
 	json_object_set_new(o, "answer", res->answer ? specc_json_string(res->answer, strlen(res->answer)) : json_null());
@@ -255,7 +255,12 @@ static void finish_case(struct runner *r, uint32_t unit, uint32_t sample, const 
 	}
 	res.clause = clause.ptr;
 	res.section = section.ptr;
+	/* Stored relative to the project, so a run resumed from another
+	 * folder stores the same paths; reports put the folder back. */
 	res.file = r->p->sources.items[ex->span.file].path;
+	if (r->p->root && r->p->root[0] && !strncmp(res.file, r->p->root, strlen(r->p->root)) &&
+	    res.file[strlen(r->p->root)] == '/')
+		res.file += strlen(r->p->root) + 1;
 	specc_source_pos(&r->p->sources.items[ex->span.file], ex->span.start, &pos);
 	res.line = pos.line;
 	res.request_hash = hash;
@@ -303,7 +308,7 @@ static void finish_case(struct runner *r, uint32_t unit, uint32_t sample, const 
 		r->io_failed = true;
 	}
 	if (r->o->stream)
-		stream_case(r, &res);
+		stream_case(r, &res, r->p->sources.items[ex->span.file].path);
 
 	r->t->done++;
 	r->t->prompt_tokens += ptok;

@@ -289,6 +289,22 @@ out:
 	return rc;
 }
 
+int specc_store_run_delete(specc_store *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO;
+
+	/* Cases and checks go with it (ON DELETE CASCADE). */
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM runs WHERE id=?1", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *r), void *ctx)
 {
 	sqlite3_stmt *st = NULL;

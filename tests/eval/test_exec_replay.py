@@ -239,10 +239,14 @@ def test_replay():
     r = run(SPECC, ["test", "--dry-run", "--provider", "recorded", root])
     C.check(r.rc == 0 and "none (recorded answers)" in r.out, "replay: --dry-run costs nothing", r.out)
 
+    runs_before = query(root, "SELECT id FROM runs")
     r = run(SPECC, ["test", "--no-progress", "--provider", "broken", root])
     C.check(r.rc == 2 and "broken.jsonl:2" in r.err, "replay: a broken line is an error at file:line (exit 2)", r)
     r = run(SPECC, ["test", "--no-progress", "--provider", "absent", root])
     C.check(r.rc == 2 and "absent.jsonl" in r.err, "replay: a missing file is an error naming it (exit 2)", r)
+    # A run that could not start is not kept, so --resume last finds the
+    # last real run.
+    C.eq(query(root, "SELECT id FROM runs"), runs_before, "replay: runs that could not start are not stored")
 
 
 def main():

@@ -212,6 +212,31 @@ def main():
                     "%s: resuming a finished run asks nothing" % name, (r, srv.stats()["requests"] - before))
             check_store(root, name + " (resumed again)")
 
+        # Started from the parent folder, resumed from inside the project:
+        # the same paths are stored, and the report equals the reference.
+        root = make("elsewhere", srv)
+        e = dict(os.environ, NO_COLOR="1")
+        p = subprocess.Popen(specc_cmd(SPECC, "test", "--no-progress", "elsewhere"), cwd=TMP, env=e,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60 * SLOW
+        while p.poll() is None and time.monotonic() < deadline and stored(root) < 30:
+            time.sleep(0.005)
+        p.kill()
+        p.wait()
+        r = run(SPECC, ["test", "--no-progress", "--resume", "last", "."], cwd=root, timeout=120)
+        C.eq(r.rc, 1, "elsewhere: resumed from inside the project, the run finishes")
+        files = sorted({x["file"] for x in query(root, "SELECT DISTINCT file FROM cases")})
+        C.check(files and all(f.startswith("evals/") for f in files),
+                "elsewhere: files are stored relative to the project", files)
+        got, gr = report(root)
+        if got is not None:
+            diff = [(a, b) for a, b in zip(ref_cases, got[1]) if a != b]
+            C.check(len(got[1]) == len(ref_cases) and not diff,
+                    "elsewhere: the report equals the uninterrupted run's", diff[:3])
+        r = run(SPECC, ["runs", "show", "last", "elsewhere"], cwd=TMP)
+        C.check(r.rc == 0 and "elsewhere/evals/rs00.md:" in r.out,
+                "elsewhere: runs show from the parent folder shows paths under it", r)
+
         # A resumed run keeps the filters and --repeat it was started with.
         root = make("options", srv)
         e = dict(os.environ, NO_COLOR="1")
