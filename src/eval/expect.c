@@ -911,11 +911,14 @@ static const char *find(const char *hay, size_t n, const char *needle, size_t m)
 
 static int eval_equals(const specc_expect *e, const char *s, size_t n, specc_buf *why)
 {
-	size_t a = 0, b = n;
+	size_t a = 0, b = n, ea = 0, eb = e->text_len;
 	bool holds;
 
+	/* White space around either side does not count: YAML makes a
+	 * trailing newline easy to write by accident. */
 	trim(s, &a, &b);
-	holds = b - a == e->text_len && !memcmp(s + a, e->text, e->text_len);
+	trim(e->text, &ea, &eb);
+	holds = b - a == eb - ea && !memcmp(s + a, e->text + ea, eb - ea);
 	if (holds && e->negated) {
 		specc_buf_addstr(why, "is ");
 		add_quoted(why, e->text, e->text_len);

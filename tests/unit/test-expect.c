@@ -659,6 +659,11 @@ static void eval_equals(void **state)
 	e = ONE(c, "- equals: ''\n");
 	PASSES(c, e, " \n");
 	FAILS(c, e, "x", "is \"x\", not \"\"");
+	/* Nor around the expected text: "hello\n" is easy to write in YAML. */
+	e = ONE(c, "- equals: \"hello\\n\"\n");
+	PASSES(c, e, "hello");
+	PASSES(c, e, "hello\n");
+	FAILS(c, e, "hello there", "is \"hello there\", not \"hello\\n\"");
 }
 
 static void eval_contains(void **state)
