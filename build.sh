@@ -74,10 +74,11 @@ test)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		suite "asan+ubsan" build-asan >>"$results"
 	# valgrind wraps the test binaries directly, and specc itself inside
-	# the golden tests (the shell and python around it are not ours).
+	# the golden and eval tests (the shell and python around it are not
+	# ours; the eval tests stretch their time limits under a wrapper).
 	vg="valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet"
 	suite "valgrind-unit" build --wrapper "$vg" --suite unit --suite fuzz --timeout-multiplier 20 >>"$results"
-	SPECC_WRAPPER="$vg" suite "valgrind-golden" build --suite golden --timeout-multiplier 20 >>"$results"
+	SPECC_WRAPPER="$vg" suite "valgrind-golden" build --suite golden --suite eval --timeout-multiplier 20 >>"$results"
 	suite "clang" build-clang >>"$results"
 	awk '{p += $1; f += $2} END {printf "%d passed, %d failed\n", p, f; exit f > 0}' "$results"
 	;;
