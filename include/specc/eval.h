@@ -207,6 +207,7 @@ typedef struct specc_case_result {
 	const char *model;
 	const specc_check_result *checks;
 	uint32_t check_count;
+	const char *attempt_errors; /* each failed attempt's error, one per line, or NULL */
 } specc_case_result;
 
 /*

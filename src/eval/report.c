@@ -57,7 +57,26 @@ static int load_clauses(sqlite3 *db, int64_t run, clause_rows *rows,
 	}
 	sqlite3_finalize(st);
 	t->done = t->passed + t->failed + t->errored + t->needs_grader;
-	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+	if (step != SQLITE_DONE)
+		return SPECC_EIO;
+	if (sqlite3_prepare_v2(db,
+			       /* Tokens of cached answers were paid for by an
+				* earlier run. */
+			       "SELECT TOTAL(prompt_tokens * (1 - cached)), TOTAL(completion_tokens * (1 - cached)),"
+			       " TOTAL(cached),"
+			       " (SELECT COUNT(*) FROM errors WHERE run=?1) FROM cases WHERE run=?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SPECC_EIO;
+	sqlite3_bind_int64(st, 1, run);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		t->prompt_tokens = (int64_t)sqlite3_column_double(st, 0);
+		t->completion_tokens = (int64_t)sqlite3_column_double(st, 1);
+		t->cached = (int64_t)sqlite3_column_double(st, 2);
+		t->retries = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? SPECC_OK : SPECC_EIO;
 }
 
 static void free_rows(clause_rows *rows)
@@ -175,6 +194,25 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 		(long long)t->done, t->failed ? "" : green, (long long)t->passed, t->failed ? "" : off,
 		t->failed ? red : "", (long long)t->failed, t->failed ? off : "", (long long)t->errored,
 		(long long)t->needs_grader, pr, (long long)run->id);
+	/* What the run cost and how smoothly it went, when there is
+	 * something to say. */
+	if (t->prompt_tokens || t->completion_tokens || t->cached || t->retries) {
+		const char *sep = "";
+		if (t->prompt_tokens || t->completion_tokens) {
+			fprintf(out, "%lld tokens (%lld in, %lld out)",
+				(long long)(t->prompt_tokens + t->completion_tokens),
+				(long long)t->prompt_tokens, (long long)t->completion_tokens);
+			sep = "; ";
+		}
+		if (t->cached) {
+			fprintf(out, "%s%lld answered from the cache", sep, (long long)t->cached);
+			sep = "; ";
+		}
+		if (t->retries)
+			fprintf(out, "%s%lld attempt%s failed (retried, or recorded as errors)", sep,
+				(long long)t->retries, t->retries == 1 ? "" : "s");
+		fputc('\n', out);
+	}
 	specc_buf_release(&path);
 	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
 }
@@ -208,6 +246,10 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const c
 	json_object_set_new(tot, "failed", json_integer(t->failed));
 	json_object_set_new(tot, "errored", json_integer(t->errored));
 	json_object_set_new(tot, "needs_grader", json_integer(t->needs_grader));
+	json_object_set_new(tot, "cached", json_integer(t->cached));
+	json_object_set_new(tot, "failed_attempts", json_integer(t->retries));
+	json_object_set_new(tot, "prompt_tokens", json_integer(t->prompt_tokens));
+	json_object_set_new(tot, "completion_tokens", json_integer(t->completion_tokens));
 	json_object_set_new(tot, "pass_rate", t->passed + t->failed
 						      ? json_real((double)t->passed / (double)(t->passed + t->failed))
 						      : json_null());

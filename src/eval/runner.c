@@ -58,6 +58,7 @@ struct job {
 	specc_buf body;          /* the request */
 	specc_buf resp;          /* the response, capped at MAX_RESPONSE */
 	specc_buf err;           /* the last attempt's error */
+	specc_buf errlog;        /* every failed attempt's error, one per line */
 	int attempts;
 	double started, due;
 	double retry_after;      /* seconds, from the last response; <0 for none */
@@ -214,7 +215,7 @@ static void stream_case(struct runner *r, const specc_case_result *res, const ch
  */
 static void finish_case(struct runner *r, uint32_t unit, uint32_t sample, const char *key,
 			const char *hash, const char *answer, const char *error, int attempts,
-			double started, int64_t ptok, int64_t ctok, bool cached)
+			double started, int64_t ptok, int64_t ctok, bool cached, const char *errlog)
 {
 	const specc_unit *u = &r->cases->units.items[unit];
 	const specc_example *ex = u->example ? &r->p->examples.items[u->index]
@@ -275,6 +276,7 @@ static void finish_case(struct runner *r, uint32_t unit, uint32_t sample, const 
 	 * replaces the cached one (docs/test.md). */
 	res.cacheable = r->pv->kind != SPECC_PROVIDER_REPLAY;
 	res.model = r->o->model;
+	res.attempt_errors = errlog && *errlog ? errlog : NULL;
 
 	if (answer) {
 		set = unit_set(r, unit);
@@ -365,6 +367,12 @@ static void attempt_failed(struct runner *r, struct job *j, bool retryable)
 {
 	double delay;
 
+	/* Every failed attempt is kept with the case, for flaky endpoints
+	 * that succeed on a retry. */
+	for (size_t i = 0; i < j->err.len; i++)
+		specc_buf_addch(&j->errlog, j->err.ptr[i] == '\n' ? ' ' : j->err.ptr[i]);
+	specc_buf_addch(&j->errlog, '\n');
+
 	if (retryable && j->attempts <= r->pv->retries && !specc_test_stop) {
 		delay = r->pv->backoff * pow(2.0, j->attempts - 1);
 		if (delay > 60)
@@ -386,7 +394,7 @@ static void attempt_failed(struct runner *r, struct job *j, bool retryable)
 	}
 give_up:
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, NULL, j->err.ptr, j->attempts,
-		    j->started, 0, 0, false);
+		    j->started, 0, 0, false, j->errlog.ptr);
 	release_job(r, j);
 }
 
@@ -398,7 +406,7 @@ static void attempt_answered(struct runner *r, struct job *j, const char *answer
 		r->streak = 0;
 	}
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, answer, NULL, j->attempts, j->started,
-		    ptok, ctok, false);
+		    ptok, ctok, false, j->errlog.ptr);
 	release_job(r, j);
 }
 
@@ -845,6 +853,7 @@ static bool next_case(struct runner *r, struct job *j)
 		checks_acquire(r, unit);
 		j->sample = sample;
 		j->attempts = 0;
+		specc_buf_reset(&j->errlog);
 		j->started = specc_now();
 		j->messages = specc_case_messages(r->p, u, r->pv->developer_role);
 		specc_request_hash(r->pv, r->o->model, j->messages, sample, j->hash);
@@ -858,7 +867,7 @@ static bool next_case(struct runner *r, struct job *j)
 						       j->key.ptr, sample, r->pv->file);
 			/* No call was made, so no latency is reported. */
 			finish_case(r, unit, sample, j->key.ptr, j->hash, answer, answer ? NULL : j->err.ptr,
-				    1, 0, 0, 0, false);
+				    1, 0, 0, 0, false, NULL);
 			release_job(r, j);
 			continue;
 		}
@@ -868,7 +877,7 @@ static bool next_case(struct runner *r, struct job *j)
 			if (specc_store_cache_get(r->store, j->hash, &answer, &ptok, &ctok) == SPECC_OK &&
 			    answer) {
 				finish_case(r, unit, sample, j->key.ptr, j->hash, answer, NULL, 0, 0, ptok,
-					    ctok, true);
+					    ctok, true, NULL);
 				free(answer);
 				release_job(r, j);
 				continue;
@@ -978,6 +987,7 @@ int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store
 		specc_buf_init(&r.jobs[i].body);
 		specc_buf_init(&r.jobs[i].resp);
 		specc_buf_init(&r.jobs[i].err);
+		specc_buf_init(&r.jobs[i].errlog);
 		r.jobs[i].in_fd = r.jobs[i].out_fd = -1;
 	}
 	if (r.pv->api_key_env)
@@ -1067,6 +1077,7 @@ out:
 		specc_buf_release(&j->body);
 		specc_buf_release(&j->resp);
 		specc_buf_release(&j->err);
+		specc_buf_release(&j->errlog);
 	}
 	free(r.jobs);
 	for (uint32_t i = 0; i < cases->units.len; i++)

@@ -19,6 +19,7 @@
 struct specc_store {
 	sqlite3 *db;
 	sqlite3_stmt *case_done, *cache_get, *cache_put, *case_put, *check_del, *check_put;
+	sqlite3_stmt *error_del, *error_put;
 	/* Prepared once: sqlite3_exec() would compile them for every case. */
 	sqlite3_stmt *begin, *commit, *rollback;
 };
@@ -46,6 +47,12 @@ static const char schema[] =
 	"  run INTEGER NOT NULL, key TEXT NOT NULL, sample INTEGER NOT NULL, idx INTEGER NOT NULL,"
 	"  name TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT,"
 	"  PRIMARY KEY (run, key, sample, idx),"
+	"  FOREIGN KEY (run, key, sample) REFERENCES cases(run, key, sample) ON DELETE CASCADE)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS errors ("
+	"  run INTEGER NOT NULL, key TEXT NOT NULL, sample INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+	"  error TEXT NOT NULL,"
+	"  PRIMARY KEY (run, key, sample, attempt),"
 	"  FOREIGN KEY (run, key, sample) REFERENCES cases(run, key, sample) ON DELETE CASCADE)"
 	"  WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS responses ("
@@ -126,6 +133,8 @@ int specc_store_open(specc_store **out, const char *path, char **err)
 		    "?12, ?13, ?14, ?15, ?16, ?17, ?18)") ||
 	    prepare(s, &s->check_del, "DELETE FROM checks WHERE run=?1 AND key=?2 AND sample=?3") ||
 	    prepare(s, &s->check_put, "INSERT INTO checks VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") ||
+	    prepare(s, &s->error_del, "DELETE FROM errors WHERE run=?1 AND key=?2 AND sample=?3") ||
+	    prepare(s, &s->error_put, "INSERT OR REPLACE INTO errors VALUES (?1, ?2, ?3, ?4, ?5)") ||
 	    prepare(s, &s->begin, "BEGIN IMMEDIATE") || prepare(s, &s->commit, "COMMIT") ||
 	    prepare(s, &s->rollback, "ROLLBACK"))
 		goto sqlfail;
@@ -153,6 +162,8 @@ void specc_store_close(specc_store *s)
 	sqlite3_finalize(s->case_put);
 	sqlite3_finalize(s->check_del);
 	sqlite3_finalize(s->check_put);
+	sqlite3_finalize(s->error_del);
+	sqlite3_finalize(s->error_put);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_finalize(s->rollback);
@@ -376,6 +387,7 @@ int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r
 	static const char *const outcomes[] = { "pass", "fail", "needs-grader" };
 	sqlite3_stmt *st;
 	char now[32];
+	int attempt = 0;
 
 	now_iso(now);
 	if (!step_done(s->begin))
@@ -430,6 +442,24 @@ int specc_store_case_put(specc_store *s, int64_t run, const specc_case_result *r
 		bind_text(st, 7, c->message);
 		if (!step_done(st))
 			goto fail;
+	}
+	st = s->error_del;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, r->key);
+	sqlite3_bind_int64(st, 3, r->sample);
+	if (!step_done(st))
+		goto fail;
+	for (const char *e = r->attempt_errors; e && *e;) {
+		size_t n = strcspn(e, "\n");
+		st = s->error_put;
+		sqlite3_bind_int64(st, 1, run);
+		bind_text(st, 2, r->key);
+		sqlite3_bind_int64(st, 3, r->sample);
+		sqlite3_bind_int64(st, 4, ++attempt);
+		sqlite3_bind_text(st, 5, e, (int)n, SQLITE_STATIC);
+		if (!step_done(st))
+			goto fail;
+		e += n + (e[n] == '\n');
 	}
 	if (!step_done(s->commit))
 		goto fail;

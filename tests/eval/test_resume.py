@@ -69,6 +69,13 @@ def report(root, run_id="last"):
     return (rep, cases), r
 
 
+def totals(rep):
+    """A report's totals without the failed attempts: the server's fault
+    counters are shared by every project of this script, so how many
+    attempts failed depends on which run asked first, not on the answers."""
+    return {k: v for k, v in rep["totals"].items() if k != "failed_attempts"}
+
+
 def start(root, resume):
     args = ["test", "--no-progress", "--format", "json"]
     if resume:
@@ -204,7 +211,7 @@ def main():
                 C.check(len(got[1]) == len(ref_cases) and not diff,
                         "%s: statuses and answers equal the uninterrupted run's" % name,
                         diff[:3] or (len(got[1]), len(ref_cases)))
-                C.eq(got[0]["totals"], ref[0]["totals"], "%s: totals equal the uninterrupted run's" % name)
+                C.eq(totals(got[0]), totals(ref[0]), "%s: totals equal the uninterrupted run's" % name)
             # Resuming a finished run asks nothing and changes nothing.
             before = srv.stats()["requests"]
             r = run(SPECC, ["test", "--no-progress", "--format", "json", "--resume", "last", "."], cwd=root)

@@ -442,6 +442,23 @@ static void test_response_parse(void **state)
 
 /* ---- the store ---------------------------------------------------------------- */
 
+/* One number from a query on the store at path, through a second
+ * connection, as another process would see it. */
+static int count(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
 static void test_store(void **state)
 {
 	struct fixture *fx = *state;
@@ -480,6 +497,7 @@ static void test_store(void **state)
 	r.status = SPECC_CASE_ERRORED;
 	r.error = "HTTP 503";
 	r.attempts = 5;
+	r.attempt_errors = "HTTP 503\nHTTP 503\nconnection reset\n";
 	r.cacheable = true;
 	assert_int_equal(specc_store_case_put(s, run.id, &r), SPECC_OK);
 	/* An errored case is not done: a resume asks it again. */
@@ -488,8 +506,11 @@ static void test_store(void **state)
 	assert_int_equal(specc_store_cache_get(s, "h1", &answer, &pt, &ct), SPECC_OK);
 	assert_null(answer);
 
+	assert_int_equal(count(path, "SELECT count(*) FROM errors"), 3);
+	assert_int_equal(count(path, "SELECT count(*) FROM errors WHERE attempt=3 AND error='connection reset'"), 1);
 	r.status = SPECC_CASE_FAILED;
 	r.error = NULL;
+	r.attempt_errors = "HTTP 429";
 	r.answer = "Go to urgent care.";
 	r.prompt_tokens = 9;
 	r.completion_tokens = 4;
@@ -515,6 +536,10 @@ static void test_store(void **state)
 	specc_run_info_release(&got);
 	assert_int_equal(specc_store_run_get(s, 7, &got), SPECC_EINVAL);
 	specc_store_close(s);
+
+	/* The answered case replaced the errored one, and its attempts. */
+	assert_int_equal(count(path, "SELECT count(*) FROM errors WHERE attempt=1 AND error='HTTP 429'"), 1);
+	assert_int_equal(count(path, "SELECT count(*) FROM errors"), 1);
 
 	/* The case was replaced, not added: one row, one check, in WAL mode. */
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
