@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 # No __pycache__ in the source tree.
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from evalharness import (binaries, cleanup, Checks, Server, item, openai_provider, query, run,  # noqa: E402
+from evalharness import (binaries, cleanup, Checks, Server, item, openai_provider, query, run, specc_cmd,  # noqa: E402
                          tempdir, write_project)
 
 SPECC, TESTSERVER = binaries()
@@ -232,10 +232,46 @@ def main():
         r = run(SPECC, ["runs", os.path.join(TMP, "nowhere")])
         C.eq(r.rc, 2, "runs: a project without a store exits 2")
         C.check(not os.path.exists(os.path.join(TMP, "nowhere", ".specc")), "runs: ...and creates no store")
+        progress_line(parent, name)
     finally:
         srv.stop()
         cleanup(TMP)
     C.finish()
+
+
+def progress_line(parent, name):
+    """On a terminal, a live line on stderr: done/total, rate, failures,
+    errors, tokens; cleared at the end.  Not in CI, not with
+    --no-progress, not when stderr is not a terminal."""
+    import pty
+    import subprocess
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["NO_COLOR"] = "1"
+    for extra, want in (([], True), (["--no-progress"], False)):
+        master, slave = pty.openpty()
+        p = subprocess.Popen(specc_cmd(SPECC, "test", "--max-errors", "5", "--no-cache", *extra, name),
+                             cwd=parent, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=slave)
+        os.close(slave)
+        got = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            got += chunk
+        p.wait()
+        os.close(master)
+        text = got.decode("utf-8", "replace")
+        shown = re.search(r"\r\x1b\[K\d+/8 cases +\d+/s.*failed +\d+ errors +\d+ tokens", text) is not None
+        if want:
+            C.check(shown and text.endswith("\r\x1b[K"),
+                    "progress: a live line on a terminal (cases, rate, failures, errors, tokens), "
+                    "cleared at the end", text[-300:])
+        else:
+            C.check(not shown and "cases" not in text, "progress: --no-progress shows none", text[-300:])
 
 
 def first_diff(a, b):
