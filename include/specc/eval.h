@@ -298,4 +298,36 @@ int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store
 int specc_report_write(specc_store *s, const specc_run_info *run, int fmt, FILE *out, bool color,
 		       const char *root, const specc_project *p, specc_test_totals *t, specc_buf *err);
 
+/* ------------------------------------------------------------------ */
+/* Comparing two runs */
+
+typedef struct specc_clause_change {
+	char *clause, *section;
+	int64_t base_passed, base_checked;  /* checked: passed + failed */
+	int64_t cand_passed, cand_checked;
+	int64_t pairs;            /* cases checked in both runs */
+	int64_t lost, gained;     /* pairs passed then failed / failed then passed */
+	const char *test;         /* "mcnemar", "fisher", or NULL when untestable */
+	double p;                 /* the test's two-sided p-value (1 untested) */
+	bool significant;         /* after Holm's correction across clauses */
+	int direction;            /* -1 worse, +1 better, 0 no change in rate */
+} specc_clause_change;
+
+typedef SPECC_TABLE(specc_clause_change) specc_changes;
+
+/*
+ * Compares run cand with run base clause by clause.  Cases are paired by
+ * key and sample; a clause with pairs is tested with the exact McNemar
+ * test on the pairs that changed, one without with Fisher's exact test on
+ * the two runs' counts.  Errored cases and cases that need a grader are
+ * not checked outcomes and count in neither.  A change is significant
+ * when its p-value passes Holm's step-down correction at level alpha over
+ * every tested clause, so a run of many clauses does not find noise.
+ * Returns SPECC_OK, or SPECC_EIO with a message in err; release *out with
+ * specc_changes_release().
+ */
+int specc_compare_runs(specc_store *s, int64_t base, int64_t cand, double alpha, specc_changes *out,
+		       specc_buf *err);
+void specc_changes_release(specc_changes *c);
+
 #endif

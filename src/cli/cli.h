@@ -21,12 +21,14 @@ int cmd_check(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 extern const char cmd_parse_usage[];
 extern const char cmd_check_usage[];
 extern const char cmd_lint_usage[];
 extern const char cmd_test_usage[];
 extern const char cmd_runs_usage[];
+extern const char cmd_compare_usage[];
 
 /* Prints "specc: message" to stderr and returns SPECC_EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -56,6 +58,14 @@ int cli_open_output(const char *path, const char *color, FILE **out, bool *use_c
 /* Closes *out if it is a file; returns rc, or an exit code if closing
  * (flushing) failed. */
 int cli_close_output(FILE *out, const char *path, int rc);
+
+struct specc_store;
+struct specc_buf;
+/* Opens the existing store of the project at path (or the file given),
+ * for commands that read runs: its path goes to db, the store to *out.
+ * Returns -1 to go on, or an exit code after saying why (a project with
+ * no runs yet has no store, and none is made). */
+int cli_open_runs(const char *path, const char *given, struct specc_buf *db, struct specc_store **out);
 
 struct specc_project;
 /* Sorts and renders the project's findings; for human output, then a

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "specc/eval.h"
 #include "cli.h"
@@ -64,7 +63,6 @@ int cmd_runs(int argc, char **argv)
 	specc_run_info run = { 0 };
 	specc_test_totals t = { 0 };
 	specc_buf b = SPECC_BUF_INIT, err = SPECC_BUF_INIT;
-	char *serr = NULL;
 	FILE *out = stdout;
 	bool use_color = false;
 	int rest;
@@ -108,20 +106,9 @@ int cmd_runs(int argc, char **argv)
 	if (optind < argc)
 		path = argv[optind];
 
-	if (store_arg)
-		specc_buf_addstr(&b, store_arg);
-	else if (strcmp(path, "."))
-		specc_buf_addf(&b, "%s%s.specc/specc.db", path, path[strlen(path) - 1] == '/' ? "" : "/");
-	else
-		specc_buf_addstr(&b, ".specc/specc.db");
-	if (access(b.ptr, F_OK) != 0) {
-		rc = cli_error("no runs yet: %s does not exist (specc test makes it)", b.ptr);
+	if ((rc = cli_open_runs(path, store_arg, &b, &store)) >= 0)
 		goto out;
-	}
-	if (specc_store_open(&store, b.ptr, &serr) != SPECC_OK) {
-		rc = cli_error("%s", serr);
-		goto out;
-	}
+	rc = SPECC_EXIT_OK;
 	if (!show) {
 		if (specc_store_runs(store, list_run, &n) != SPECC_OK)
 			rc = cli_error("cannot read %s: %s", b.ptr, specc_store_error(store));
@@ -152,6 +139,5 @@ out:
 	specc_store_close(store);
 	specc_buf_release(&b);
 	specc_buf_release(&err);
-	free(serr);
 	return rc;
 }

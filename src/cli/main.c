@@ -10,6 +10,7 @@
 
 #include "specc/base.h"
 #include "specc/diag.h"
+#include "specc/eval.h"
 #include "specc/project.h"
 #include "cli.h"
 
@@ -20,6 +21,8 @@ static const struct cli_command commands[] = {
 	{ "test", cmd_test, "ask a model every clause's eval prompts and check the answers",
 	  cmd_test_usage },
 	{ "runs", cmd_runs, "list the stored runs of specc test, or show one", cmd_runs_usage },
+	{ "compare", cmd_compare, "the clauses that got significantly worse or better between two runs",
+	  cmd_compare_usage },
 	{ "parse", cmd_parse, "print the IR of a project as an outline or JSON", cmd_parse_usage },
 };
 
@@ -128,6 +131,25 @@ int cli_close_output(FILE *out, const char *path, int rc)
 {
 	if (out != stdout && fclose(out) != 0)
 		return cli_error("cannot write %s: %s", path, strerror(errno));
+	return rc;
+}
+
+int cli_open_runs(const char *path, const char *given, specc_buf *db, specc_store **out)
+{
+	char *err = NULL;
+	int rc = -1;
+
+	if (given)
+		specc_buf_addstr(db, given);
+	else if (strcmp(path, "."))
+		specc_buf_addf(db, "%s%s.specc/specc.db", path, path[strlen(path) - 1] == '/' ? "" : "/");
+	else
+		specc_buf_addstr(db, ".specc/specc.db");
+	if (access(db->ptr, F_OK) != 0)
+		return cli_error("no runs yet: %s does not exist (specc test makes it)", db->ptr);
+	if (specc_store_open(out, db->ptr, &err) != SPECC_OK)
+		rc = cli_error("%s", err);
+	free(err);
 	return rc;
 }
 
