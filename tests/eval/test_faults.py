@@ -104,8 +104,12 @@ def test_faults(srv):
     before = srv.stats()["requests"]
     r2 = run(SPECC, ["test", "--format", "json", "--no-progress", "--clause", "perm", root], timeout=120)
     after = srv.stats()["requests"]
-    C.check(r2.rc == 3 and after - before >= len(PERMANENT) * (RETRIES + 1),
-            "faults: errored answers are not cached (a new run asks again)", (r2.rc, after - before))
+    # The server may see fewer requests than specc made attempts: an
+    # attempt sent on a connection the server had just dropped dies on the
+    # way, so at least one request per case is what "asks again" means.
+    cached2 = [c["key"] for c in r2.json()["cases"] if c["cached"]] if r2.rc == 3 else None
+    C.check(r2.rc == 3 and after - before >= len(PERMANENT) and cached2 == [],
+            "faults: errored answers are not cached (a new run asks again)", (r2.rc, after - before, cached2))
     # The human report lists the errored cases with their errors.
     r3 = run(SPECC, ["runs", "show", "last", root])
     C.check(r3.rc == 0 and "errored perm/1" in r3.out and "HTTP 429" in r3.out,
