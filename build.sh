@@ -47,7 +47,10 @@ suite() { # name dir [meson test options...]
 	shift 2
 	echo "== $name" >&2
 	meson test -C "$dir" --print-errorlogs "$@" >&2 || true
-	python3 tests/count-results.py "$dir/meson-logs/testlog.json" "$name"
+	# With --wrapper, meson names the log after the wrapper
+	# (testlog-valgrind.json): count the log this run wrote.
+	log=$(ls -t "$dir"/meson-logs/testlog*.json | head -n 1)
+	python3 tests/count-results.py "$log" "$name"
 }
 
 case "${1:-}" in
