@@ -48,6 +48,9 @@ typedef struct specc_provider {
 	double connect_timeout;
 	int retries;              /* attempts after the first */
 	double backoff;           /* seconds before the first retry */
+	/* Set by specc on a copy of a grader's settings, never read from
+	 * specc.yaml: the response_format asked for (JSON text), or NULL. */
+	const char *response_format;
 	specc_span span;
 } specc_provider;
 
@@ -56,6 +59,20 @@ typedef struct specc_price {
 	double input, output;     /* per million tokens */
 } specc_price;
 
+/* A gate rule: what in a comparison with the baseline blocks a release. */
+typedef enum specc_gate_kind {
+	SPECC_GATE_REGRESSION,    /* a significant regression (after Holm) */
+	SPECC_GATE_ANY_LOSS,      /* any case lost, significant or not */
+} specc_gate_kind;
+
+typedef struct specc_gate_rule {
+	uint8_t kind;             /* specc_gate_kind */
+	const char *authority;    /* clauses at this level or higher; NULL: all */
+	uint32_t rank;            /* the level's rank, SPECC_NONE for all */
+	uint32_t index;           /* 1-based position under gate.rules */
+	specc_span span;
+} specc_gate_rule;
+
 typedef struct specc_test_config {
 	SPECC_TABLE(specc_provider) providers;
 	SPECC_TABLE(specc_price) prices;
@@ -63,6 +80,13 @@ typedef struct specc_test_config {
 	int concurrency;          /* test.concurrency, 0 when unset */
 	double min_pass_rate;     /* test.min-pass-rate, -1 when unset */
 	int max_errors;           /* test.max-errors, -1 when unset */
+	const char *grader;       /* grader.provider, or NULL */
+	int judges;               /* grader.judges, 1 when unset */
+	double min_accuracy;      /* grader.min-accuracy, -1 when unset */
+	bool structured;          /* grader.structured-output, true when unset */
+	double gate_alpha;        /* gate.alpha, 0.05 when unset */
+	bool has_gate;            /* gate.rules was written */
+	SPECC_TABLE(specc_gate_rule) gate_rules;
 	specc_arena arena;        /* every string above */
 } specc_test_config;
 
@@ -163,6 +187,7 @@ typedef enum specc_case_status {
 	SPECC_CASE_FAILED,
 	SPECC_CASE_ERRORED,       /* no answer: transport, HTTP or provider error */
 	SPECC_CASE_NEEDS_GRADER,  /* a rubric, or nothing deterministic to check */
+	SPECC_CASE_UNSCORED,      /* graded, with no usable verdict: never a pass or a fail */
 } specc_case_status;
 
 const char *specc_case_status_name(int status);

@@ -22,6 +22,9 @@ int cmd_lint(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_runs(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_judge(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 extern const char cmd_parse_usage[];
 extern const char cmd_check_usage[];
@@ -29,6 +32,9 @@ extern const char cmd_lint_usage[];
 extern const char cmd_test_usage[];
 extern const char cmd_runs_usage[];
 extern const char cmd_compare_usage[];
+extern const char cmd_calibrate_usage[];
+extern const char cmd_judge_usage[];
+extern const char cmd_merge_usage[];
 
 /* Prints "specc: message" to stderr and returns SPECC_EXIT_USAGE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

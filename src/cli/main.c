@@ -23,6 +23,11 @@ static const struct cli_command commands[] = {
 	{ "runs", cmd_runs, "list the stored runs of specc test, or show one", cmd_runs_usage },
 	{ "compare", cmd_compare, "the clauses that got significantly worse or better between two runs",
 	  cmd_compare_usage },
+	{ "calibrate", cmd_calibrate, "measure the grader against the spec's own labelled answers",
+	  cmd_calibrate_usage },
+	{ "judge", cmd_judge, "record a human ruling on a case; list, export and import rulings",
+	  cmd_judge_usage },
+	{ "merge", cmd_merge, "join the stores of --shard runs into one run", cmd_merge_usage },
 	{ "parse", cmd_parse, "print the IR of a project as an outline or JSON", cmd_parse_usage },
 };
 

@@ -12,6 +12,17 @@
  *     concurrency: 16
  *   prices:                         # per million tokens, for --dry-run
  *     llama-3.1-8b: { input: 0.05, output: 0.08 }
+ *   grader:
+ *     provider: judge               # one of providers
+ *     judges: 3                     # samples per answer; the majority wins
+ *     min-accuracy: 0.85            # from specc calibrate
+ *   gate:
+ *     alpha: 0.05
+ *     rules:
+ *       - fail-on: significant-regression
+ *         authority: user           # clauses at user level or higher
+ *       - fail-on: any-loss
+ *         authority: root
  */
 #include <errno.h>
 #include <math.h>
@@ -37,6 +48,7 @@ struct reader {
 	specc_project *p;
 	bool bad;
 	specc_span provider_span; /* test.provider's value, for the error */
+	specc_span grader_span;   /* grader.provider's value */
 };
 
 static void wrong(struct reader *r, yaml_node_t *v, const char *key, const char *want)
@@ -360,9 +372,141 @@ static void read_test(struct reader *r, yaml_node_t *v)
 	}
 }
 
+static void read_grader(struct reader *r, yaml_node_t *v)
+{
+	if (v->type != YAML_MAPPING_NODE) {
+		wrong(r, v, "grader", "a mapping");
+		return;
+	}
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = specc_ydoc_node(r->y, pr->key), *gv = specc_ydoc_node(r->y, pr->value);
+		const char *s;
+		double d;
+		int64_t n;
+
+		if (!k || !gv)
+			continue;
+		if (specc_ydoc_key_is(k, "provider")) {
+			r->cfg->grader = str_value(r, gv, "grader.provider");
+			r->grader_span = specc_ydoc_span(r->y, gv);
+		} else if (specc_ydoc_key_is(k, "judges")) {
+			/* Odd, so that two verdicts always have a majority. */
+			if (int_value(r, gv, "grader.judges", 1, 99, &n)) {
+				if (n % 2 == 0)
+					wrong(r, gv, "grader.judges", "an odd number, so that a majority exists");
+				else
+					r->cfg->judges = (int)n;
+			}
+		} else if (specc_ydoc_key_is(k, "min-accuracy")) {
+			if (num_value(r, gv, "grader.min-accuracy", 0, 1, &d))
+				r->cfg->min_accuracy = d;
+		} else if (specc_ydoc_key_is(k, "structured-output")) {
+			s = scalar(gv);
+			if (s && (!strcmp(s, "true") || !strcmp(s, "false")))
+				r->cfg->structured = !strcmp(s, "true");
+			else
+				wrong(r, gv, "grader.structured-output", "true or false");
+		} else {
+			specc_ydoc_unknown_key(r->y, SPECC_CODE(UNKNOWN_CONFIG_KEY), k,
+					       "provider, judges, min-accuracy and structured-output");
+		}
+	}
+}
+
+static void read_rule(struct reader *r, yaml_node_t *v, uint32_t index)
+{
+	specc_gate_rule rule = { 0 };
+	bool has_kind = false;
+
+	rule.rank = SPECC_NONE;
+	rule.index = index;
+	rule.span = specc_ydoc_span(r->y, v);
+	if (v->type != YAML_MAPPING_NODE) {
+		wrong(r, v, "gate.rules", "a list of {fail-on, authority} mappings");
+		return;
+	}
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = specc_ydoc_node(r->y, pr->key), *rv = specc_ydoc_node(r->y, pr->value);
+		const char *s;
+
+		if (!k || !rv)
+			continue;
+		if (specc_ydoc_key_is(k, "fail-on")) {
+			s = scalar(rv);
+			if (s && !strcmp(s, "significant-regression")) {
+				rule.kind = SPECC_GATE_REGRESSION;
+				has_kind = true;
+			} else if (s && !strcmp(s, "any-loss")) {
+				rule.kind = SPECC_GATE_ANY_LOSS;
+				has_kind = true;
+			} else {
+				wrong(r, rv, "fail-on", "significant-regression or any-loss");
+				return;
+			}
+		} else if (specc_ydoc_key_is(k, "authority")) {
+			specc_span sp = specc_ydoc_span(r->y, rv);
+			if (!(rule.authority = str_value(r, rv, "authority")))
+				return;
+			rule.rank = specc_project_authority_rank(
+				r->p, specc_str_make(rule.authority, strlen(rule.authority)));
+			if (rule.rank == SPECC_NONE) {
+				specc_diag_add(&r->p->diags, SPECC_CODE(INVALID_CONFIG), sp,
+					       "gate rule %u names the authority level \"%s\", which is not "
+					       "in the chain of command", index, rule.authority);
+				r->bad = true;
+				return;
+			}
+		} else {
+			specc_ydoc_unknown_key(r->y, SPECC_CODE(UNKNOWN_CONFIG_KEY), k,
+					       "fail-on and authority");
+		}
+	}
+	if (!has_kind) {
+		specc_diag_add(&r->p->diags, SPECC_CODE(INVALID_CONFIG), rule.span,
+			       "gate rule %u needs fail-on: significant-regression or any-loss", index);
+		r->bad = true;
+		return;
+	}
+	*SPECC_PUSH(r->cfg->gate_rules) = rule;
+}
+
+static void read_gate(struct reader *r, yaml_node_t *v)
+{
+	if (v->type != YAML_MAPPING_NODE) {
+		wrong(r, v, "gate", "a mapping");
+		return;
+	}
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = specc_ydoc_node(r->y, pr->key), *gv = specc_ydoc_node(r->y, pr->value);
+		double d;
+
+		if (!k || !gv)
+			continue;
+		if (specc_ydoc_key_is(k, "alpha")) {
+			if (num_value(r, gv, "gate.alpha", 1e-12, 0.5, &d))
+				r->cfg->gate_alpha = d;
+		} else if (specc_ydoc_key_is(k, "rules")) {
+			if (gv->type != YAML_SEQUENCE_NODE) {
+				wrong(r, gv, "gate.rules", "a list of {fail-on, authority} mappings");
+				continue;
+			}
+			r->cfg->has_gate = true;
+			uint32_t i = 0;
+			for (yaml_node_item_t *it = gv->data.sequence.items.start;
+			     it < gv->data.sequence.items.top; it++) {
+				yaml_node_t *rv = specc_ydoc_node(r->y, *it);
+				if (rv)
+					read_rule(r, rv, ++i);
+			}
+		} else {
+			specc_ydoc_unknown_key(r->y, SPECC_CODE(UNKNOWN_CONFIG_KEY), k, "alpha and rules");
+		}
+	}
+}
+
 int specc_test_config_read(specc_test_config *cfg, specc_project *p)
 {
-	struct reader r = { NULL, cfg, p, false, SPECC_SPAN_NONE };
+	struct reader r = { NULL, cfg, p, false, SPECC_SPAN_NONE, SPECC_SPAN_NONE };
 	specc_ydoc y;
 	yaml_node_t *root;
 
@@ -370,6 +514,10 @@ int specc_test_config_read(specc_test_config *cfg, specc_project *p)
 	specc_arena_init(&cfg->arena);
 	cfg->min_pass_rate = -1;
 	cfg->max_errors = -1;
+	cfg->judges = 1;
+	cfg->min_accuracy = -1;
+	cfg->structured = true;
+	cfg->gate_alpha = 0.05;
 	if (!specc_project_config_doc(p, &y, "docs/test.md"))
 		return SPECC_OK;
 	r.y = &y;
@@ -397,11 +545,20 @@ int specc_test_config_read(specc_test_config *cfg, specc_project *p)
 			read_test(&r, v);
 		} else if (specc_ydoc_key_is(k, "prices")) {
 			read_prices(&r, v);
+		} else if (specc_ydoc_key_is(k, "grader")) {
+			read_grader(&r, v);
+		} else if (specc_ydoc_key_is(k, "gate")) {
+			read_gate(&r, v);
 		}
 	}
 	if (cfg->provider && !specc_test_config_provider(cfg, cfg->provider)) {
 		specc_diag_add(&p->diags, SPECC_CODE(INVALID_CONFIG), r.provider_span,
 			       "test.provider names \"%s\", which is not under providers", cfg->provider);
+		r.bad = true;
+	}
+	if (cfg->grader && !specc_test_config_provider(cfg, cfg->grader)) {
+		specc_diag_add(&p->diags, SPECC_CODE(INVALID_CONFIG), r.grader_span,
+			       "grader.provider names \"%s\", which is not under providers", cfg->grader);
 		r.bad = true;
 	}
 out:
@@ -413,6 +570,7 @@ void specc_test_config_release(specc_test_config *cfg)
 {
 	SPECC_TABLE_FREE(cfg->providers);
 	SPECC_TABLE_FREE(cfg->prices);
+	SPECC_TABLE_FREE(cfg->gate_rules);
 	specc_arena_release(&cfg->arena);
 }
 

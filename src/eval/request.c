@@ -23,6 +23,12 @@ static void add_params(json_t *o, const specc_provider *pv, uint32_t sample)
 		json_object_set_new(o, "seed", json_integer(sample_seed(pv, sample)));
 	if (pv->max_tokens)
 		json_object_set_new(o, "max_tokens", json_integer(pv->max_tokens));
+	if (pv->response_format) {
+		json_t *rf = json_loads(pv->response_format, 0, NULL);
+		if (!rf)
+			specc_die_oom(); /* specc's own constant: only memory can fail */
+		json_object_set_new(o, "response_format", rf);
+	}
 }
 
 void specc_sha256_hex(const void *data, size_t len, char out[65])

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "specc/grade.h"
 #include "specc/json.h"
 #include "internal.h"
 
@@ -63,6 +64,7 @@ struct job {
 	double started, due;
 	double retry_after;      /* seconds, from the last response; <0 for none */
 	bool oversized;
+	bool reasked;            /* grading: the grader was asked again after bad output */
 	/* HTTP */
 	CURL *easy;
 	char curl_err[CURL_ERROR_SIZE];
@@ -112,6 +114,17 @@ struct runner {
 	double started, last_progress;
 	uint64_t next_case, total_cases;
 	unsigned rand_state;
+
+	/* Grading: j->unit is the plan's item, j->sample the judge. */
+	bool grading;
+	const specc_grade_plan *plan;
+	const specc_grade_options *go;
+	specc_grade_totals *gt;
+	int judges;
+	int *kinds;              /* item * judges + judge: the verdict kinds so far */
+	int *left;               /* judges still to answer, per item */
+	char (*judgements)[65];  /* per item */
+	char **reasons;          /* item * 3 + kind: the first reason given for it */
 };
 
 /* ------------------------------------------------------------------ */
@@ -349,7 +362,8 @@ static double jitter(struct runner *r)
 
 static void release_job(struct runner *r, struct job *j)
 {
-	checks_release(r, j->unit);
+	if (!r->grading)
+		checks_release(r, j->unit);
 	json_decref(j->messages);
 	j->messages = NULL;
 	j->state = JOB_FREE;
@@ -357,6 +371,9 @@ static void release_job(struct runner *r, struct job *j)
 }
 
 static void start_attempt(struct runner *r, struct job *j);
+static void grade_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
+			   int64_t ctok);
+static void grade_errored(struct runner *r, struct job *j);
 
 /*
  * The attempt failed with j->err.  Schedules a retry when the failure is
@@ -393,6 +410,10 @@ static void attempt_failed(struct runner *r, struct job *j, bool retryable)
 		return;
 	}
 give_up:
+	if (r->grading) {
+		grade_errored(r, j);
+		return;
+	}
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, NULL, j->err.ptr, j->attempts,
 		    j->started, 0, 0, false, j->errlog.ptr);
 	release_job(r, j);
@@ -404,6 +425,10 @@ static void attempt_answered(struct runner *r, struct job *j, const char *answer
 	if (r->limit < r->nslots && ++r->streak >= r->limit) {
 		r->limit++;
 		r->streak = 0;
+	}
+	if (r->grading) {
+		grade_answered(r, j, answer, ptok, ctok);
+		return;
 	}
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, answer, NULL, j->attempts, j->started,
 		    ptok, ctok, false, j->errlog.ptr);
@@ -823,8 +848,12 @@ static void start_attempt(struct runner *r, struct job *j)
 
 /* Takes the next case that needs asking into slot j; false when none is
  * left.  Cases answered at once (cache, replay) finish here. */
+static bool next_grade(struct runner *r, struct job *j);
+
 static bool next_case(struct runner *r, struct job *j)
 {
+	if (r->grading)
+		return next_grade(r, j);
 	while (r->next_case < r->total_cases && !specc_test_stop && !r->t->gave_up && !r->io_failed) {
 		uint64_t i = r->next_case++;
 		uint32_t unit = (uint32_t)(i / r->cases->repeat), sample = (uint32_t)(i % r->cases->repeat);
@@ -905,6 +934,293 @@ static bool next_case(struct runner *r, struct job *j)
 	return false;
 }
 
+/* ------------------------------------------------------------------ */
+/* Grading */
+
+static void store_failed(struct runner *r, const char *what, const char *key)
+{
+	if (!r->io_failed)
+		specc_buf_addf(r->errbuf, "cannot store the %s of case %s: %s", what, key,
+			       specc_store_error(r->store));
+	r->io_failed = true;
+}
+
+/* The item's verdicts are all in: its grade is their majority. */
+static void settle(struct runner *r, uint32_t item)
+{
+	const specc_grade_item *it = &r->plan->items.items[item];
+	specc_grade_row g = { 0 };
+
+	g.key = it->key;
+	g.sample = it->sample;
+	g.kind = specc_verdict_majority(&r->kinds[(size_t)item * r->judges], r->judges, &g.agreement);
+	g.judges = r->judges;
+	g.source = "grader";
+	g.judgement = r->judgements[item];
+	if (g.kind != SPECC_VERDICT_UNSCORED)
+		g.reason = r->reasons[(size_t)item * 3 + g.kind];
+	else {
+		bool any = false;
+		for (int k = 0; k < r->judges; k++)
+			any |= r->kinds[(size_t)item * r->judges + k] != SPECC_VERDICT_UNSCORED;
+		if (any)
+			r->gt->split++;
+		g.reason = any ? "the judges did not agree" : "no judge gave a usable verdict";
+	}
+	if (specc_store_grade_put(r->store, r->run->id, &g) != SPECC_OK)
+		store_failed(r, "grade", it->key);
+	r->gt->graded++;
+	switch (g.kind) {
+	case SPECC_VERDICT_COMPLIANT: r->gt->compliant++; break;
+	case SPECC_VERDICT_VIOLATION: r->gt->violation++; break;
+	case SPECC_VERDICT_UNCLEAR: r->gt->unclear++; break;
+	default: r->gt->unscored++; break;
+	}
+	for (int k = 0; k < 3; k++) {
+		free(r->reasons[(size_t)item * 3 + k]);
+		r->reasons[(size_t)item * 3 + k] = NULL;
+	}
+}
+
+static void judge_done(struct runner *r, uint32_t item, uint32_t judge, const specc_verdict *v)
+{
+	r->kinds[(size_t)item * r->judges + judge] = v->kind;
+	if (v->kind < 3 && !r->reasons[(size_t)item * 3 + v->kind])
+		r->reasons[(size_t)item * 3 + v->kind] = specc_xstrdup(v->reason ? v->reason : "");
+	r->t->done++;
+	if (--r->left[item] == 0)
+		settle(r, item);
+}
+
+static void put_verdict(struct runner *r, uint32_t item, uint32_t judge, specc_verdict_row *row)
+{
+	const specc_grade_item *it = &r->plan->items.items[item];
+
+	row->key = it->key;
+	row->sample = it->sample;
+	row->judge = (int)judge;
+	row->judgement = r->judgements[item];
+	if (!row->fingerprint)
+		row->fingerprint = r->go->fingerprint;
+	row->model = r->o->model;
+	if (specc_store_verdict_put(r->store, r->run->id, row) != SPECC_OK)
+		store_failed(r, "verdict", it->key);
+	judge_done(r, item, judge, &row->v);
+}
+
+static void grade_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
+			   int64_t ctok)
+{
+	specc_verdict_row row = { 0 };
+	specc_buf why = SPECC_BUF_INIT;
+
+	if (specc_verdict_parse(r->p, output, strlen(output), &row.v, &why) != SPECC_OK) {
+		r->gt->invalid++;
+		if (!j->reasked && !specc_test_stop) {
+			/* Once more, as the issue of a sampled model; a grader
+			 * that answers badly twice is not guessed at. */
+			j->reasked = true;
+			specc_buf_addf(&j->errlog, "%s\n", why.ptr);
+			specc_buf_release(&why);
+			start_attempt(r, j);
+			return;
+		}
+		row.v.kind = SPECC_VERDICT_UNSCORED;
+		row.error = why.ptr;
+	}
+	r->errors_in_row = 0;
+	row.source = "grader";
+	row.request_hash = j->hash;
+	row.attempts = j->attempts;
+	row.output = output;
+	row.prompt_tokens = ptok;
+	row.completion_tokens = ctok;
+	r->t->prompt_tokens += ptok;
+	r->t->completion_tokens += ctok;
+	put_verdict(r, j->unit, j->sample, &row);
+	specc_verdict_release(&row.v);
+	specc_buf_release(&why);
+	release_job(r, j);
+}
+
+static void grade_errored(struct runner *r, struct job *j)
+{
+	specc_verdict_row row = { 0 };
+
+	row.v.kind = SPECC_VERDICT_UNSCORED;
+	row.source = "grader";
+	row.request_hash = j->hash;
+	row.attempts = j->attempts;
+	row.error = j->err.ptr ? j->err.ptr : "the grader failed";
+	put_verdict(r, j->unit, j->sample, &row);
+	if (++r->errors_in_row >= BREAKER)
+		r->t->gave_up = true;
+	release_job(r, j);
+}
+
+/* A ruling settles the whole item: the judges are not asked. */
+static bool apply_ruling(struct runner *r, uint32_t item)
+{
+	const specc_grade_item *it = &r->plan->items.items[item];
+	specc_ruling ru;
+	bool found = false;
+	specc_verdict_row row = { 0 };
+	specc_grade_row g = { 0 };
+
+	if (specc_store_ruling_get(r->store, r->judgements[item], &ru, &found) != SPECC_OK) {
+		store_failed(r, "ruling", it->key);
+		return false;
+	}
+	if (!found)
+		return false;
+	row.key = it->key;
+	row.sample = it->sample;
+	row.v.kind = specc_verdict_from_name(ru.verdict);
+	row.v.confidence = 1;
+	row.v.reason = ru.reason;
+	row.v.violated = (char *)"[]";
+	row.source = "ruling";
+	row.fingerprint = "";
+	row.judgement = r->judgements[item];
+	g.key = it->key;
+	g.sample = it->sample;
+	g.kind = row.v.kind < 0 ? SPECC_VERDICT_UNSCORED : row.v.kind;
+	row.v.kind = g.kind;
+	g.agreement = 1;
+	g.judges = 1;
+	g.source = "ruling";
+	g.reason = ru.reason;
+	g.judgement = r->judgements[item];
+	if (specc_store_verdict_put(r->store, r->run->id, &row) != SPECC_OK ||
+	    specc_store_grade_put(r->store, r->run->id, &g) != SPECC_OK)
+		store_failed(r, "ruling", it->key);
+	r->gt->ruled++;
+	r->gt->graded++;
+	switch (g.kind) {
+	case SPECC_VERDICT_COMPLIANT: r->gt->compliant++; break;
+	case SPECC_VERDICT_VIOLATION: r->gt->violation++; break;
+	case SPECC_VERDICT_UNCLEAR: r->gt->unclear++; break;
+	default: r->gt->unscored++; break;
+	}
+	r->t->done += r->judges;
+	r->left[item] = 0;
+	specc_ruling_release(&ru);
+	return true;
+}
+
+/* Takes the next verdict that needs asking into slot j; verdicts known
+ * without a call are stored here. */
+static bool next_grade(struct runner *r, struct job *j)
+{
+	while (r->next_case < r->total_cases && !specc_test_stop && !r->t->gave_up && !r->io_failed) {
+		uint64_t i = r->next_case++;
+		uint32_t item = (uint32_t)(i / (uint64_t)r->judges), judge = (uint32_t)(i % (uint64_t)r->judges);
+		const specc_grade_item *it = &r->plan->items.items[item];
+		specc_verdict v;
+		bool found = false;
+
+		if (judge == 0) {
+			specc_grade_judgement_key(r->p, &it->subject, r->judgements[item]);
+			r->left[item] = r->judges;
+			if (apply_ruling(r, item)) {
+				r->next_case = (uint64_t)(item + 1) * (uint64_t)r->judges;
+				continue;
+			}
+			if (r->io_failed)
+				return false;
+		}
+		/* Resumed: this judge has spoken. */
+		if (specc_store_verdict_find(r->store, r->run->id, it->key, it->sample, NULL, NULL,
+					     (int)judge, &v, &found) != SPECC_OK) {
+			store_failed(r, "verdict", it->key);
+			return false;
+		}
+		if (found) {
+			judge_done(r, item, judge, &v);
+			specc_verdict_release(&v);
+			continue;
+		}
+		/* Judged before, in another run, by the same grader. */
+		if (!r->o->no_cache) {
+			if (specc_store_verdict_find(r->store, 0, NULL, 0, r->judgements[item],
+						     r->go->fingerprint, (int)judge, &v, &found) != SPECC_OK) {
+				store_failed(r, "verdict", it->key);
+				return false;
+			}
+			if (found) {
+				specc_verdict_row row = { 0 };
+				row.v = v;
+				row.source = "earlier";
+				row.cached = true;
+				r->gt->reused++;
+				r->t->cached++;
+				put_verdict(r, item, judge, &row);
+				specc_verdict_release(&v);
+				continue;
+			}
+		}
+		j->unit = item;
+		j->sample = judge;
+		j->attempts = 0;
+		j->reasked = false;
+		specc_buf_reset(&j->errlog);
+		specc_buf_reset(&j->key);
+		specc_buf_addstr(&j->key, it->key);
+		j->started = specc_now();
+		j->messages = specc_grade_messages(r->p, &it->subject);
+		specc_request_hash(r->pv, r->o->model, j->messages, judge, j->hash);
+		r->active++;
+		if (!r->o->no_cache) {
+			char *out = NULL;
+			int64_t ptok = 0, ctok = 0;
+			specc_buf why = SPECC_BUF_INIT;
+			if (specc_store_cache_get(r->store, j->hash, &out, &ptok, &ctok) == SPECC_OK && out &&
+			    specc_verdict_parse(r->p, out, strlen(out), &v, &why) == SPECC_OK) {
+				specc_verdict_row row = { 0 };
+				row.v = v;
+				row.source = "grader";
+				row.cached = true;
+				row.request_hash = j->hash;
+				row.output = out;
+				r->t->cached++;
+				put_verdict(r, item, judge, &row);
+				specc_verdict_release(&v);
+				specc_buf_release(&why);
+				free(out);
+				release_job(r, j);
+				continue;
+			}
+			specc_buf_release(&why);
+			free(out);
+		}
+		specc_buf_reset(&j->body);
+		if (r->pv->kind == SPECC_PROVIDER_OPENAI) {
+			specc_request_body(r->pv, r->o->model, j->messages, judge, &j->body);
+		} else if (r->pv->kind == SPECC_PROVIDER_EXEC) {
+			json_t *o = json_object();
+			json_object_set_new(o, "case", json_string(it->key));
+			json_object_set_new(o, "sample", json_integer(it->sample));
+			json_object_set_new(o, "judge", json_integer(judge));
+			json_object_set_new(o, "model", json_string(r->o->model ? r->o->model : ""));
+			json_object_set(o, "messages", j->messages);
+			char *text = json_dumps(o, JSON_COMPACT);
+			specc_buf_addstr(&j->body, text);
+			specc_buf_addch(&j->body, '\n');
+			free(text);
+			json_decref(o);
+		} else {
+			specc_buf_reset(&j->err);
+			specc_buf_addstr(&j->err, "a replay provider cannot grade");
+			j->attempts = 1;
+			grade_errored(r, j);
+			continue;
+		}
+		start_attempt(r, j);
+		return true;
+	}
+	return false;
+}
+
 static void progress(struct runner *r, bool final)
 {
 	double now = specc_now(), el = now - r->started, rate;
@@ -955,46 +1271,40 @@ static void set_up_http(struct runner *r, const char *api_key)
 	}
 }
 
-int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store *s,
-		   const specc_run_info *run, const specc_test_options *o, specc_test_totals *t,
-		   specc_buf *err)
+/*
+ * The engine: drives r's cases (or grading items) through the provider r->pv
+ * until none is left, the run is stopped, or the store fails.  r comes with
+ * its inputs set; everything else is set up and released here.
+ */
+static int run_engine(struct runner *r)
 {
-	struct runner r = { 0 };
 	const char *api_key = NULL;
 	int rc = SPECC_OK;
 
-	r.p = p;
-	r.cases = cases;
-	r.store = s;
-	r.run = run;
-	r.o = o;
-	r.pv = o->provider;
-	r.t = t;
-	r.errbuf = err;
-	r.nslots = o->concurrency > 0 ? o->concurrency : 1;
-	if (r.pv->kind == SPECC_PROVIDER_REPLAY)
-		r.nslots = 1;
-	r.limit = r.nslots;
-	r.rand_state = (unsigned)time(NULL) ^ (unsigned)getpid();
-	r.total_cases = (uint64_t)cases->units.len * cases->repeat;
-	r.started = specc_now();
-	specc_arena_init(&r.arena);
-	specc_buf_init(&r.url);
-	r.sets = specc_xcalloc(cases->units.len ? cases->units.len : 1, sizeof *r.sets);
-	r.jobs = specc_xcalloc((size_t)r.nslots, sizeof *r.jobs);
-	for (int i = 0; i < r.nslots; i++) {
-		specc_buf_init(&r.jobs[i].key);
-		specc_buf_init(&r.jobs[i].body);
-		specc_buf_init(&r.jobs[i].resp);
-		specc_buf_init(&r.jobs[i].err);
-		specc_buf_init(&r.jobs[i].errlog);
-		r.jobs[i].in_fd = r.jobs[i].out_fd = -1;
+	r->nslots = r->o->concurrency > 0 ? r->o->concurrency : 1;
+	if (r->pv->kind == SPECC_PROVIDER_REPLAY)
+		r->nslots = 1;
+	r->limit = r->nslots;
+	r->rand_state = (unsigned)time(NULL) ^ (unsigned)getpid();
+		r->started = specc_now();
+	specc_arena_init(&r->arena);
+	specc_buf_init(&r->url);
+	r->sets = specc_xcalloc(r->cases && r->cases->units.len ? r->cases->units.len : 1,
+				sizeof *r->sets);
+	r->jobs = specc_xcalloc((size_t)r->nslots, sizeof *r->jobs);
+	for (int i = 0; i < r->nslots; i++) {
+		specc_buf_init(&r->jobs[i].key);
+		specc_buf_init(&r->jobs[i].body);
+		specc_buf_init(&r->jobs[i].resp);
+		specc_buf_init(&r->jobs[i].err);
+		specc_buf_init(&r->jobs[i].errlog);
+		r->jobs[i].in_fd = r->jobs[i].out_fd = -1;
 	}
-	if (r.pv->api_key_env)
-		api_key = getenv(r.pv->api_key_env);
-	if (r.pv->kind == SPECC_PROVIDER_OPENAI)
-		set_up_http(&r, api_key);
-	if (r.pv->kind == SPECC_PROVIDER_REPLAY && (rc = replay_load(&r)) != SPECC_OK)
+	if (r->pv->api_key_env)
+		api_key = getenv(r->pv->api_key_env);
+	if (r->pv->kind == SPECC_PROVIDER_OPENAI)
+		set_up_http(r, api_key);
+	if (r->pv->kind == SPECC_PROVIDER_REPLAY && (rc = replay_load(r)) != SPECC_OK)
 		goto out;
 
 	for (;;) {
@@ -1003,38 +1313,38 @@ int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store
 
 		/* Retries that are due go first: they have waited longest. */
 		now = specc_now();
-		for (int i = 0; i < r.nslots; i++) {
-			struct job *j = &r.jobs[i];
+		for (int i = 0; i < r->nslots; i++) {
+			struct job *j = &r->jobs[i];
 			if (j->state == JOB_WAITING) {
 				if (specc_test_stop) {
 					/* The case stays unstored; a resume asks it. */
-					release_job(&r, j);
+					release_job(r, j);
 				} else if (j->due <= now) {
-					start_attempt(&r, j);
+					start_attempt(r, j);
 				} else if (j->due - now < wait) {
 					wait = j->due - now;
 				}
 			}
 		}
 		/* Fill free slots up to the current limit. */
-		for (int i = 0; i < r.nslots && r.active < r.limit; i++)
-			if (r.jobs[i].state == JOB_FREE) {
-				if (!next_case(&r, &r.jobs[i]))
+		for (int i = 0; i < r->nslots && r->active < r->limit; i++)
+			if (r->jobs[i].state == JOB_FREE) {
+				if (!next_case(r, &r->jobs[i]))
 					break;
 				idle = false;
 			}
-		if (r.active == 0 && (r.next_case >= r.total_cases || specc_test_stop || t->gave_up ||
-				      r.io_failed))
+		if (r->active == 0 && (r->next_case >= r->total_cases || specc_test_stop || r->t->gave_up ||
+				      r->io_failed))
 			break;
 		if (specc_test_stop) {
 			/* Abandon what is in flight: it was never stored, so a
 			 * resume asks it again, and nothing is stored twice. */
-			for (int i = 0; i < r.nslots; i++) {
-				struct job *j = &r.jobs[i];
+			for (int i = 0; i < r->nslots; i++) {
+				struct job *j = &r->jobs[i];
 				if (j->state != JOB_ACTIVE)
 					continue;
 				if (j->easy)
-					curl_multi_remove_handle(r.multi, j->easy);
+					curl_multi_remove_handle(r->multi, j->easy);
 				if (j->pid) {
 					kill(j->pid, SIGKILL);
 					close_fd(&j->in_fd);
@@ -1042,34 +1352,34 @@ int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store
 					waitpid(j->pid, NULL, 0);
 					j->pid = 0;
 				}
-				release_job(&r, j);
+				release_job(r, j);
 			}
 			continue;
 		}
-		if (r.pv->kind == SPECC_PROVIDER_OPENAI) {
+		if (r->pv->kind == SPECC_PROVIDER_OPENAI) {
 			int running = 0, numfds = 0, left;
 			CURLMsg *m;
-			curl_multi_perform(r.multi, &running);
-			while ((m = curl_multi_info_read(r.multi, &left)))
+			curl_multi_perform(r->multi, &running);
+			while ((m = curl_multi_info_read(r->multi, &left)))
 				if (m->msg == CURLMSG_DONE)
-					http_done(&r, m->easy_handle, m->data.result);
-			curl_multi_perform(r.multi, &running);
-			if (running || r.active)
-				curl_multi_poll(r.multi, NULL, 0, idle ? (int)(wait * 1000) + 1 : 0, &numfds);
-		} else if (r.pv->kind == SPECC_PROVIDER_EXEC) {
-			exec_poll(&r, idle ? (int)(wait * 1000) + 1 : 0);
+					http_done(r, m->easy_handle, m->data.result);
+			curl_multi_perform(r->multi, &running);
+			if (running || r->active)
+				curl_multi_poll(r->multi, NULL, 0, idle ? (int)(wait * 1000) + 1 : 0, &numfds);
+		} else if (r->pv->kind == SPECC_PROVIDER_EXEC) {
+			exec_poll(r, idle ? (int)(wait * 1000) + 1 : 0);
 		}
-		progress(&r, false);
+		progress(r, false);
 	}
-	progress(&r, true);
-	t->interrupted = specc_test_stop != 0;
-	if (r.io_failed)
+	progress(r, true);
+	r->t->interrupted = specc_test_stop != 0;
+	if (r->io_failed)
 		rc = SPECC_EIO;
 out:
-	for (int i = 0; i < r.nslots; i++) {
-		struct job *j = &r.jobs[i];
+	for (int i = 0; i < r->nslots; i++) {
+		struct job *j = &r->jobs[i];
 		if (j->easy) {
-			curl_multi_remove_handle(r.multi, j->easy);
+			curl_multi_remove_handle(r->multi, j->easy);
 			curl_easy_cleanup(j->easy);
 		}
 		json_decref(j->messages);
@@ -1079,18 +1389,84 @@ out:
 		specc_buf_release(&j->err);
 		specc_buf_release(&j->errlog);
 	}
-	free(r.jobs);
-	for (uint32_t i = 0; i < cases->units.len; i++)
-		if (r.sets[i])
-			checks_free(&r, i);
-	free(r.sets);
-	if (r.multi)
-		curl_multi_cleanup(r.multi);
-	curl_slist_free_all(r.headers);
-	specc_buf_release(&r.url);
-	specc_map_release(&r.replay_keys);
-	specc_map_release(&r.replay_msgs);
-	SPECC_TABLE_FREE(r.replay);
-	specc_arena_release(&r.arena);
+	free(r->jobs);
+	for (uint32_t i = 0; r->cases && i < r->cases->units.len; i++)
+		if (r->sets[i])
+			checks_free(r, i);
+	free(r->sets);
+	if (r->multi)
+		curl_multi_cleanup(r->multi);
+	curl_slist_free_all(r->headers);
+	specc_buf_release(&r->url);
+	specc_map_release(&r->replay_keys);
+	specc_map_release(&r->replay_msgs);
+	SPECC_TABLE_FREE(r->replay);
+	specc_arena_release(&r->arena);
+	return rc;
+}
+
+int specc_test_run(const specc_project *p, const specc_cases *cases, specc_store *s,
+		   const specc_run_info *run, const specc_test_options *o, specc_test_totals *t,
+		   specc_buf *err)
+{
+	struct runner r = { 0 };
+
+	r.p = p;
+	r.cases = cases;
+	r.store = s;
+	r.run = run;
+	r.o = o;
+	r.pv = o->provider;
+	r.t = t;
+	r.errbuf = err;
+	r.total_cases = (uint64_t)cases->units.len * cases->repeat;
+	return run_engine(&r);
+}
+
+int specc_grade_run(const specc_project *p, const specc_grade_plan *plan, specc_store *s,
+		    const specc_run_info *run, const specc_grade_options *o,
+		    specc_grade_totals *gt, specc_test_totals *t, specc_buf *err)
+{
+	struct runner r = { 0 };
+	specc_provider pv = *o->provider;
+	specc_test_options to = { 0 };
+	size_t n = plan->items.len;
+	int rc;
+
+	if (n == 0)
+		return SPECC_OK;
+	pv.response_format = o->structured && pv.kind == SPECC_PROVIDER_OPENAI
+				     ? specc_grade_response_format()
+				     : NULL;
+	to.provider = &pv;
+	to.model = o->model;
+	to.concurrency = o->concurrency;
+	to.no_cache = o->no_cache;
+	to.progress = o->progress;
+	r.p = p;
+	r.store = s;
+	r.run = run;
+	r.o = &to;
+	r.pv = &pv;
+	r.t = t;
+	r.errbuf = err;
+	r.grading = true;
+	r.plan = plan;
+	r.go = o;
+	r.gt = gt;
+	r.judges = o->judges > 0 ? o->judges : 1;
+	r.total_cases = (uint64_t)n * (uint64_t)r.judges;
+	r.kinds = specc_xcalloc(n * (size_t)r.judges, sizeof *r.kinds);
+	r.left = specc_xcalloc(n, sizeof *r.left);
+	r.judgements = specc_xcalloc(n, sizeof *r.judgements);
+	r.reasons = specc_xcalloc(n * 3, sizeof *r.reasons);
+	t->total += (int64_t)r.total_cases;
+	rc = run_engine(&r);
+	for (size_t i = 0; i < n * 3; i++)
+		free(r.reasons[i]);
+	free(r.reasons);
+	free(r.judgements);
+	free(r.left);
+	free(r.kinds);
 	return rc;
 }

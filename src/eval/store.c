@@ -8,6 +8,7 @@
  * then simply asks them again).
  */
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "specc/grade.h"
 
 struct specc_store {
 	sqlite3 *db;
@@ -58,7 +60,38 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS responses ("
 	"  request_hash TEXT PRIMARY KEY, answer TEXT NOT NULL,"
 	"  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,"
-	"  model TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID;";
+	"  model TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID;"
+	/* One row per judge of a graded case. */
+	"CREATE TABLE IF NOT EXISTS verdicts ("
+	"  run INTEGER NOT NULL, key TEXT NOT NULL, sample INTEGER NOT NULL, judge INTEGER NOT NULL,"
+	"  verdict TEXT NOT NULL, confidence REAL NOT NULL, reason TEXT NOT NULL,"
+	"  violated TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	"  judgement TEXT NOT NULL, request_hash TEXT, attempts INTEGER NOT NULL,"
+	"  cached INTEGER NOT NULL, error TEXT, output TEXT,"
+	"  prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL,"
+	"  PRIMARY KEY (run, key, sample, judge),"
+	"  FOREIGN KEY (run, key, sample) REFERENCES cases(run, key, sample) ON DELETE CASCADE)"
+	"  WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS verdicts_by_judgement ON verdicts (judgement, fingerprint, judge);"
+	/* The verdict a graded case got: the majority of its judges, or a ruling. */
+	"CREATE TABLE IF NOT EXISTS grades ("
+	"  run INTEGER NOT NULL, key TEXT NOT NULL, sample INTEGER NOT NULL,"
+	"  verdict TEXT NOT NULL, agreement REAL NOT NULL, judges INTEGER NOT NULL,"
+	"  source TEXT NOT NULL, reason TEXT NOT NULL, judgement TEXT NOT NULL,"
+	"  PRIMARY KEY (run, key, sample),"
+	"  FOREIGN KEY (run, key, sample) REFERENCES cases(run, key, sample) ON DELETE CASCADE)"
+	"  WITHOUT ROWID;"
+	/* Human rulings: the case law, keyed by what was judged. */
+	"CREATE TABLE IF NOT EXISTS rulings ("
+	"  judgement TEXT PRIMARY KEY, clause TEXT NOT NULL, section TEXT NOT NULL,"
+	"  verdict TEXT NOT NULL, reason TEXT NOT NULL, conversation TEXT NOT NULL,"
+	"  answer TEXT NOT NULL, case_key TEXT NOT NULL, run INTEGER, author TEXT NOT NULL,"
+	"  created TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS calibrations ("
+	"  fingerprint TEXT PRIMARY KEY, run INTEGER NOT NULL, created TEXT NOT NULL,"
+	"  grader TEXT NOT NULL, model TEXT NOT NULL, spec_fingerprint TEXT NOT NULL,"
+	"  total INTEGER NOT NULL, correct INTEGER NOT NULL, accuracy REAL NOT NULL,"
+	"  kappa REAL, report TEXT NOT NULL) WITHOUT ROWID;";
 
 static void now_iso(char out[32])
 {
@@ -70,8 +103,9 @@ static void now_iso(char out[32])
 
 const char *specc_case_status_name(int status)
 {
-	static const char *const names[] = { "passed", "failed", "errored", "needs-grader" };
-	return status >= 0 && status < 4 ? names[status] : "?";
+	static const char *const names[] = { "passed", "failed", "errored", "needs-grader",
+					     "unscored" };
+	return status >= 0 && status < 5 ? names[status] : "?";
 }
 
 const char *specc_store_error(specc_store *s)
@@ -472,4 +506,366 @@ fail:
 sqlite3 *specc_store_db(specc_store *s)
 {
 	return s->db;
+}
+
+/* ------------------------------------------------------------------ */
+/* Grading: verdicts, grades, rulings, calibrations.  These run once per
+ * graded case or per command, so they prepare as they go. */
+
+static int exec1(specc_store *s, sqlite3_stmt **st, const char *sql)
+{
+	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? SPECC_OK : SPECC_EIO;
+}
+
+int specc_store_verdict_put(specc_store *s, int64_t run, const specc_verdict_row *r)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (!step_done(s->begin))
+		return SPECC_EIO;
+	if (r->request_hash && r->output && !r->cached && !r->error) {
+		st = s->cache_put;
+		bind_text(st, 1, r->request_hash);
+		bind_text(st, 2, r->output);
+		sqlite3_bind_int64(st, 3, r->prompt_tokens);
+		sqlite3_bind_int64(st, 4, r->completion_tokens);
+		bind_text(st, 5, r->model ? r->model : "");
+		bind_text(st, 6, now);
+		if (!step_done(st))
+			goto fail;
+	}
+	if (exec1(s, &st, "INSERT OR REPLACE INTO verdicts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			  "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, r->key);
+	sqlite3_bind_int64(st, 3, r->sample);
+	sqlite3_bind_int(st, 4, r->judge);
+	bind_text(st, 5, specc_verdict_name(r->v.kind));
+	sqlite3_bind_double(st, 6, r->v.confidence);
+	bind_text(st, 7, r->v.reason ? r->v.reason : "");
+	bind_text(st, 8, r->v.violated ? r->v.violated : "[]");
+	bind_text(st, 9, r->source);
+	bind_text(st, 10, r->fingerprint ? r->fingerprint : "");
+	bind_text(st, 11, r->judgement);
+	bind_text(st, 12, r->request_hash);
+	sqlite3_bind_int(st, 13, r->attempts);
+	sqlite3_bind_int(st, 14, r->cached);
+	bind_text(st, 15, r->error);
+	/* Only output that did not validate is kept with the verdict: valid
+	 * output is the verdict itself. */
+	bind_text(st, 16, r->error ? r->output : NULL);
+	sqlite3_bind_int64(st, 17, r->prompt_tokens);
+	sqlite3_bind_int64(st, 18, r->completion_tokens);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	if (!step_done(s->commit))
+		goto fail;
+	rc = SPECC_OK;
+	goto out;
+fail:
+	step_done(s->rollback);
+out:
+	if (st != s->cache_put)
+		sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_verdict_find(specc_store *s, int64_t run, const char *key, uint32_t sample,
+			     const char *judgement, const char *fingerprint, int judge,
+			     specc_verdict *v, bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	*found = false;
+	memset(v, 0, sizeof *v);
+	if (key ? exec1(s, &st, "SELECT verdict, confidence, reason, violated FROM verdicts "
+			       "WHERE run=?1 AND key=?2 AND sample=?3 AND judge=?4 AND verdict<>'unscored'")
+		: exec1(s, &st, "SELECT verdict, confidence, reason, violated FROM verdicts "
+			       "WHERE judgement=?5 AND fingerprint=?6 AND judge=?4 AND source='grader' "
+			       "AND verdict<>'unscored' ORDER BY run DESC LIMIT 1"))
+		goto out;
+	if (key) {
+		sqlite3_bind_int64(st, 1, run);
+		bind_text(st, 2, key);
+		sqlite3_bind_int64(st, 3, sample);
+	} else {
+		bind_text(st, 5, judgement);
+		bind_text(st, 6, fingerprint);
+	}
+	sqlite3_bind_int(st, 4, judge);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		v->kind = specc_verdict_from_name(k);
+		v->confidence = sqlite3_column_double(st, 1);
+		v->reason = col_dup(st, 2);
+		v->violated = col_dup(st, 3);
+		*found = v->kind >= 0;
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_grade_put(specc_store *s, int64_t run, const specc_grade_row *g)
+{
+	sqlite3_stmt *st = NULL;
+	int status = g->kind == SPECC_VERDICT_COMPLIANT   ? SPECC_CASE_PASSED
+		     : g->kind == SPECC_VERDICT_VIOLATION ? SPECC_CASE_FAILED
+							  : SPECC_CASE_UNSCORED;
+	int rc = SPECC_EIO;
+
+	if (!step_done(s->begin))
+		return SPECC_EIO;
+	if (exec1(s, &st, "INSERT OR REPLACE INTO grades VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, g->key);
+	sqlite3_bind_int64(st, 3, g->sample);
+	bind_text(st, 4, specc_verdict_name(g->kind));
+	sqlite3_bind_double(st, 5, g->agreement);
+	sqlite3_bind_int(st, 6, g->judges);
+	bind_text(st, 7, g->source);
+	bind_text(st, 8, g->reason ? g->reason : "");
+	bind_text(st, 9, g->judgement);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (exec1(s, &st, "UPDATE cases SET status=?4 WHERE run=?1 AND key=?2 AND sample=?3"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, g->key);
+	sqlite3_bind_int64(st, 3, g->sample);
+	bind_text(st, 4, specc_case_status_name(status));
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	if (!step_done(s->commit))
+		goto fail;
+	rc = SPECC_OK;
+	goto out;
+fail:
+	step_done(s->rollback);
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_cases_to_grade(specc_store *s, int64_t run,
+			       int (*fn)(void *ctx, const char *key, uint32_t sample, const char *answer),
+			       void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	if (exec1(s, &st, "SELECT key, sample, answer FROM cases WHERE run=?1 AND answer IS NOT NULL "
+			  "AND status IN ('needs-grader', 'unscored') ORDER BY key, sample"))
+		goto out;
+	sqlite3_bind_int64(st, 1, run);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			     (uint32_t)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2));
+		if (frc) {
+			rc = frc;
+			goto out;
+		}
+	}
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void specc_ruling_release(specc_ruling *r)
+{
+	free(r->judgement);
+	free(r->clause);
+	free(r->section);
+	free(r->verdict);
+	free(r->reason);
+	free(r->conversation);
+	free(r->answer);
+	free(r->case_key);
+	free(r->author);
+	free(r->created);
+	memset(r, 0, sizeof *r);
+}
+
+int specc_store_ruling_put(specc_store *s, const specc_ruling *r)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (exec1(s, &st, "INSERT OR REPLACE INTO rulings VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+			  "?10, ?11)"))
+		goto out;
+	bind_text(st, 1, r->judgement);
+	bind_text(st, 2, r->clause ? r->clause : "");
+	bind_text(st, 3, r->section ? r->section : "");
+	bind_text(st, 4, r->verdict);
+	bind_text(st, 5, r->reason ? r->reason : "");
+	bind_text(st, 6, r->conversation ? r->conversation : "[]");
+	bind_text(st, 7, r->answer ? r->answer : "");
+	bind_text(st, 8, r->case_key ? r->case_key : "");
+	if (r->run)
+		sqlite3_bind_int64(st, 9, r->run);
+	else
+		sqlite3_bind_null(st, 9);
+	bind_text(st, 10, r->author ? r->author : "");
+	bind_text(st, 11, r->created ? r->created : now);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define RULING_COLUMNS \
+	"judgement, clause, section, verdict, reason, conversation, answer, case_key, run, author, " \
+	"created"
+
+static void read_ruling(sqlite3_stmt *st, specc_ruling *r)
+{
+	r->judgement = col_dup(st, 0);
+	r->clause = col_dup(st, 1);
+	r->section = col_dup(st, 2);
+	r->verdict = col_dup(st, 3);
+	r->reason = col_dup(st, 4);
+	r->conversation = col_dup(st, 5);
+	r->answer = col_dup(st, 6);
+	r->case_key = col_dup(st, 7);
+	r->run = sqlite3_column_int64(st, 8);
+	r->author = col_dup(st, 9);
+	r->created = col_dup(st, 10);
+}
+
+int specc_store_ruling_get(specc_store *s, const char *judgement, specc_ruling *r, bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	*found = false;
+	memset(r, 0, sizeof *r);
+	if (exec1(s, &st, "SELECT " RULING_COLUMNS " FROM rulings WHERE judgement=?1"))
+		goto out;
+	bind_text(st, 1, judgement);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_ruling(st, r);
+		*found = true;
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_rulings(specc_store *s, int (*fn)(void *ctx, const specc_ruling *r), void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	if (exec1(s, &st, "SELECT " RULING_COLUMNS " FROM rulings ORDER BY created, judgement"))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		specc_ruling r = { 0 };
+		int frc;
+		read_ruling(st, &r);
+		frc = fn(ctx, &r);
+		specc_ruling_release(&r);
+		if (frc) {
+			rc = frc;
+			goto out;
+		}
+	}
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void specc_calibration_release(specc_calibration *c)
+{
+	free(c->fingerprint);
+	free(c->created);
+	free(c->grader);
+	free(c->model);
+	free(c->spec_fingerprint);
+	free(c->report);
+	memset(c, 0, sizeof *c);
+}
+
+int specc_store_calibration_put(specc_store *s, const specc_calibration *c)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (exec1(s, &st, "INSERT OR REPLACE INTO calibrations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+			  "?9, ?10, ?11)"))
+		goto out;
+	bind_text(st, 1, c->fingerprint);
+	sqlite3_bind_int64(st, 2, c->run);
+	bind_text(st, 3, now);
+	bind_text(st, 4, c->grader ? c->grader : "");
+	bind_text(st, 5, c->model ? c->model : "");
+	bind_text(st, 6, c->spec_fingerprint ? c->spec_fingerprint : "");
+	sqlite3_bind_int64(st, 7, c->total);
+	sqlite3_bind_int64(st, 8, c->correct);
+	sqlite3_bind_double(st, 9, c->accuracy);
+	if (c->kappa == c->kappa)
+		sqlite3_bind_double(st, 10, c->kappa);
+	else
+		sqlite3_bind_null(st, 10);
+	bind_text(st, 11, c->report ? c->report : "{}");
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_calibration_get(specc_store *s, const char *fingerprint, specc_calibration *c,
+				bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	*found = false;
+	memset(c, 0, sizeof *c);
+	if (exec1(s, &st, "SELECT fingerprint, run, created, grader, model, spec_fingerprint, total, "
+			  "correct, accuracy, kappa, report FROM calibrations WHERE fingerprint=?1"))
+		goto out;
+	bind_text(st, 1, fingerprint);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		c->fingerprint = col_dup(st, 0);
+		c->run = sqlite3_column_int64(st, 1);
+		c->created = col_dup(st, 2);
+		c->grader = col_dup(st, 3);
+		c->model = col_dup(st, 4);
+		c->spec_fingerprint = col_dup(st, 5);
+		c->total = sqlite3_column_int64(st, 6);
+		c->correct = sqlite3_column_int64(st, 7);
+		c->accuracy = sqlite3_column_double(st, 8);
+		c->kappa = sqlite3_column_type(st, 9) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 9);
+		c->report = col_dup(st, 10);
+		*found = true;
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -157,12 +157,13 @@ int specc_config_parse(specc_project *p, uint32_t file)
 		} else if (specc_ydoc_key_is(k, "evals")) {
 			string_list(&y, p, bad, v, "evals", &p->eval_first, &p->eval_count);
 		} else if (specc_ydoc_key_is(k, "lint") || specc_ydoc_key_is(k, "providers") ||
-			   specc_ydoc_key_is(k, "test") || specc_ydoc_key_is(k, "prices")) {
+			   specc_ydoc_key_is(k, "test") || specc_ydoc_key_is(k, "prices") ||
+			   specc_ydoc_key_is(k, "grader") || specc_ydoc_key_is(k, "gate")) {
 			/* read by the linter (src/lint/config.c) and by specc test
 			 * (src/eval/config.c) */
 		} else {
 			specc_ydoc_unknown_key(&y, SPECC_CODE(UNKNOWN_CONFIG_KEY), k,
-				    "name, authority, specs, evals, lint, providers, test and prices");
+				    "name, authority, specs, evals, lint, providers, test, prices, grader and gate");
 		}
 	}
 out:

@@ -1,0 +1,4 @@
+/*
+ * gate.c - gate rules over a comparison (being written).
+ */
+#include "specc/eval.h"
