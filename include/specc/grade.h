@@ -168,7 +168,7 @@ int specc_grade_run(const specc_project *p, const specc_grade_plan *plan, specc_
 typedef struct specc_verdict_row {
 	const char *key;
 	uint32_t sample;
-	int judge;                /* 0 to judges - 1 */
+	int judge;                /* 0 to judges - 1; -1 for a ruling */
 	specc_verdict v;          /* kind unscored when there is no usable verdict */
 	const char *source;       /* "grader", "ruling", or "earlier" (reused from an earlier run) */
 	const char *fingerprint;  /* the grader's, "" for a ruling */

@@ -1075,6 +1075,9 @@ static bool apply_ruling(struct runner *r, uint32_t item)
 		return false;
 	row.key = it->key;
 	row.sample = it->sample;
+	/* Judge -1: the ruling sits beside the judges' verdicts, which stay
+	 * as calibration data. */
+	row.judge = -1;
 	row.v.kind = specc_verdict_from_name(ru.verdict);
 	row.v.confidence = 1;
 	row.v.reason = ru.reason;
