@@ -55,6 +55,15 @@ typedef struct specc_grade_subject {
 } specc_grade_subject;
 
 /*
+ * Fills s for the case of unit u (its key) with answer: the unit's
+ * section and clause, and the rubrics of its expect block.  The answer
+ * and rubric texts are copied into arena.  Returns SPECC_OK, or
+ * SPECC_EINVAL when the unit has no section to judge against.
+ */
+int specc_grade_subject_init(specc_grade_subject *s, const specc_project *p, const specc_unit *u,
+			     const char *key, const char *answer, specc_arena *arena);
+
+/*
  * The grader's messages for s: a JSON array (json_t *, new reference) of
  * the system prompt and one user message holding the document described
  * in docs/test.md#what-the-grader-sees.

@@ -426,8 +426,9 @@ struct plan_ctx {
 	specc_map units;          /* case key -> unit */
 };
 
-/* The rubric texts of an item, kept in the plan's arena. */
-static void add_rubrics(struct plan_ctx *c, const specc_example *ex, specc_grade_subject *s)
+/* The rubric texts of an item, kept in arena. */
+static void add_rubrics(const specc_project *p, const specc_example *ex, specc_arena *arena,
+			specc_grade_subject *s)
 {
 	specc_expect_set set;
 	specc_diags scratch;
@@ -438,16 +439,15 @@ static void add_rubrics(struct plan_ctx *c, const specc_example *ex, specc_grade
 		return;
 	specc_expect_set_init(&set);
 	specc_diags_init(&scratch);
-	specc_expect_parse(&set, (specc_sources *)&c->p->sources, &scratch, ex->expect_span);
+	specc_expect_parse(&set, (specc_sources *)&p->sources, &scratch, ex->expect_span);
 	for (uint32_t i = 0; i < set.len; i++)
 		n += set.items[i].kind == SPECC_EXPECT_RUBRIC;
 	if (n) {
-		texts = specc_arena_alloc(&c->plan->arena, n * sizeof *texts);
+		texts = specc_arena_alloc(arena, n * sizeof *texts);
 		n = 0;
 		for (uint32_t i = 0; i < set.len; i++)
 			if (set.items[i].kind == SPECC_EXPECT_RUBRIC)
-				texts[n++] = specc_arena_strndup(&c->plan->arena, set.items[i].text,
-								 set.items[i].text_len);
+				texts[n++] = specc_arena_strndup(arena, set.items[i].text, set.items[i].text_len);
 		s->rubric = texts;
 		s->rubric_count = n;
 	}
@@ -455,32 +455,49 @@ static void add_rubrics(struct plan_ctx *c, const specc_example *ex, specc_grade
 	specc_expect_set_release(&set);
 }
 
+int specc_grade_subject_init(specc_grade_subject *s, const specc_project *p, const specc_unit *u,
+			     const char *key, const char *answer, specc_arena *arena)
+{
+	const specc_example *ex;
+
+	memset(s, 0, sizeof *s);
+	if (u->section == SPECC_NONE)
+		return SPECC_EINVAL;
+	ex = u->example ? &p->examples.items[u->index] : &p->items.items[u->index];
+	s->unit = *u;
+	s->section = u->section;
+	s->clause = u->clause;
+	s->exclude_example = SPECC_NONE;
+	s->answer = specc_arena_strndup(arena, answer, strlen(answer));
+	if (!u->example)
+		s->clause_id = specc_arena_strndup(arena, key, strcspn(key, "/"));
+	add_rubrics(p, ex, arena, s);
+	return SPECC_OK;
+}
+
+struct plan_ctx {
+	specc_grade_plan *plan;
+	const specc_project *p;
+	const specc_cases *cases;
+	specc_map units;          /* case key -> unit */
+};
+
 static int plan_add(void *ctx, const char *key, uint32_t sample, const char *answer)
 {
 	struct plan_ctx *c = ctx;
 	uint32_t ui = specc_map_get(&c->units, specc_str_make(key, strlen(key)));
-	const specc_unit *u;
-	const specc_example *ex;
 	specc_grade_item *it;
+	specc_grade_subject sub;
 
-	if (ui == SPECC_NONE)
+	if (ui == SPECC_NONE || !answer ||
+	    specc_grade_subject_init(&sub, c->p, &c->cases->units.items[ui], key, answer,
+				     &c->plan->arena) != SPECC_OK)
 		return 0;
-	u = &c->cases->units.items[ui];
-	if (u->section == SPECC_NONE || !answer)
-		return 0;
-	ex = u->example ? &c->p->examples.items[u->index] : &c->p->items.items[u->index];
 	it = SPECC_PUSH(c->plan->items);
 	memset(it, 0, sizeof *it);
+	it->subject = sub;
 	it->key = specc_arena_strndup(&c->plan->arena, key, strlen(key));
 	it->sample = sample;
-	it->subject.unit = *u;
-	it->subject.section = u->section;
-	it->subject.clause = u->clause;
-	it->subject.exclude_example = SPECC_NONE;
-	it->subject.answer = specc_arena_strndup(&c->plan->arena, answer, strlen(answer));
-	if (!u->example)
-		it->subject.clause_id = specc_arena_strndup(&c->plan->arena, key, strcspn(key, "/"));
-	add_rubrics(c, ex, &it->subject);
 	return 0;
 }
 
