@@ -419,13 +419,6 @@ void specc_grade_plan_release(specc_grade_plan *plan)
 	specc_arena_release(&plan->arena);
 }
 
-struct plan_ctx {
-	specc_grade_plan *plan;
-	const specc_project *p;
-	const specc_cases *cases;
-	specc_map units;          /* case key -> unit */
-};
-
 /* The rubric texts of an item, kept in arena. */
 static void add_rubrics(const specc_project *p, const specc_example *ex, specc_arena *arena,
 			specc_grade_subject *s)
