@@ -218,6 +218,12 @@ typedef struct specc_grade_row {
  * violation fails, anything else is unscored.  One transaction. */
 int specc_store_grade_put(specc_store *s, int64_t run, const specc_grade_row *g);
 
+/* One stored case: *answer (NULL when it errored) and *status, both
+ * malloc'ed.  Returns SPECC_OK, SPECC_EINVAL when the run has no such
+ * case, or SPECC_EIO. */
+int specc_store_case_get(specc_store *s, int64_t run, const char *key, uint32_t sample,
+			 char **answer, char **status);
+
 /* Calls fn for every case of the run that waits for a grader (status
  * needs-grader or unscored), in key order. */
 int specc_store_cases_to_grade(specc_store *s, int64_t run,

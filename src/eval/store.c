@@ -869,3 +869,28 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int specc_store_case_get(specc_store *s, int64_t run, const char *key, uint32_t sample,
+			 char **answer, char **status)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	*answer = *status = NULL;
+	if (exec1(s, &st, "SELECT answer, status FROM cases WHERE run=?1 AND key=?2 AND sample=?3"))
+		goto out;
+	sqlite3_bind_int64(st, 1, run);
+	bind_text(st, 2, key);
+	sqlite3_bind_int64(st, 3, sample);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*answer = col_dup(st, 0);
+		*status = col_dup(st, 1);
+		rc = SPECC_OK;
+	} else if (step == SQLITE_DONE) {
+		rc = SPECC_EINVAL;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
