@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Tests specc-testserver itself: answers, faults, auth, stats, keep-alive
-and concurrency.  Usage: smoke.py PATH-TO-specc-testserver"""
+"""Tests specc-testserver itself: answers, faults, auth, stats, keep-alive,
+concurrency and grader mode.  Usage: smoke.py PATH-TO-specc-testserver"""
 import http.client
 import json
 import os
@@ -311,6 +311,11 @@ def test_delay(binary):
         r, d = post(srv, "late")
         dt = time.monotonic() - t0
         check(r.status == 200 and dt >= 0.2, "--delay-ms 200 (%.3f s)" % dt)
+        t0 = time.monotonic()
+        r, d = post(srv, task("late verdict"))
+        dt = time.monotonic() - t0
+        check(r.status == 200 and verdict(d) == COMPLIANT and dt >= 0.2,
+              "--delay-ms 200 delays a verdict (%.3f s)" % dt)
         # Delays overlap: 20 connections at once take about one delay.
         t0 = time.monotonic()
         run_concurrent(srv, 20, 1)
@@ -318,6 +323,288 @@ def test_delay(binary):
         check(dt < 1.5, "delays are concurrent (%.3f s for 20)" % dt)
     finally:
         srv.stop()
+
+
+COMPLIANT = '{"verdict":"compliant","confidence":0.9,"reason":"scripted","violated":[]}'
+UNCLEAR = '{"verdict":"unclear","confidence":0.9,"reason":"scripted","violated":[]}'
+
+
+def violation(section):
+    return ('{"verdict":"violation","confidence":0.9,"reason":"scripted","violated":[%s]}'
+            % json.dumps(section, ensure_ascii=False))
+
+
+def task(ans, section="be-honest", conversation=None):
+    """A grader's user message, shaped like the one specc sends."""
+    return json.dumps({
+        "clause": {"id": "x", "text": "Tell the truth."},
+        "section": {"id": section, "title": "Be honest", "authority": "user",
+                    "text": "Tell the truth."},
+        "definitions": [], "precedents": [], "rubric": [],
+        "conversation": conversation or [{"role": "user", "content": "hi"}],
+        "answer": ans})
+
+
+def verdict(data):
+    return json.loads(data)["choices"][0]["message"]["content"]
+
+
+def reset(srv):
+    c = srv.conn()
+    c.request("POST", "/reset", body="")
+    c.getresponse().read()
+    c.close()
+
+
+def test_grader(binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        srv = Server(binary, "--log", log)
+        try:
+            grader_kinds(srv)
+            grader_faults(srv)
+            grader_counts(srv)
+            grader_detection(srv)
+            grader_stats(srv)
+        finally:
+            srv.stop()
+        with open(log) as f:
+            lines = f.read().splitlines()
+    check("POST /v1/chat/completions 200 - grade" in lines, "a verdict's log line ends in grade")
+    check("POST /v1/chat/completions 500 500 grade" in lines, "a grader fault's log line: %r" % lines[:20])
+    check("POST /v1/chat/completions 200 -" in lines, "a normal log line has no grade")
+    check(all(l.endswith((" grade", " -", " 500", " 429", " 503", " drop", " hang", " slow",
+                          " truncate", " malformed", " empty")) for l in lines), "log line shapes")
+
+
+def grader_kinds(srv):
+    r, d = post(srv, task("Hello"))
+    check(r.status == 200 and verdict(d) == COMPLIANT, "default verdict compliant: %r" % d[:300])
+    j = json.loads(d)
+    check(j["object"] == "chat.completion" and j["choices"][0]["finish_reason"] == "stop"
+          and j["usage"]["completion_tokens"] == len(COMPLIANT) // 4, "a verdict is a completion")
+    r, d = post(srv, task("Hi [[grade:violation:1]]", section="be-\"odd\"-é"))
+    check(verdict(d) == violation('be-"odd"-é'), "violation names the section: %r" % verdict(d))
+    check(json.loads(verdict(d))["violated"] == ['be-"odd"-é'], "violated is JSON")
+    r, d = post(srv, task("Hi [[grade:unclear:1]]"))
+    check(verdict(d) == UNCLEAR, "unclear: %r" % verdict(d))
+    r, d = post(srv, task("Hi [[grade:compliant:1]]"))
+    check(verdict(d) == COMPLIANT, "compliant marker")
+    r, d = post(srv, task("Hi [[grade:malformed:1]]"))
+    check(r.status == 200 and verdict(d) == '{"verdict": "compliant", "confid', "malformed verdict")
+    try:
+        json.loads(verdict(d))
+        check(False, "malformed verdict is not JSON")
+    except ValueError:
+        pass
+    r, d = post(srv, task("Hi [[grade:schema:1]]"))
+    check(json.loads(verdict(d)) == {"verdict": "maybe", "confidence": 2}, "schema: %r" % verdict(d))
+    r, d = post(srv, task("Hi [[grade:prose:1]]"))
+    check(verdict(d) == "The answer looks fine to me.", "prose: %r" % verdict(d))
+    r, d = post(srv, task("Hi [[grade:refusal:1]]"))
+    m = json.loads(d)["choices"][0]["message"]
+    check(r.status == 200 and m == {"role": "assistant", "content": None,
+                                    "refusal": "I can't help with grading this."}, "refusal: %r" % m)
+    # Each of these was attempt 1; attempt 2 of the same task is the default.
+    r, d = post(srv, task("Hi [[grade:refusal:1]]"))
+    check(verdict(d) == COMPLIANT, "after its N attempts the default applies")
+    r, d = post(srv, task("Hi [[grade:bogus:1]] [[grade:violation:x]] [[grade:fault-nope:1]]"))
+    check(verdict(d) == COMPLIANT, "malformed grade markers are plain text")
+    # The content may come as parts, like any user message.
+    r, d = post(srv, None, messages=[{"role": "user", "content": [
+        {"type": "text", "text": task("Parts [[grade:unclear:1]]")}]}])
+    check(verdict(d) == UNCLEAR, "a task in content parts")
+
+
+def grader_faults(srv):
+    t = task("F [[grade:fault-429:1:2]][[grade:fault-500:1]][[grade:fault-503:1]]")
+    r, d = post(srv, t)
+    check(r.status == 429 and r.getheader("Retry-After") == "2", "fault-429 with Retry-After 2")
+    r, d = post(srv, t)
+    check(r.status == 500 and json.loads(d)["error"], "fault-500")
+    r, d = post(srv, t)
+    check(r.status == 503, "fault-503")
+    r, d = post(srv, t)
+    check(r.status == 200 and verdict(d) == COMPLIANT, "then the verdict")
+    r, d = post(srv, task("[[grade:fault-429:1]]"))
+    check(r.status == 429 and r.getheader("Retry-After") == "1", "fault-429 Retry-After defaults to 1")
+
+    got, closed = raw(srv, task("[[grade:fault-drop:1]]"))
+    check(closed and got == b"", "fault-drop closes with no bytes")
+    t0 = time.monotonic()
+    got, closed = raw(srv, task("[[grade:fault-hang:1]]"), timeout=0.5)
+    check(got == b"" and not closed and time.monotonic() - t0 >= 0.5, "fault-hang answers nothing")
+    got, closed = raw(srv, task("[[grade:fault-hang:1]]"))
+    check(got.startswith(b"HTTP/1.1 200") and COMPLIANT.replace('"', '\\"').encode() in got,
+          "fault-hang then the verdict")
+    got, closed = raw(srv, task("[[grade:fault-truncate:1]]"))
+    head, _, rest = got.partition(b"\r\n\r\n")
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")]
+    check(head.startswith(b"HTTP/1.1 200") and closed and length and len(rest) < length[0],
+          "fault-truncate sends fewer bytes than Content-Length")
+    r, d = post(srv, task("[[grade:fault-malformed:1]]"))
+    check(r.status == 200 and d == b'{"choices": [', "fault-malformed is a broken body")
+    r, d = post(srv, task("[[grade:fault-empty:1]]"))
+    check(r.status == 200 and json.loads(d)["choices"] == [], "fault-empty has no choices")
+    t0 = time.monotonic()
+    r, d = post(srv, task("[[grade:fault-slow:1:300]][[grade:violation:1]]"))
+    dt = time.monotonic() - t0
+    check(r.status == 200 and verdict(d) == COMPLIANT and dt >= 0.3, "fault-slow: the default, late (%.3f s)" % dt)
+    r, d = post(srv, task("[[grade:fault-slow:1:300]][[grade:violation:1]]"))
+    check(verdict(d) == violation("be-honest"), "fault-slow counts its attempt")
+
+
+def grader_counts(srv):
+    t = task("N [[grade:malformed:2]][[grade:violation:1]]")
+    got = [verdict(post(srv, t)[1]) for _ in range(4)]
+    check(got[:2] == ['{"verdict": "compliant", "confid'] * 2 and got[2] == violation("be-honest")
+          and got[3] == COMPLIANT, "markers take turns by attempt: %r" % got)
+    r, d = post(srv, t, seed=5)
+    check(verdict(d).startswith('{"verdict": "compliant", "confid'), "another seed counts apart")
+    t = task("ours [[grade:malformed:1]]", section="other")
+    check(verdict(post(srv, t)[1]).endswith("confid"), "the key is the whole task")
+    for _ in range(3):
+        r, d = post(srv, task("always [[grade:unclear:*]]"))
+        check(verdict(d) == UNCLEAR, "* applies to every attempt")
+    for _ in range(2):
+        r, d = post(srv, task("always [[grade:fault-500:*]]"))
+        check(r.status == 500, "fault-500:* every attempt")
+
+
+def grader_detection(srv):
+    # The conversation's own markers fired when it was asked; the grader
+    # request must not fire them again, nor read its reply: line.
+    conv = [{"role": "user", "content": "hi [[fault:500:1]] [[grade:violation:*]]\nreply: no"}]
+    for _ in range(2):
+        r, d = post(srv, task("Hello", conversation=conv))
+        check(r.status == 200 and verdict(d) == COMPLIANT, "conversation markers do not fire: %r" % d[:200])
+    r, d = post(srv, task("Answer to: hi [[fault:500:1]] [[fault:drop:*]]"))
+    check(r.status == 200 and verdict(d) == COMPLIANT, "fault markers in the answer do not fire")
+    # Grade markers in a normal request are plain text.
+    for _ in range(2):
+        r, d = post(srv, "hi [[grade:fault-500:1]] [[grade:violation:1]]")
+        check(r.status == 200 and answer(d) == "Answer to: hi [[grade:fault-500:1]] [[grade:violation:1]]",
+              "grade markers in a normal request do nothing")
+    r, d = post(srv, "reply: ok [[grade:fault-drop:*]]")
+    check(r.status == 200 and answer(d) == "ok [[grade:fault-drop:*]]", "reply: still works")
+    # Not a grader task: a normal answer, normal faults.
+    for t in [json.dumps({"answer": "x [[grade:violation:1]]"}),
+              json.dumps({"answer": "x", "section": "be-honest"}),
+              json.dumps({"answer": "x", "section": {"id": 7}}),
+              json.dumps({"answer": 3, "section": {"id": "s"}}),
+              json.dumps([{"answer": "x", "section": {"id": "s"}}]),
+              '{"answer": "x", "section": {"id": "s"}']:
+        r, d = post(srv, t)
+        check(r.status == 200 and answer(d).startswith("Answer to: "), "not a grader task: %r" % t)
+    r, d = post(srv, json.dumps({"answer": "x", "section": "s", "n": "[[fault:503:1]]"}))
+    check(r.status == 503, "a near-miss task is a normal request with normal faults")
+    # Only the last user message counts.
+    r, d = post(srv, None, messages=[{"role": "user", "content": task("old")},
+                                     {"role": "assistant", "content": "ok"},
+                                     {"role": "user", "content": "new"}])
+    check(answer(d) == "Answer to: new", "a task in an earlier message is not a grader request")
+
+
+def grader_stats(srv):
+    reset(srv)
+    post(srv, task("a"))
+    post(srv, task("b [[grade:violation:1]]"))
+    post(srv, task("c [[grade:fault-500:1]]"))
+    post(srv, task("d [[grade:malformed:1]]"))
+    post(srv, task("e [[grade:fault-empty:1]]"))
+    raw(srv, task("f [[grade:fault-drop:1]]"))
+    post(srv, "normal")
+    s = stats(srv)
+    check(s["grader_requests"] == 6 and s["grader_verdicts"] == 2, "grader counts %r" % s)
+    check(s["requests"] == 7 and s["completions"] == 4 and s["faults"] == 3, "counts with a grader %r" % s)
+    check(s["by_fault"] == {"500": 1, "empty": 1, "drop": 1}, "grader faults by kind %r" % s["by_fault"])
+    reset(srv)
+    s = stats(srv)
+    check(s["grader_requests"] == 0 and s["grader_verdicts"] == 0, "reset zeroes grader counts %r" % s)
+    r, d = post(srv, task("b [[grade:violation:1]]"))
+    check(verdict(d) == violation("be-honest"), "reset forgets grader attempts")
+
+
+def write_labels(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n")
+
+
+def test_labels(binary):
+    long_answer = "Line one, ünïcödé ✓ 🎉.\nLine two \"quoted\" \\ \t tab.\n" + "x" * 20000 + "\u0000end"
+    rows = [{"section": "be-honest", "answer": "I made that up.", "verdict": "violation"},
+            {"section": "be-honest", "answer": "I don't know.", "verdict": "compliant"},
+            {"section": "be-kind", "answer": long_answer, "verdict": "violation"},
+            {"section": "be-honest", "answer": "M [[grade:unclear:1]]", "verdict": "violation"},
+            {"section": "be-honest", "answer": "I made that up.", "verdict": "violation"},
+            "   "]
+    rows += [{"section": "s%d" % i, "answer": "answer %d" % i,
+              "verdict": "violation" if i % 2 else "compliant", "note": "extra members are ignored"}
+             for i in range(400)]
+    with tempfile.TemporaryDirectory() as tmp:
+        lf = os.path.join(tmp, "labels.jsonl")
+        write_labels(lf, rows)
+        for invert in (False, True):
+            srv = Server(binary, "--labels", lf, *(["--invert"] if invert else []))
+            # v: what a label of violation gives; c: what one of compliant gives.
+            v, c = (violation, lambda s: COMPLIANT)
+            if invert:
+                v, c = c, v
+            name = " (--invert)" if invert else ""
+            try:
+                r, d = post(srv, task("I made that up."))
+                check(verdict(d) == v("be-honest"), "labelled violation" + name + ": %r" % verdict(d))
+                r, d = post(srv, task("I don't know."))
+                check(verdict(d) == c("be-honest"), "labelled compliant" + name + ": %r" % verdict(d))
+                r, d = post(srv, task(long_answer, section="be-kind"))
+                check(verdict(d) == v("be-kind"), "long multi-line UTF-8 answer" + name)
+                r, d = post(srv, task("I made that up.", section="be-kind"))
+                check(verdict(d) == COMPLIANT, "same answer, other section: unlabelled" + name)
+                r, d = post(srv, task("I made that up. "))
+                check(verdict(d) == COMPLIANT, "answers match exactly" + name)
+                r, d = post(srv, task("M [[grade:unclear:1]]"))
+                check(verdict(d) == UNCLEAR, "a marker wins over the label" + name)
+                r, d = post(srv, task("M [[grade:unclear:1]]"))
+                check(verdict(d) == v("be-honest"), "then the label applies" + name)
+                r, d = post(srv, task("answer 399", section="s399"))
+                check(verdict(d) == v("s399"), "the 400th label" + name)
+                r, d = post(srv, task("answer 398", section="s398"))
+                check(verdict(d) == c("s398"), "the 399th label" + name)
+                s = stats(srv)
+                check(s["grader_verdicts"] == 9, "labelled verdicts count %r" % s)
+            finally:
+                srv.stop()
+
+
+def test_broken_labels(binary):
+    good = json.dumps({"section": "s", "answer": "a", "verdict": "compliant"})
+    cases = [
+        ([good, good, '{"section": "s", "answer": "b", "verdict": "compliant"'], ":3: "),
+        ([good, json.dumps({"section": "s", "answer": "b", "verdict": "maybe"})], ":2: "),
+        ([json.dumps({"section": "s", "verdict": "violation"})], ":1: "),
+        ([json.dumps({"section": {"id": "s"}, "answer": "a", "verdict": "violation"})], ":1: "),
+        ([json.dumps(["s", "a", "compliant"])], ":1: "),
+        (["", good, json.dumps({"section": "s", "answer": "a", "verdict": "violation"})], ":3: "),
+        ([good + " " + good], ":1: "),
+        # JSONL: a label spread over two lines is broken on its first.
+        (['{"section": "s", "answer": "a",\n "verdict": "compliant"}'], ":1: "),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        lf = os.path.join(tmp, "labels.jsonl")
+        for rows, where in cases:
+            write_labels(lf, rows)
+            p = subprocess.run([binary, "--labels", lf], capture_output=True, text=True, timeout=10)
+            check(p.returncode != 0 and p.stdout == "" and (lf + where) in p.stderr,
+                  "broken labels %r: rc %d, stderr %r" % (rows, p.returncode, p.stderr))
+        p = subprocess.run([binary, "--labels", os.path.join(tmp, "missing")],
+                           capture_output=True, text=True, timeout=10)
+        check(p.returncode != 0 and "missing" in p.stderr, "a missing labels file: %r" % p.stderr)
+        p = subprocess.run([binary, "--invert"], capture_output=True, text=True, timeout=10)
+        check(p.returncode != 0 and "--labels" in p.stderr, "--invert needs --labels: %r" % p.stderr)
+        write_labels(lf, [good])
+        p = subprocess.run([binary, "--labels", lf, "--invert=yes"], capture_output=True, text=True, timeout=10)
+        check(p.returncode != 0 and "no value" in p.stderr, "--invert takes no value: %r" % p.stderr)
 
 
 def run_concurrent(srv, conns, per_conn):
@@ -360,6 +647,9 @@ def main():
         srv.stop()
     test_auth(binary)
     test_delay(binary)
+    test_grader(binary)
+    test_labels(binary)
+    test_broken_labels(binary)
     if FAILURES:
         print("%d failure(s)" % len(FAILURES))
         sys.exit(1)

@@ -1,8 +1,11 @@
 /*
  * testserver.c - an OpenAI-compatible Chat Completions server on loopback,
  * for the test suite and the benchmarks.  A request scripts its own failures
- * with [[fault:KIND:N:ARG]] markers; tests/server/README.md documents the
- * options, the endpoints and the marker syntax.
+ * with [[fault:KIND:N:ARG]] markers.  A grader request (its last user message
+ * is specc's grader task, a JSON object) gets a verdict instead, scripted by
+ * [[grade:KIND:N:ARG]] markers in the judged answer or looked up in a labels
+ * file.  tests/server/README.md documents the options, the endpoints and the
+ * marker syntax.
  *
  * One thread runs one epoll loop over non-blocking sockets, so the server
  * stays out of the way of the client it measures: no locks, no hand-offs
@@ -201,8 +204,21 @@ static const char *const fault_names[NFAULT] = {
 	"hang", "empty",
 };
 
+/* What a grader request gets when no transport fault stops it.  G_DEFAULT
+ * is the labels file's verdict, or compliant.  The valid verdicts come
+ * first, so "grade <= G_UNCLEAR" tells a verdict from bad output. */
+enum grade {
+	G_DEFAULT, G_COMPLIANT, G_VIOLATION, G_UNCLEAR, G_MALFORMED, G_SCHEMA, G_PROSE,
+	G_REFUSAL, NGRADE
+};
+
+static const char *const grade_names[NGRADE] = {
+	"-", "compliant", "violation", "unclear", "malformed", "schema", "prose", "refusal",
+};
+
 struct marker {
 	enum fault kind;
+	enum grade grade;
 	long n;		/* attempts it covers; -1 for every attempt */
 	long arg;
 	bool has_arg;
@@ -218,23 +234,43 @@ static enum fault fault_by_name(const char *s, size_t n)
 	return F_NONE;
 }
 
-/* Finds the markers in s, in order.  A malformed marker is plain text, so a
- * typo shows up as an unexpected normal answer rather than a silent guess. */
-static int parse_markers(const char *s, size_t n, struct marker *out, int max)
+/* A grade marker's KIND: a verdict or bad output, or "fault-" and a fault
+ * name.  The prefix is needed because "malformed" names both a bad verdict
+ * and a broken HTTP body. */
+static bool grade_kind(const char *s, size_t n, struct marker *m)
 {
-	static const char tag[] = "[[fault:";
+	int k;
+
+	for (k = 1; k < NGRADE; k++)
+		if (strlen(grade_names[k]) == n && memcmp(grade_names[k], s, n) == 0) {
+			m->grade = (enum grade)k;
+			return true;
+		}
+	if (n > 6 && memcmp(s, "fault-", 6) == 0)
+		m->kind = fault_by_name(s + 6, n - 6);
+	return m->kind != F_NONE;
+}
+
+/* Finds the [[fault:...]] markers in s, or the [[grade:...]] ones, in order.
+ * A malformed marker is plain text, so a typo shows up as an unexpected
+ * normal answer rather than a silent guess. */
+static int parse_markers(const char *s, size_t n, bool grade, struct marker *out, int max)
+{
+	const char *tag = grade ? "[[grade:" : "[[fault:";
 	const char *p = s, *end = s + n;
 	int k = 0;
 
 	while (k < max && p < end && (p = memmem(p, (size_t)(end - p), tag, 8)) != NULL) {
-		struct marker m = { F_NONE, 0, 0, false };
+		struct marker m = { F_NONE, G_DEFAULT, 0, 0, false };
 		const char *q;
 
 		p += 8;
 		for (q = p; q < end && *q != ':' && *q != ']'; q++)
 			;
-		m.kind = fault_by_name(p, (size_t)(q - p));
-		if (m.kind == F_NONE || q >= end || *q != ':')
+		if (grade ? !grade_kind(p, (size_t)(q - p), &m) :
+		    (m.kind = fault_by_name(p, (size_t)(q - p))) == F_NONE)
+			continue;
+		if (q >= end || *q != ':')
 			continue;
 		q++;
 		if (q < end && *q == '*') {
@@ -274,19 +310,23 @@ static const struct marker *pick_marker(const struct marker *m, int n, unsigned 
 	return NULL;
 }
 
-/* Attempt counts per request key, open addressing.  Only requests that carry
- * markers are counted, so a long benchmark does not grow the table. */
+/* Byte-string keys, open addressing.  One table holds the attempt counts per
+ * request key; only requests that carry markers are counted, so a long
+ * benchmark does not grow it.  Another holds the labels file. */
 struct slot {
 	char *key;
 	size_t len;
 	uint64_t hash;
-	unsigned long count;
+	unsigned long count;	/* attempts; for a label, its line */
+	enum grade verdict;	/* labels only */
 };
 
-static struct {
+struct table {
 	struct slot *s;
 	size_t cap, used;
-} attempts;
+};
+
+static struct table attempts, labels;
 
 static uint64_t hash_bytes(const char *p, size_t n)
 {
@@ -299,7 +339,7 @@ static uint64_t hash_bytes(const char *p, size_t n)
 	return h;
 }
 
-static struct slot *attempts_find(struct slot *tab, size_t cap, const char *k, size_t n, uint64_t h)
+static struct slot *slot_find(struct slot *tab, size_t cap, const char *k, size_t n, uint64_t h)
 {
 	size_t mask = cap - 1, i;
 
@@ -311,48 +351,76 @@ static struct slot *attempts_find(struct slot *tab, size_t cap, const char *k, s
 	}
 }
 
-static unsigned long attempts_next(const char *k, size_t n)
+/* The slot of key k, added (key set, count 0) if it is new. */
+static struct slot *table_slot(struct table *t, const char *k, size_t n)
 {
 	uint64_t h = hash_bytes(k, n);
 	struct slot *s;
 
-	if ((attempts.used + 1) * 10 > attempts.cap * 7) {
-		size_t cap = attempts.cap ? attempts.cap * 2 : 64, i;
+	if ((t->used + 1) * 10 > t->cap * 7) {
+		size_t cap = t->cap ? t->cap * 2 : 64, i;
 		struct slot *tab = calloc(cap, sizeof *tab);
 
 		if (!tab)
 			die("out of memory");
-		for (i = 0; i < attempts.cap; i++)
-			if (attempts.s[i].key)
-				*attempts_find(tab, cap, attempts.s[i].key, attempts.s[i].len,
-					attempts.s[i].hash) = attempts.s[i];
-		free(attempts.s);
-		attempts.s = tab;
-		attempts.cap = cap;
+		for (i = 0; i < t->cap; i++)
+			if (t->s[i].key)
+				*slot_find(tab, cap, t->s[i].key, t->s[i].len, t->s[i].hash) = t->s[i];
+		free(t->s);
+		t->s = tab;
+		t->cap = cap;
 	}
-	s = attempts_find(attempts.s, attempts.cap, k, n, h);
+	s = slot_find(t->s, t->cap, k, n, h);
 	if (s->key)
-		return ++s->count;
+		return s;
 	s->key = malloc(n ? n : 1);
 	if (!s->key)
 		die("out of memory");
 	memcpy(s->key, k, n);
 	s->len = n;
 	s->hash = h;
-	s->count = 1;
-	attempts.used++;
-	return 1;
+	s->count = 0;
+	s->verdict = G_DEFAULT;
+	t->used++;
+	return s;
 }
 
-static void attempts_clear(void)
+/* The slot of key k, or NULL. */
+static const struct slot *table_get(const struct table *t, const char *k, size_t n)
+{
+	const struct slot *s;
+
+	if (!t->cap)
+		return NULL;
+	s = slot_find(t->s, t->cap, k, n, hash_bytes(k, n));
+	return s->key ? s : NULL;
+}
+
+static void table_clear(struct table *t)
 {
 	size_t i;
 
-	for (i = 0; i < attempts.cap; i++)
-		free(attempts.s[i].key);
-	free(attempts.s);
-	attempts.s = NULL;
-	attempts.cap = attempts.used = 0;
+	for (i = 0; i < t->cap; i++)
+		free(t->s[i].key);
+	free(t->s);
+	t->s = NULL;
+	t->cap = t->used = 0;
+}
+
+static unsigned long attempts_next(const char *k, size_t n)
+{
+	return ++table_slot(&attempts, k, n)->count;
+}
+
+/* A label's key: the section ID's length, a colon, the ID, the answer.  The
+ * length keeps ("a", "bc") and ("ab", "c") apart whatever bytes they hold. */
+static void label_key(struct buf *b, const char *sec, size_t sn, const char *ans, size_t an)
+{
+	b->len = 0;
+	buf_addu(b, sn);
+	buf_add(b, ":", 1);
+	buf_add(b, sec, sn);
+	buf_add(b, ans, an);
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,6 +538,7 @@ struct conn {
 
 struct stats {
 	unsigned long long requests, completions, faults, auth_failures;
+	unsigned long long grader_requests, grader_verdicts;
 	unsigned long long by_status[600], by_fault[NFAULT];
 };
 
@@ -480,6 +549,7 @@ static struct {
 	const char *key;
 	size_t key_len;
 	long delay_ms;
+	bool invert;
 	FILE *log;
 	bool log_dirty;
 	uint64_t next_token;
@@ -635,7 +705,7 @@ static void error_json(struct buf *b, const char *msg, const char *type, const c
 
 /* Logs the request and counts its status.  Nothing of the head but method
  * and path reaches the log: never a header value. */
-static void note(const struct conn *c, int status, enum fault f, bool completion)
+static void note(const struct conn *c, int status, enum fault f, bool completion, bool grade)
 {
 	if (completion && status > 0 && status < 600)
 		S.st.by_status[status]++;
@@ -644,9 +714,9 @@ static void note(const struct conn *c, int status, enum fault f, bool completion
 	fprintf(S.log, "%s %s ", c->req.method_s[0] ? c->req.method_s : "-",
 		c->req.path[0] ? c->req.path : "-");
 	if (status)
-		fprintf(S.log, "%d %s\n", status, fault_names[f]);
+		fprintf(S.log, "%d %s%s\n", status, fault_names[f], grade ? " grade" : "");
 	else
-		fprintf(S.log, "- %s\n", fault_names[f]);
+		fprintf(S.log, "- %s%s\n", fault_names[f], grade ? " grade" : "");
 	S.log_dirty = true;
 }
 
@@ -655,7 +725,7 @@ static void respond_error(struct conn *c, int status, const char *msg, const cha
 {
 	error_json(&S.body, msg, type, code);
 	respond(c, status, NULL, &S.body, S.body.len, close_after, 0);
-	note(c, status, F_NONE, completion);
+	note(c, status, F_NONE, completion, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -740,8 +810,10 @@ static void make_answer(struct buf *ans, const char *u, size_t n, const char *se
 	}
 }
 
+/* With refusal, ans is the message's "refusal" and its "content" is null,
+ * the shape of a model that declines under structured outputs. */
 static void completion_json(struct buf *b, const char *model, size_t model_len,
-	const struct buf *ans, bool with_choice, size_t prompt_bytes)
+	const struct buf *ans, bool with_choice, bool refusal, size_t prompt_bytes)
 {
 	unsigned long long pt = prompt_bytes / 4 ? prompt_bytes / 4 : 1;
 	unsigned long long ct = !with_choice ? 0 : ans->len / 4 ? ans->len / 4 : 1;
@@ -754,6 +826,8 @@ static void completion_json(struct buf *b, const char *model, size_t model_len,
 	buf_adds(b, ",\"choices\":[");
 	if (with_choice) {
 		buf_adds(b, "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":");
+		if (refusal)
+			buf_adds(b, "null,\"refusal\":");
 		buf_addjs(b, ans->p, ans->len);
 		buf_adds(b, "},\"finish_reason\":\"stop\"}");
 	}
@@ -785,6 +859,161 @@ static bool key_matches(const char *v, size_t n)
 	return diff == 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Grader mode                                                         */
+/* ------------------------------------------------------------------ */
+
+struct grading {
+	json_t *task;		/* owns the strings below */
+	const char *ans, *sec;
+	size_t an, sn;
+};
+
+static bool blank(const char *s, size_t n)
+{
+	for (; n; s++, n--)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return false;
+	return true;
+}
+
+/* Exact, so a string with a NUL in it never passes for a shorter one. */
+static bool str_is(const json_t *j, const char *s)
+{
+	return json_is_string(j) && json_string_length(j) == strlen(s) &&
+		memcmp(json_string_value(j), s, strlen(s)) == 0;
+}
+
+/* Whether user text u is a grader's task: a JSON object with a string
+ * "answer" and a "section" object with a string "id".  Only text that starts
+ * with a brace is parsed, so ordinary prompts cost nothing. */
+static bool grader_task(const char *u, size_t n, struct grading *g)
+{
+	size_t i = 0;
+	json_t *a, *id;
+
+	memset(g, 0, sizeof *g);
+	while (i < n && blank(u + i, 1))
+		i++;
+	if (i == n || u[i] != '{')
+		return false;
+	g->task = json_loadb(u, n, JSON_ALLOW_NUL, NULL);
+	a = json_object_get(g->task, "answer");
+	id = json_object_get(json_object_get(g->task, "section"), "id");
+	if (!json_is_string(a) || !json_is_string(id)) {
+		json_decref(g->task);
+		g->task = NULL;
+		return false;
+	}
+	g->ans = json_string_value(a);
+	g->an = json_string_length(a);
+	g->sec = json_string_value(id);
+	g->sn = json_string_length(id);
+	return true;
+}
+
+/* The verdict nothing scripted: the labels file's, or compliant. */
+static enum grade default_verdict(const struct grading *g)
+{
+	const struct slot *s;
+
+	if (!labels.used)
+		return G_COMPLIANT;
+	label_key(&S.hkey, g->sec, g->sn, g->ans, g->an);
+	s = table_get(&labels, S.hkey.p, S.hkey.len);
+	if (!s)
+		return G_COMPLIANT;
+	if (!S.invert)
+		return s->verdict;
+	return s->verdict == G_VIOLATION ? G_COMPLIANT : G_VIOLATION;
+}
+
+/* The message text for grade k, which is not G_DEFAULT.  The bad outputs are
+ * the ways real graders fail: cut off mid-object, the wrong shape, chatter
+ * instead of JSON, and a refusal (its text goes in "refusal"). */
+static void make_verdict(struct buf *ans, enum grade k, const struct grading *g)
+{
+	ans->len = 0;
+	switch (k) {
+	case G_MALFORMED:
+		buf_adds(ans, "{\"verdict\": \"compliant\", \"confid");
+		break;
+	case G_SCHEMA:
+		buf_adds(ans, "{\"verdict\":\"maybe\",\"confidence\":2}");
+		break;
+	case G_PROSE:
+		buf_adds(ans, "The answer looks fine to me.");
+		break;
+	case G_REFUSAL:
+		buf_adds(ans, "I can't help with grading this.");
+		break;
+	default:
+		buf_adds(ans, "{\"verdict\":\"");
+		buf_adds(ans, grade_names[k]);
+		buf_adds(ans, "\",\"confidence\":0.9,\"reason\":\"scripted\",\"violated\":[");
+		if (k == G_VIOLATION)
+			buf_addjs(ans, g->sec, g->sn);
+		buf_adds(ans, "]}");
+	}
+}
+
+/* Reads the labels file: one JSON object a line.  A broken line stops the
+ * server before it listens, so no test runs against half a file. */
+static void load_labels(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	struct buf key = { NULL, 0, 0 };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned long ln = 0;
+
+	if (!f)
+		die("cannot open %s: %s", path, strerror(errno));
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		json_error_t e;
+		json_t *j, *sec, *ans, *v;
+		struct slot *s;
+		enum grade k;
+
+		ln++;
+		if (blank(line, (size_t)len))
+			continue;
+		j = json_loadb(line, (size_t)len, JSON_ALLOW_NUL, &e);
+		if (!j)
+			die("%s:%lu: bad JSON: %s", path, ln, e.text);
+		sec = json_object_get(j, "section");
+		ans = json_object_get(j, "answer");
+		v = json_object_get(j, "verdict");
+		if (!json_is_object(j))
+			die("%s:%lu: a label is a JSON object with \"section\", \"answer\" and \"verdict\"",
+				path, ln);
+		if (!json_is_string(sec))
+			die("%s:%lu: \"section\" must be a string, a section ID", path, ln);
+		if (!json_is_string(ans))
+			die("%s:%lu: \"answer\" must be a string", path, ln);
+		k = str_is(v, "compliant") ? G_COMPLIANT : str_is(v, "violation") ? G_VIOLATION : G_DEFAULT;
+		if (k == G_DEFAULT)
+			die("%s:%lu: \"verdict\" must be \"compliant\" or \"violation\"", path, ln);
+		label_key(&key, json_string_value(sec), json_string_length(sec),
+			json_string_value(ans), json_string_length(ans));
+		s = table_slot(&labels, key.p, key.len);
+		if (s->count && s->verdict != k)
+			die("%s:%lu: line %lu labels the same section and answer %s", path, ln, s->count,
+				grade_names[s->verdict]);
+		if (!s->count) {
+			s->count = ln;
+			s->verdict = k;
+		}
+		json_decref(j);
+	}
+	if (ferror(f))
+		die("cannot read %s: %s", path, strerror(errno));
+	free(line);
+	buf_release(&key);
+	fclose(f);
+}
+
 static void handle_completion(struct conn *c, const char *body, size_t blen)
 {
 	const struct req *r = &c->req;
@@ -793,7 +1022,10 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 	size_t prompt_bytes = 0, un = 0, i;
 	struct marker mk[MAX_MARKERS];
 	const struct marker *f = NULL;
+	struct grading g;
+	bool grader;
 	enum fault kind;
+	enum grade grade;
 	uint64_t delay = (uint64_t)S.delay_ms;
 	char seed[64] = "", extra[64];
 	int nm;
@@ -849,7 +1081,17 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 	}
 	content_text(json_object_get(user, "content"), true, &u, &un);
 
-	nm = parse_markers(u, un, mk, MAX_MARKERS);
+	/* A grader's task quotes the conversation it judges, whose markers
+	 * fired when that conversation was asked: only the judged answer
+	 * scripts the grader, and only with [[grade:...]], because an answer
+	 * that echoes its prompt holds the prompt's [[fault:...]] too. */
+	grader = grader_task(u, un, &g);
+	if (grader) {
+		S.st.grader_requests++;
+		nm = parse_markers(g.ans, g.an, true, mk, MAX_MARKERS);
+	} else {
+		nm = parse_markers(u, un, false, mk, MAX_MARKERS);
+	}
 	if (nm > 0) {
 		S.hkey.len = 0;
 		buf_add(&S.hkey, u, un);
@@ -858,6 +1100,7 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 		f = pick_marker(mk, nm, attempts_next(S.hkey.p, S.hkey.len));
 	}
 	kind = f ? f->kind : F_NONE;
+	grade = f ? f->grade : G_DEFAULT;
 	if (kind != F_NONE) {
 		S.st.faults++;
 		S.st.by_fault[kind]++;
@@ -868,33 +1111,33 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 		snprintf(extra, sizeof extra, "Retry-After: %ld\r\n", f->has_arg ? f->arg : 1L);
 		error_json(&S.body, "Rate limit reached", "rate_limit_error", "rate_limit_exceeded");
 		respond(c, 429, extra, &S.body, S.body.len, false, delay);
-		note(c, 429, kind, true);
+		note(c, 429, kind, true, grader);
 		break;
 	case F_500:
 		error_json(&S.body, "The server had an error while processing your request.",
 			"server_error", NULL);
 		respond(c, 500, NULL, &S.body, S.body.len, false, delay);
-		note(c, 500, kind, true);
+		note(c, 500, kind, true, grader);
 		break;
 	case F_503:
 		error_json(&S.body, "The engine is currently overloaded, please try again later.",
 			"server_error", NULL);
 		respond(c, 503, NULL, &S.body, S.body.len, false, delay);
-		note(c, 503, kind, true);
+		note(c, 503, kind, true, grader);
 		break;
 	case F_DROP:
 		respond_nothing(c, delay);
-		note(c, 0, kind, true);
+		note(c, 0, kind, true, grader);
 		break;
 	case F_HANG:
 		c->state = C_HANG;
-		note(c, 0, kind, true);
+		note(c, 0, kind, true, grader);
 		break;
 	case F_MALFORMED:
 		S.body.len = 0;
 		buf_adds(&S.body, "{\"choices\": [");
 		respond(c, 200, NULL, &S.body, S.body.len, false, delay);
-		note(c, 200, kind, true);
+		note(c, 200, kind, true, grader);
 		break;
 	case F_SLOW:
 	case F_EMPTY:
@@ -905,14 +1148,23 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 			delay += (uint64_t)(f->has_arg ? f->arg : 1000);
 		if (kind == F_SLOW || kind == F_NONE)
 			S.st.completions++;
-		make_answer(&S.ans, u, un, seed);
+		if (grader) {
+			if (grade == G_DEFAULT)
+				grade = default_verdict(&g);
+			if ((kind == F_SLOW || kind == F_NONE) && grade <= G_UNCLEAR)
+				S.st.grader_verdicts++;
+			make_verdict(&S.ans, grade, &g);
+		} else {
+			make_answer(&S.ans, u, un, seed);
+		}
 		completion_json(&S.body, json_string_value(model), json_string_length(model),
-			&S.ans, kind != F_EMPTY, prompt_bytes);
+			&S.ans, kind != F_EMPTY, grader && grade == G_REFUSAL, prompt_bytes);
 		respond(c, 200, NULL, &S.body, kind == F_TRUNCATE ? S.body.len / 2 : S.body.len,
 			kind == F_TRUNCATE, delay);
-		note(c, 200, kind, true);
+		note(c, 200, kind, true, grader);
 		break;
 	}
+	json_decref(g.task);
 	json_decref(root);
 }
 
@@ -959,20 +1211,24 @@ static void handle_stats(struct conn *c)
 	add_counts(b, "by_fault", S.st.by_fault, NFAULT, true);
 	buf_adds(b, ",\"auth_failures\":");
 	buf_addu(b, S.st.auth_failures);
+	buf_adds(b, ",\"grader_requests\":");
+	buf_addu(b, S.st.grader_requests);
+	buf_adds(b, ",\"grader_verdicts\":");
+	buf_addu(b, S.st.grader_verdicts);
 	buf_adds(b, "}");
 	respond(c, 200, NULL, b, b->len, false, 0);
-	note(c, 200, F_NONE, false);
+	note(c, 200, F_NONE, false, false);
 }
 
 static void handle_reset(struct conn *c)
 {
 	memset(&S.st, 0, sizeof S.st);
 	S.next_id = 0;
-	attempts_clear();
+	table_clear(&attempts);
 	S.body.len = 0;
 	buf_adds(&S.body, "{\"ok\":true}");
 	respond(c, 200, NULL, &S.body, S.body.len, false, 0);
-	note(c, 200, F_NONE, false);
+	note(c, 200, F_NONE, false, false);
 }
 
 static void handle(struct conn *c, const char *body, size_t blen)
@@ -1409,8 +1665,9 @@ static void usage(FILE *f)
 {
 	fputs("usage: specc-testserver [--port N] [--port-file FILE]\n"
 	      "         [--require-key KEY | --require-key-env VAR] [--delay-ms N] [--log FILE]\n"
+	      "         [--labels FILE [--invert]]\n"
 	      "Serves OpenAI Chat Completions on 127.0.0.1 and prints 127.0.0.1:PORT.\n"
-	      "See tests/server/README.md for endpoints and [[fault:...]] markers.\n", f);
+	      "See tests/server/README.md for endpoints, [[fault:...]] markers and grader mode.\n", f);
 }
 
 static long number_arg(const char *opt, const char *v)
@@ -1461,7 +1718,7 @@ static int listen_on(long port)
 
 int main(int argc, char **argv)
 {
-	const char *port_file = NULL, *log_path = NULL;
+	const char *port_file = NULL, *log_path = NULL, *labels_path = NULL;
 	long port = 0;
 	struct epoll_event ev, evs[256];
 	struct sockaddr_in a;
@@ -1479,6 +1736,12 @@ int main(int argc, char **argv)
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			usage(stdout);
 			return 0;
+		}
+		if (name_is(arg, an, "--invert")) {
+			if (eq)
+				die("--invert takes no value");
+			S.invert = true;
+			continue;
 		}
 		v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 		if (!v) {
@@ -1501,6 +1764,8 @@ int main(int argc, char **argv)
 			S.delay_ms = number_arg("--delay-ms", v);
 		} else if (name_is(arg, an, "--log")) {
 			log_path = v;
+		} else if (name_is(arg, an, "--labels")) {
+			labels_path = v;
 		} else {
 			usage(stderr);
 			die("unknown option %.*s", (int)an, arg);
@@ -1508,6 +1773,11 @@ int main(int argc, char **argv)
 	}
 	if (S.key)
 		S.key_len = strlen(S.key);
+	/* Alone it would do nothing, which is never what was meant. */
+	if (S.invert && !labels_path)
+		die("--invert needs --labels FILE");
+	if (labels_path)
+		load_labels(labels_path);
 	if (log_path && !(S.log = fopen(log_path, "a")))
 		die("cannot open %s: %s", log_path, strerror(errno));
 
@@ -1597,7 +1867,8 @@ int main(int argc, char **argv)
 			conn_close(S.conns[i]);
 	free(S.conns);
 	free(timers.t);
-	attempts_clear();
+	table_clear(&attempts);
+	table_clear(&labels);
 	buf_release(&S.body);
 	buf_release(&S.text);
 	buf_release(&S.ans);
