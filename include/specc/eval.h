@@ -249,6 +249,8 @@ int specc_store_run_create(specc_store *s, specc_run_info *info);
  * is no such run. */
 int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info);
 int specc_store_run_set_status(specc_store *s, int64_t id, const char *status, bool finished);
+/* The latest finished run other than `other`; SPECC_EINVAL when none. */
+int specc_store_run_latest_finished(specc_store *s, int64_t other, specc_run_info *info);
 /* Removes run id and its cases (for a run that could not start). */
 int specc_store_run_delete(specc_store *s, int64_t id);
 /* Calls fn for every run, newest first. */
@@ -289,6 +291,7 @@ typedef struct specc_test_options {
 typedef struct specc_test_totals {
 	int64_t total, done, skipped; /* skipped: already stored (resume) */
 	int64_t passed, failed, errored, needs_grader;
+	int64_t unscored;         /* graded with no usable verdict */
 	int64_t calls, cached, retries;
 	int64_t prompt_tokens, completion_tokens;
 	bool interrupted;         /* stopped by a signal */
@@ -354,5 +357,27 @@ typedef SPECC_TABLE(specc_clause_change) specc_changes;
 int specc_compare_runs(specc_store *s, int64_t base, int64_t cand, double alpha, specc_changes *out,
 		       specc_buf *err);
 void specc_changes_release(specc_changes *c);
+
+/* A gate rule that blocked, on one clause's change. */
+typedef struct specc_gate_block {
+	uint32_t rule;            /* into specc_gate_rules() */
+	uint32_t change;          /* into the changes */
+} specc_gate_block;
+
+typedef SPECC_TABLE(specc_gate_block) specc_gate_blocks;
+
+/* The gate rules in force: gate.rules of cfg, or, when it has none (or
+ * cfg is NULL), the one rule "fail on a significant regression". */
+const specc_gate_rule *specc_gate_rules(const specc_test_config *cfg, uint32_t *n);
+
+/*
+ * Appends to out every (rule, change) where the rule blocks: a
+ * significant regression, or any lost case, of a clause at the rule's
+ * authority level or above.  The level is read from p (NULL: unknown);
+ * a clause of unknown level is covered only by rules that name no level.
+ * Returns SPECC_OK; release out with SPECC_TABLE_FREE.
+ */
+int specc_gate_eval(const specc_test_config *cfg, const specc_project *p, const specc_changes *ch,
+		    specc_gate_blocks *out);
 
 #endif

@@ -10,8 +10,10 @@
 
 #include "specc/eval.h"
 #include "specc/json.h"
+#include "specc/project.h"
 #include "specc/stats.h"
 #include "cli.h"
+#include "gate.h"
 
 const char cmd_compare_usage[] =
 	"usage: specc compare [options] BASELINE CANDIDATE [PATH]\n"
@@ -25,15 +27,20 @@ const char cmd_compare_usage[] =
 	"Holm's correction across clauses keeps many clauses from turning noise\n"
 	"into findings.  BASELINE and CANDIDATE are run numbers or \"last\".\n"
 	"\n"
+	"The gate rules of PATH/specc.yaml (gate.rules) then decide: each rule\n"
+	"fails on a significant regression or on any lost case, of clauses at an\n"
+	"authority level or above.  Without rules, any significant regression\n"
+	"blocks.  The report names the rule that blocked and the clauses.\n"
+	"\n"
 	"options:\n"
-	"  --alpha A         the significance level (default 0.05)\n"
+	"  --alpha A         the significance level (default: gate.alpha, or 0.05)\n"
 	"  --format FORMAT   human (default) or json\n"
 	"  -o, --output FILE write the comparison to FILE\n"
 	"  --store FILE      the results database (default PATH/.specc/specc.db)\n"
 	"  -h, --help        show this help\n"
 	"\n"
-	"exit status: 0 no clause got significantly worse, 1 one or more did,\n"
-	"2 usage error, or no such store or run.\n"
+	"exit status: 0 the gate passed, 1 a gate rule blocked, 2 usage or\n"
+	"configuration error, or no such store or run.\n"
 	"\n"
 	"examples:\n"
 	"  specc compare 12 last examples/\n"
@@ -121,8 +128,8 @@ static void write_human(FILE *out, const specc_changes *ch, const specc_run_info
 	}
 }
 
-static void write_json(FILE *out, const specc_changes *ch, const specc_run_info *a,
-		       const specc_run_info *b, double alpha)
+static json_t *compare_json(const specc_changes *ch, const specc_run_info *a,
+			    const specc_run_info *b, double alpha)
 {
 	json_t *o = json_object(), *arr = json_array();
 
@@ -155,9 +162,125 @@ static void write_json(FILE *out, const specc_changes *ch, const specc_run_info 
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(o, "clauses", arr);
-	json_dumpf(o, out, JSON_INDENT(2));
-	fputc('\n', out);
-	json_decref(o);
+	return o;
+}
+
+static const char *rule_kind(const specc_gate_rule *r)
+{
+	return r->kind == SPECC_GATE_ANY_LOSS ? "any-loss" : "significant-regression";
+}
+
+static void describe_rule(FILE *out, const specc_gate_rule *r, uint32_t index, bool written)
+{
+	if (written)
+		fprintf(out, "rule %u (fail-on: %s", index + 1, rule_kind(r));
+	else
+		fprintf(out, "the default rule (fail-on: %s", rule_kind(r));
+	if (r->authority)
+		fprintf(out, ", authority: %s or higher", r->authority);
+	fputc(')', out);
+}
+
+static void gate_human(FILE *out, const specc_changes *ch, const specc_gate_blocks *bl,
+		       const specc_gate_rule *rules, uint32_t nrules, bool written, bool color)
+{
+	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
+		   *off = color ? "\033[0m" : "";
+
+	if (!bl->len) {
+		fprintf(out, "%sgate passed%s: ", green, off);
+		for (uint32_t i = 0; i < nrules; i++) {
+			fputs(i ? ", " : "", out);
+			describe_rule(out, &rules[i], i, written);
+		}
+		fputs(" found nothing\n", out);
+		return;
+	}
+	for (uint32_t i = 0; i < bl->len; i++) {
+		const specc_gate_block *b = &bl->items[i];
+		const specc_clause_change *c = &ch->items[b->change];
+		fprintf(out, "%sblocked%s by ", red, off);
+		describe_rule(out, &rules[b->rule], b->rule, written);
+		fprintf(out, ": %s", c->clause);
+		if (c->section[0])
+			fprintf(out, " (section %s)", c->section);
+		fprintf(out, " passed %lld/%lld, now %lld/%lld", (long long)c->base_passed,
+			(long long)c->base_checked, (long long)c->cand_passed, (long long)c->cand_checked);
+		if (c->pairs)
+			fprintf(out, ", %lld case%s lost", (long long)c->lost, c->lost == 1 ? "" : "s");
+		if (c->test)
+			fprintf(out, c->p < 0.0001 ? ", p = %.1e (%s)" : ", p = %.4f (%s)", c->p, c->test);
+		fputc('\n', out);
+	}
+}
+
+static json_t *gate_json(const specc_changes *ch, const specc_gate_blocks *bl,
+			 const specc_gate_rule *rules, uint32_t nrules, bool written)
+{
+	json_t *o = json_object(), *rs = json_array(), *bs = json_array();
+
+	for (uint32_t i = 0; i < nrules; i++) {
+		json_t *r = json_object();
+		json_object_set_new(r, "rule", written ? json_integer(i + 1) : json_string("default"));
+		json_object_set_new(r, "fail_on", json_string(rule_kind(&rules[i])));
+		json_object_set_new(r, "authority", rules[i].authority ? json_string(rules[i].authority)
+								       : json_null());
+		json_array_append_new(rs, r);
+	}
+	for (uint32_t i = 0; i < bl->len; i++) {
+		const specc_clause_change *c = &ch->items[bl->items[i].change];
+		json_t *b = json_object();
+		json_object_set_new(b, "rule", written ? json_integer(bl->items[i].rule + 1)
+						       : json_string("default"));
+		json_object_set_new(b, "clause", specc_json_string(c->clause, strlen(c->clause)));
+		json_object_set_new(b, "section", specc_json_string(c->section, strlen(c->section)));
+		json_object_set_new(b, "lost", json_integer(c->lost));
+		json_object_set_new(b, "p", json_real(c->p));
+		json_array_append_new(bs, b);
+	}
+	json_object_set_new(o, "passed", json_boolean(bl->len == 0));
+	json_object_set_new(o, "rules", rs);
+	json_object_set_new(o, "blocked", bs);
+	return o;
+}
+
+int cli_gate_compare(specc_store *s, const specc_run_info *base, const specc_run_info *cand,
+		     const specc_project *p, const specc_test_config *cfg, double alpha, FILE *out,
+		     bool color, bool json, bool *blocked)
+{
+	specc_changes ch = { 0 };
+	specc_gate_blocks bl = { 0 };
+	specc_buf err = SPECC_BUF_INIT;
+	const specc_gate_rule *rules;
+	uint32_t nrules;
+	bool written = cfg && cfg->has_gate;
+	int rc = -1;
+
+	*blocked = false;
+	if (alpha < 0)
+		alpha = cfg ? cfg->gate_alpha : 0.05;
+	if (specc_compare_runs(s, base->id, cand->id, alpha, &ch, &err) != SPECC_OK) {
+		rc = cli_error("%s", err.ptr);
+		goto out;
+	}
+	specc_gate_eval(cfg, p, &ch, &bl);
+	rules = specc_gate_rules(cfg, &nrules);
+	if (json) {
+		json_t *o = compare_json(&ch, base, cand, alpha);
+		json_object_set_new(o, "gate", gate_json(&ch, &bl, rules, nrules, written));
+		json_dumpf(o, out, JSON_INDENT(2));
+		fputc('\n', out);
+		json_decref(o);
+	} else {
+		write_human(out, &ch, base, cand, alpha, color);
+		gate_human(out, &ch, &bl, rules, nrules, written, color);
+	}
+	*blocked = bl.len > 0;
+out:
+	SPECC_TABLE_FREE(bl);
+	specc_changes_release(&ch);
+	specc_buf_release(&err);
+	return rc;
 }
 
 int cmd_compare(int argc, char **argv)
@@ -169,8 +292,11 @@ int cmd_compare(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *store_arg = NULL, *out_path = NULL, *color = NULL, *path = ".";
-	bool json = false, use_color = false;
-	double alpha = 0.05;
+	bool json = false, use_color = false, blocked = false, loaded = false, have_cfg = false;
+	double alpha = -1;
+	specc_project p;
+	specc_test_config cfg;
+	const char *lerr;
 	specc_run_info a = { 0 }, b = { 0 };
 	specc_changes ch = { 0 };
 	specc_store *store = NULL;
@@ -215,22 +341,37 @@ int cmd_compare(int argc, char **argv)
 	if ((rc = run_id(store, argv[optind], db.ptr, &a)) >= 0 ||
 	    (rc = run_id(store, argv[optind + 1], db.ptr, &b)) >= 0)
 		goto out;
-	if (specc_compare_runs(store, a.id, b.id, alpha, &ch, &err) != SPECC_OK) {
-		rc = cli_error("%s", err.ptr);
-		goto out;
+	/* The project gives the gate rules and each clause's authority.  A
+	 * store named with --store may have no project beside it: then the
+	 * default rule applies. */
+	specc_project_init(&p);
+	loaded = true;
+	if (specc_project_load(&p, path, &lerr) == SPECC_OK) {
+		specc_project_resolve(&p);
+		specc_test_config_read(&cfg, &p);
+		have_cfg = true;
+		if (p.diags.count[SPECC_ERROR]) {
+			specc_render_opts ro = { false, "specc", SPECC_VERSION };
+			specc_diags_sort(&p.diags);
+			specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p.sources, &p.diags, &ro);
+			rc = cli_error("compare: specc.yaml has errors; fix them first");
+			goto out;
+		}
 	}
 	if ((rc = cli_open_output(out_path, color, &out, &use_color)) >= 0)
 		goto out;
-	if (json)
-		write_json(out, &ch, &a, &b, alpha);
-	else
-		write_human(out, &ch, &a, &b, alpha, use_color);
-	rc = SPECC_EXIT_OK;
-	for (uint32_t i = 0; i < ch.len; i++)
-		if (ch.items[i].significant && ch.items[i].direction < 0)
-			rc = SPECC_EXIT_FINDINGS;
-	rc = cli_close_output(out, out_path, rc);
+	if ((rc = cli_gate_compare(store, &a, &b, have_cfg ? &p : NULL, have_cfg ? &cfg : NULL, alpha,
+				   out, use_color, json, &blocked)) >= 0)
+		goto out;
+	rc = cli_close_output(out, out_path, blocked ? SPECC_EXIT_FINDINGS : SPECC_EXIT_OK);
+	out = stdout;
 out:
+	if (out != stdout)
+		rc = cli_close_output(out, out_path, rc);
+	if (have_cfg)
+		specc_test_config_release(&cfg);
+	if (loaded)
+		specc_project_release(&p);
 	specc_changes_release(&ch);
 	specc_run_info_release(&a);
 	specc_run_info_release(&b);

@@ -12,8 +12,11 @@
 
 #include "specc/diag.h"
 #include "specc/eval.h"
+#include "specc/grade.h"
 #include "specc/project.h"
 #include "cli.h"
+#include "gate.h"
+#include "grader.h"
 
 const char cmd_test_usage[] =
 	"usage: specc test [options] [PATH]\n"
@@ -42,6 +45,13 @@ const char cmd_test_usage[] =
 	"  --base-url URL      override an openai provider's endpoint\n"
 	"  -j, --concurrency N requests in flight (default: test.concurrency, or 8)\n"
 	"\n"
+	"who grades (answers no deterministic check decides: rubrics, items\n"
+	"without an expect block):\n"
+	"  --grader NAME       a provider from specc.yaml (default: grader.provider)\n"
+	"  --judges N          verdicts per answer, odd; the majority wins\n"
+	"                      (default: grader.judges, or 1)\n"
+	"  --no-grade          leave such cases as needs-grader\n"
+	"\n"
 	"running:\n"
 	"  --resume RUN        finish run RUN (a number, or \"last\")\n"
 	"  --no-cache          ask the provider even when an answer is cached\n"
@@ -51,6 +61,9 @@ const char cmd_test_usage[] =
 	"                      passed (0 to 1; default: test.min-pass-rate, or 1)\n"
 	"  --max-errors N      exit 3 when more than N cases got no answer (default 0)\n"
 	"  --store FILE        the results database (default PATH/.specc/specc.db)\n"
+	"  --baseline RUN      compare with run RUN when done (a number, or \"last\"\n"
+	"                      for the latest finished run before this one), and\n"
+	"                      exit 1 when a gate rule of specc.yaml blocks\n"
 	"\n"
 	"output:\n"
 	"  --format FORMAT     human (default), json, junit or sarif\n"
@@ -61,19 +74,23 @@ const char cmd_test_usage[] =
 	"  -h, --help          show this help\n"
 	"\n"
 	"exit status: 0 every checked case passed (or the pass rate reached\n"
-	"--min-pass-rate), 1 cases failed, 2 usage, configuration or store error,\n"
-	"3 more cases got no answer than --max-errors allows, 130 interrupted.\n"
+	"--min-pass-rate), 1 cases failed or a gate rule blocked, 2 usage,\n"
+	"configuration or store error (or a grader calibrated below\n"
+	"grader.min-accuracy), 3 more cases got no answer than --max-errors\n"
+	"allows, 130 interrupted.\n"
 	"\n"
 	"examples:\n"
 	"  specc test examples/\n"
 	"  specc test --provider local --repeat 5 --format junit -o results.xml\n"
 	"  specc test --dry-run --provider openai\n"
-	"  specc test --resume last\n";
+	"  specc test --resume last\n"
+	"  specc test --baseline 12 examples/\n";
 
 enum {
 	OPT_CLAUSE = 256, OPT_SECTION, OPT_TAG, OPT_AUTHORITY, OPT_EXAMPLES, OPT_REPEAT, OPT_SHARD,
 	OPT_PROVIDER, OPT_MODEL, OPT_BASE_URL, OPT_RESUME, OPT_NO_CACHE, OPT_DRY_RUN, OPT_MAX_COST,
 	OPT_MIN_PASS, OPT_MAX_ERRORS, OPT_STORE, OPT_FORMAT, OPT_OUT, OPT_COLOR, OPT_NO_PROGRESS,
+	OPT_GRADER, OPT_JUDGES, OPT_NO_GRADE, OPT_BASELINE,
 };
 
 #define SPECC_EXIT_INFRA 3
@@ -127,6 +144,11 @@ struct test_args {
 	long repeat;
 	unsigned shard, shards;
 	const char *provider, *model, *base_url, *resume, *store, *out_path, *stream_path, *color;
+	const char *grader, *baseline;
+	char *grader_fp;          /* the chosen grader's fingerprint, for the options */
+	char *grader_name_copy;   /* a->grader read back from a resumed run */
+	bool no_grade;
+	long judges;
 	long concurrency;
 	double max_cost, min_pass_rate;
 	long max_errors;
@@ -183,6 +205,10 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		{ "out", required_argument, NULL, OPT_OUT },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "grader", required_argument, NULL, OPT_GRADER },
+		{ "judges", required_argument, NULL, OPT_JUDGES },
+		{ "no-grade", no_argument, NULL, OPT_NO_GRADE },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -254,6 +280,16 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		case OPT_OUT: a->stream_path = optarg; break;
 		case OPT_COLOR: a->color = optarg; break;
 		case OPT_NO_PROGRESS: a->no_progress = true; break;
+		case OPT_GRADER: a->grader = optarg; break;
+		case OPT_JUDGES:
+			if ((rc = parse_count("--judges", optarg, 1, 99, &a->judges)) >= 0)
+				return rc;
+			if (a->judges % 2 == 0)
+				return cli_error("--judges takes an odd number, so that a majority exists, not %ld",
+						 a->judges);
+			break;
+		case OPT_NO_GRADE: a->no_grade = true; break;
+		case OPT_BASELINE: a->baseline = optarg; break;
 		case 'h': fputs(cmd_test_usage, stdout); return SPECC_EXIT_OK;
 		default:
 			return cli_error("test: unknown or incomplete option %s; see specc help test",
@@ -310,6 +346,13 @@ static char *options_json(const struct test_args *a)
 	json_object_set_new(o, "repeat", json_integer(a->repeat ? a->repeat : 1));
 	json_object_set_new(o, "shard", json_integer(a->shard));
 	json_object_set_new(o, "shards", json_integer(a->shards));
+	/* Verdicts depend on the grader as answers on the provider: a resume
+	 * with another one would mix two judges in one run. */
+	if (a->grader_fp) {
+		json_object_set_new(o, "grader", json_string(a->grader));
+		json_object_set_new(o, "grader_fingerprint", json_string(a->grader_fp));
+		json_object_set_new(o, "judges", json_integer(a->judges));
+	}
 	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	return s;
@@ -326,6 +369,13 @@ static void options_read(struct test_args *a, const char *text)
 	a->repeat = (long)json_integer_value(json_object_get(o, "repeat"));
 	a->shard = (unsigned)json_integer_value(json_object_get(o, "shard"));
 	a->shards = (unsigned)json_integer_value(json_object_get(o, "shards"));
+	if (!a->grader && json_is_string(json_object_get(o, "grader"))) {
+		free(a->grader_name_copy);
+		a->grader_name_copy = specc_xstrdup(json_string_value(json_object_get(o, "grader")));
+		a->grader = a->grader_name_copy;
+	}
+	if (!a->judges)
+		a->judges = (long)json_integer_value(json_object_get(o, "judges"));
 	json_decref(o);
 }
 
@@ -443,6 +493,28 @@ static int estimate(const specc_project *p, const specc_cases *cases, specc_stor
 
 /* ------------------------------------------------------------------ */
 
+/* The run --baseline names; "last" is the latest finished run other than
+ * this one (resumed runs have an id already). */
+static int baseline_find(specc_store *s, const char *arg, int64_t self, const char *spath,
+			 specc_run_info *base)
+{
+	char *end;
+	long long id;
+
+	if (!strcmp(arg, "last")) {
+		if (specc_store_run_latest_finished(s, self, base) != SPECC_OK)
+			return cli_error("--baseline last: %s has no finished run to compare with", spath);
+		return -1;
+	}
+	id = strtoll(arg, &end, 10);
+	if (!*arg || *end || id <= 0)
+		return cli_error("--baseline takes a run number or \"last\", not \"%s\"", arg);
+	if (specc_store_run_get(s, id, base) != SPECC_OK)
+		return cli_error("--baseline %s: there is no run %s in %s; specc runs lists them", arg, arg,
+				 spath);
+	return -1;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -491,9 +563,11 @@ int cmd_test(int argc, char **argv)
 	specc_cases cases = { 0 };
 	specc_case_filter f = { 0 };
 	specc_store *store = NULL;
-	specc_run_info run = { 0 };
+	specc_run_info run = { 0 }, base = { 0 };
 	specc_test_totals t = { 0 };
 	specc_test_options o = { 0 };
+	struct cli_grader grader;
+	bool have_grader = false;
 	specc_buf err = SPECC_BUF_INIT;
 	const specc_provider *chosen;
 	const char *path, *lerr, *model;
@@ -586,17 +660,15 @@ int cmd_test(int argc, char **argv)
 		rc = cli_error("provider \"%s\" has no model; set model in specc.yaml or pass --model", pv.name);
 		goto done;
 	}
-	if (pv.kind == SPECC_PROVIDER_OPENAI && pv.api_key_env && !a.dry_run) {
-		const char *key = getenv(pv.api_key_env);
-		if (!key || !*key) {
-			rc = cli_error("provider \"%s\" reads its API key from $%s, which is not set", pv.name,
-				       pv.api_key_env);
+	if (!a.dry_run && (rc = cli_provider_key(&pv)) >= 0)
+		goto done;
+	if (!a.no_grade) {
+		if ((rc = cli_grader_pick(&cfg, a.grader, a.judges, !a.dry_run, &grader, &have_grader)) >= 0)
 			goto done;
-		}
-		if (strpbrk(key, "\r\n")) {
-			rc = cli_error("$%s holds a line break, so it cannot be sent as an API key",
-				       pv.api_key_env);
-			goto done;
+		if (have_grader) {
+			a.grader = grader.pv.name;
+			a.judges = grader.judges;
+			a.grader_fp = specc_xstrdup(grader.fingerprint);
 		}
 	}
 
@@ -665,6 +737,11 @@ int cmd_test(int argc, char **argv)
 		}
 	}
 
+	if (have_grader && (rc = cli_grader_gate(store, &cfg, &grader)) >= 0)
+		goto done;
+	if (a.baseline && (rc = baseline_find(store, a.baseline, a.resume ? run.id : 0, spath,
+					      &base)) >= 0)
+		goto done;
 	if ((rc = cli_open_output(a.out_path, a.color, &out, &use_color)) >= 0)
 		goto done;
 	rc = SPECC_EXIT_OK;
@@ -719,6 +796,39 @@ int cmd_test(int argc, char **argv)
 		rc = cli_error("%s", err.ptr[0] ? err.ptr : "the run failed");
 		goto done;
 	}
+	if (have_grader && !t.interrupted && !t.gave_up && !specc_test_stop) {
+		specc_grade_plan plan;
+		specc_grade_options go = { 0 };
+		specc_grade_totals gt = { 0 };
+		int grc;
+
+		specc_grade_plan_init(&plan);
+		grc = specc_grade_plan_for_run(&plan, &p, &cases, store, run.id);
+		go.provider = &grader.pv;
+		go.model = grader.model;
+		go.structured = grader.structured;
+		go.judges = grader.judges;
+		go.concurrency = o.concurrency;
+		go.no_cache = a.no_cache;
+		go.progress = o.progress;
+		go.fingerprint = grader.fingerprint;
+		if (grc == SPECC_OK)
+			grc = specc_grade_run(&p, &plan, store, &run, &go, &gt, &t, &err);
+		else
+			specc_buf_addf(&err, "cannot read the cases to grade: %s", specc_store_error(store));
+		specc_grade_plan_release(&plan);
+		if (grc != SPECC_OK) {
+			specc_store_run_set_status(store, run.id, "interrupted", false);
+			rc = cli_error("%s", err.ptr[0] ? err.ptr : "grading failed");
+			goto done;
+		}
+		t.interrupted = specc_test_stop != 0;
+		if (gt.invalid || gt.unscored)
+			fprintf(stderr, "specc: the grader's output did not validate %lld time%s; %lld case%s "
+					"unscored (never a pass or a fail)\n",
+				(long long)gt.invalid, gt.invalid == 1 ? "" : "s", (long long)gt.unscored,
+				gt.unscored == 1 ? " is" : "s are");
+	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	{
@@ -764,6 +874,20 @@ int cmd_test(int argc, char **argv)
 			   (double)mine.passed / (double)(mine.passed + mine.failed) < min_pass) {
 			rc = SPECC_EXIT_FINDINGS;
 		}
+		if (base.id && !t.interrupted && !t.gave_up) {
+			bool blocked = false;
+			if (a.format == SPECC_TEST_HUMAN)
+				fputc('\n', out);
+			specc_buf_reset(&err);
+			if (cli_gate_compare(store, &base, &run, &p, &cfg, -1,
+					     a.format == SPECC_TEST_HUMAN ? out : stderr, use_color && a.format == SPECC_TEST_HUMAN,
+					     false, &blocked) >= 0) {
+				rc = SPECC_EXIT_USAGE;
+				goto done;
+			}
+			if (blocked && rc == SPECC_EXIT_OK)
+				rc = SPECC_EXIT_FINDINGS;
+		}
 	}
 done:
 	if (stream && fclose(stream) != 0 && rc < 2)
@@ -775,7 +899,10 @@ done:
 	free(serr);
 	specc_buf_release(&err);
 	specc_run_info_release(&run);
+	specc_run_info_release(&base);
 	specc_store_close(store);
+	free(a.grader_fp);
+	free(a.grader_name_copy);
 	specc_cases_release(&cases);
 	if (have_cfg)
 		specc_test_config_release(&cfg);

@@ -10,12 +10,16 @@
 #include <string.h>
 
 #include "specc/json.h"
+#include "specc/stats.h"
 #include "internal.h"
 
 struct clause_row {
 	char *clause, *section, *file;
 	int64_t line;
-	int64_t passed, failed, errored, needs;
+	int64_t passed, failed, errored, needs, unscored;
+	/* With repeats: the items whose every sample was checked, and of
+	 * them those with at least one pass and with all passes. */
+	int64_t units, any_pass, all_pass;
 };
 
 typedef SPECC_TABLE(struct clause_row) clause_rows;
@@ -35,7 +39,7 @@ static int load_clauses(sqlite3 *db, int64_t run, clause_rows *rows,
 	if (sqlite3_prepare_v2(db,
 			       "SELECT clause, MIN(section), MIN(file), MIN(line),"
 			       " SUM(status='passed'), SUM(status='failed'), SUM(status='errored'),"
-			       " SUM(status='needs-grader') FROM cases WHERE run=?1"
+			       " SUM(status='needs-grader'), SUM(status='unscored') FROM cases WHERE run=?1"
 			       " GROUP BY clause ORDER BY MIN(file), MIN(line), clause",
 			       -1, &st, NULL) != SQLITE_OK)
 		return SPECC_EIO;
@@ -50,13 +54,41 @@ static int load_clauses(sqlite3 *db, int64_t run, clause_rows *rows,
 		c->failed = sqlite3_column_int64(st, 5);
 		c->errored = sqlite3_column_int64(st, 6);
 		c->needs = sqlite3_column_int64(st, 7);
+		c->unscored = sqlite3_column_int64(st, 8);
+		t->unscored += c->unscored;
 		t->passed += c->passed;
 		t->failed += c->failed;
 		t->errored += c->errored;
 		t->needs_grader += c->needs;
 	}
 	sqlite3_finalize(st);
-	t->done = t->passed + t->failed + t->errored + t->needs_grader;
+	t->done = t->passed + t->failed + t->errored + t->needs_grader + t->unscored;
+	if (step != SQLITE_DONE)
+		return SPECC_EIO;
+	/* Per item: how many of its samples were checked and passed. */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT clause, SUM(status='passed'), SUM(status IN ('passed','failed')),"
+			       " COUNT(*) FROM cases WHERE run=?1 GROUP BY clause, key",
+			       -1, &st, NULL) != SQLITE_OK)
+		return SPECC_EIO;
+	sqlite3_bind_int64(st, 1, run);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *clause = (const char *)sqlite3_column_text(st, 0);
+		int64_t passed = sqlite3_column_int64(st, 1), checked = sqlite3_column_int64(st, 2),
+			all = sqlite3_column_int64(st, 3);
+		for (uint32_t i = 0; clause && i < rows->len; i++) {
+			struct clause_row *c = &rows->items[i];
+			if (strcmp(c->clause, clause))
+				continue;
+			if (checked == all && all > 0) {
+				c->units++;
+				c->any_pass += passed > 0;
+				c->all_pass += passed == checked;
+			}
+			break;
+		}
+	}
+	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
 		return SPECC_EIO;
 	if (sqlite3_prepare_v2(db,
@@ -98,14 +130,18 @@ static int prepare_cases(sqlite3 *db, int64_t run, bool bad_only, sqlite3_stmt *
 			? "SELECT c.key, c.sample, c.clause, c.section, c.file, c.line, c.status, c.answer,"
 			  " c.error, c.attempts, c.latency_ms, c.cached,"
 			  " (SELECT group_concat(k.name || ': ' || k.message, '; ') FROM checks k"
-			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail')"
-			  " FROM cases c WHERE c.run=?1 AND c.status IN ('failed','errored')"
+			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail'),"
+			  " g.verdict, g.source, g.agreement, g.reason"
+			  " FROM cases c LEFT JOIN grades g ON g.run=c.run AND g.key=c.key AND g.sample=c.sample"
+			  " WHERE c.run=?1 AND c.status IN ('failed','errored','unscored')"
 			  " ORDER BY c.file, c.line, c.key, c.sample"
 			: "SELECT c.key, c.sample, c.clause, c.section, c.file, c.line, c.status, c.answer,"
 			  " c.error, c.attempts, c.latency_ms, c.cached,"
 			  " (SELECT group_concat(k.name || ': ' || k.message, '; ') FROM checks k"
-			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail')"
-			  " FROM cases c WHERE c.run=?1 ORDER BY c.file, c.line, c.key, c.sample";
+			  "  WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample AND k.outcome='fail'),"
+			  " g.verdict, g.source, g.agreement, g.reason"
+			  " FROM cases c LEFT JOIN grades g ON g.run=c.run AND g.key=c.key AND g.sample=c.sample"
+			  " WHERE c.run=?1 ORDER BY c.file, c.line, c.key, c.sample";
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
 		return SPECC_EIO;
 	sqlite3_bind_int64(*st, 1, run);
@@ -137,6 +173,26 @@ static void rate(char out[16], int64_t passed, int64_t failed)
 		snprintf(out, 16, "%.1f%%", 100.0 * (double)passed / (double)(passed + failed));
 }
 
+/* The 95% Wilson interval of a pass rate, as "[lo-hi%]". */
+static void interval(char out[24], int64_t passed, int64_t failed)
+{
+	double lo, hi;
+	if (passed + failed == 0) {
+		snprintf(out, 24, "-");
+		return;
+	}
+	specc_wilson(passed, passed + failed, 1.959964, &lo, &hi);
+	snprintf(out, 24, "[%.0f-%.0f%%]", 100 * lo, 100 * hi);
+}
+
+static int64_t repeat_of(const specc_run_info *run)
+{
+	json_t *o = json_loads(run->options ? run->options : "{}", 0, NULL);
+	int64_t k = json_integer_value(json_object_get(o, "repeat"));
+	json_decref(o);
+	return k > 0 ? k : 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool color,
@@ -145,8 +201,10 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 	specc_buf path = SPECC_BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	size_t wc = strlen("clause"), ws = strlen("section");
-	char pr[16];
+	char pr[16], ci[24];
 	int step, n = 0;
+	int64_t k = repeat_of(run);
+	bool any_unscored = t->unscored > 0;
 	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
 		   *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
 
@@ -159,16 +217,33 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 		wc = 40;
 	if (ws > 40)
 		ws = 40;
-	fprintf(out, "%s%-*s  %-*s  %6s  %6s  %7s  %12s  %9s%s\n", bold, (int)wc, "clause", (int)ws,
-		"section", "passed", "failed", "errored", "needs grader", "pass rate", off);
+	fprintf(out, "%s%-*s  %-*s  %6s  %6s  %7s  %12s", bold, (int)wc, "clause", (int)ws, "section",
+		"passed", "failed", "errored", "needs grader");
+	if (any_unscored)
+		fprintf(out, "  %8s", "unscored");
+	fprintf(out, "  %9s  %-10s", "pass rate", "95% CI");
+	if (k > 1)
+		fprintf(out, "  %7s  %7s", "pass@k", "pass^k");
+	fprintf(out, "%s\n", off);
 	for (uint32_t i = 0; i < rows->len; i++) {
 		const struct clause_row *c = &rows->items[i];
 		rate(pr, c->passed, c->failed);
-		fprintf(out, "%-*.*s  %-*.*s  %6lld  %s%6lld%s  %s%7lld%s  %12lld  %9s\n", (int)wc,
-			(int)wc, c->clause, (int)ws, (int)ws, c->section, (long long)c->passed,
-			c->failed ? red : "", (long long)c->failed, c->failed ? off : "",
-			c->errored ? red : "", (long long)c->errored, c->errored ? off : "",
-			(long long)c->needs, pr);
+		interval(ci, c->passed, c->failed);
+		fprintf(out, "%-*.*s  %-*.*s  %6lld  %s%6lld%s  %s%7lld%s  %12lld", (int)wc, (int)wc,
+			c->clause, (int)ws, (int)ws, c->section, (long long)c->passed, c->failed ? red : "",
+			(long long)c->failed, c->failed ? off : "", c->errored ? red : "",
+			(long long)c->errored, c->errored ? off : "", (long long)c->needs);
+		if (any_unscored)
+			fprintf(out, "  %8lld", (long long)c->unscored);
+		fprintf(out, "  %9s  %-10s", pr, ci);
+		if (k > 1) {
+			if (c->units)
+				fprintf(out, "  %6.1f%%  %6.1f%%", 100.0 * (double)c->any_pass / (double)c->units,
+					100.0 * (double)c->all_pass / (double)c->units);
+			else
+				fprintf(out, "  %7s  %7s", "-", "-");
+		}
+		fputc('\n', out);
 	}
 	if (prepare_cases(db, run->id, true, &st) != SPECC_OK) {
 		specc_buf_release(&path);
@@ -176,24 +251,37 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *status = col(st, 6);
-		bool errored = !strcmp(status, "errored");
+		bool errored = !strcmp(status, "errored"), unscored = !strcmp(status, "unscored");
 		if (n++ == 0)
 			fprintf(out, "\n%sfailures:%s\n", bold, off);
 		fprintf(out, "%s:%lld: %s%s%s %s", shown(&path, root, col(st, 4)),
-			(long long)sqlite3_column_int64(st, 5),
-			red, errored ? "errored" : "failed", off, col(st, 0));
+			(long long)sqlite3_column_int64(st, 5), unscored ? "" : red, status,
+			unscored ? "" : off, col(st, 0));
 		if (sqlite3_column_int64(st, 1))
 			fprintf(out, " (sample %lld)", (long long)sqlite3_column_int64(st, 1));
-		fprintf(out, ": %s\n", errored ? (col(st, 8) ? col(st, 8) : "no answer")
-					       : (col(st, 12) ? col(st, 12) : "a check failed"));
+		if (errored)
+			fprintf(out, ": %s\n", col(st, 8) ? col(st, 8) : "no answer");
+		else if (col(st, 12))
+			fprintf(out, ": %s\n", col(st, 12));
+		else if (col(st, 13))
+			fprintf(out, ": %s %s%s: %s\n",
+				!strcmp(col(st, 14), "ruling") ? "ruled" : "the grader found", col(st, 13),
+				sqlite3_column_double(st, 15) < 1 ? " (judges split)" : "",
+				col(st, 16) ? col(st, 16) : "");
+		else
+			fprintf(out, ": a check failed\n");
 	}
 	sqlite3_finalize(st);
 	rate(pr, t->passed, t->failed);
-	fprintf(out, "\n%lld cases: %s%lld passed%s, %s%lld failed%s, %lld errored, %lld need a grader; "
-		     "pass rate %s (run %lld)\n",
+	interval(ci, t->passed, t->failed);
+	fprintf(out, "\n%lld cases: %s%lld passed%s, %s%lld failed%s, %lld errored, %lld need a grader",
 		(long long)t->done, t->failed ? "" : green, (long long)t->passed, t->failed ? "" : off,
 		t->failed ? red : "", (long long)t->failed, t->failed ? off : "", (long long)t->errored,
-		(long long)t->needs_grader, pr, (long long)run->id);
+		(long long)t->needs_grader);
+	if (t->unscored)
+		fprintf(out, ", %lld unscored", (long long)t->unscored);
+	fprintf(out, "; pass rate %s%s%s (run %lld)\n", pr, t->passed + t->failed ? " " : "",
+		t->passed + t->failed ? ci : "", (long long)run->id);
 	/* What the run cost and how smoothly it went, when there is
 	 * something to say. */
 	if (t->prompt_tokens || t->completion_tokens || t->cached || t->retries) {
@@ -246,6 +334,7 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const c
 	json_object_set_new(tot, "failed", json_integer(t->failed));
 	json_object_set_new(tot, "errored", json_integer(t->errored));
 	json_object_set_new(tot, "needs_grader", json_integer(t->needs_grader));
+	json_object_set_new(tot, "unscored", json_integer(t->unscored));
 	json_object_set_new(tot, "cached", json_integer(t->cached));
 	json_object_set_new(tot, "failed_attempts", json_integer(t->retries));
 	json_object_set_new(tot, "prompt_tokens", json_integer(t->prompt_tokens));
@@ -263,10 +352,25 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const c
 		json_object_set_new(x, "failed", json_integer(c->failed));
 		json_object_set_new(x, "errored", json_integer(c->errored));
 		json_object_set_new(x, "needs_grader", json_integer(c->needs));
+		json_object_set_new(x, "unscored", json_integer(c->unscored));
 		json_object_set_new(x, "pass_rate",
 				    c->passed + c->failed
 					    ? json_real((double)c->passed / (double)(c->passed + c->failed))
 					    : json_null());
+		if (c->passed + c->failed) {
+			double lo, hi;
+			specc_wilson(c->passed, c->passed + c->failed, 1.959964, &lo, &hi);
+			json_object_set_new(x, "wilson95", json_pack("[f, f]", lo, hi));
+		} else {
+			json_object_set_new(x, "wilson95", json_null());
+		}
+		if (repeat_of(run) > 1) {
+			json_object_set_new(x, "k", json_integer(repeat_of(run)));
+			json_object_set_new(x, "pass_at_k", c->units ? json_real((double)c->any_pass / (double)c->units)
+								     : json_null());
+			json_object_set_new(x, "pass_all_k", c->units ? json_real((double)c->all_pass / (double)c->units)
+								      : json_null());
+		}
 		json_array_append_new(cl, x);
 	}
 	json_object_set_new(o, "clauses", cl);
@@ -284,6 +388,11 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const c
 		json_object_set_new(x, "answer", jstr(col(st, 7)));
 		json_object_set_new(x, "error", jstr(col(st, 8)));
 		json_object_set_new(x, "failures", jstr(col(st, 12)));
+		json_object_set_new(x, "verdict", jstr(col(st, 13)));
+		json_object_set_new(x, "verdict_source", jstr(col(st, 14)));
+		json_object_set_new(x, "agreement", col(st, 13) ? json_real(sqlite3_column_double(st, 15))
+								: json_null());
+		json_object_set_new(x, "verdict_reason", jstr(col(st, 16)));
 		json_object_set_new(x, "attempts", json_integer(sqlite3_column_int64(st, 9)));
 		json_object_set_new(x, "cached", json_boolean(sqlite3_column_int(st, 11)));
 		json_array_append_new(cs, x);
@@ -378,6 +487,8 @@ static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 			fputs("      <error message=\"", out);
 			xml_escape(out, col(st, 8));
 			fputs("\"/>\n", out);
+		} else if (!strcmp(status, "unscored")) {
+			fputs("      <skipped message=\"unscored: the grader gave no usable verdict\"/>\n", out);
 		} else {
 			fputs("      <skipped message=\"needs a grader: no deterministic expectation decides it\"/>\n",
 			      out);
@@ -535,6 +646,7 @@ out:
 	t->failed = mine.failed;
 	t->errored = mine.errored;
 	t->needs_grader = mine.needs_grader;
+	t->unscored = mine.unscored;
 	free_rows(&rows);
 	return rc;
 }

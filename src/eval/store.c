@@ -894,3 +894,27 @@ out:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+int specc_store_run_latest_finished(specc_store *s, int64_t other, specc_run_info *info)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	memset(info, 0, sizeof *info);
+	/* Calibration runs grade the spec's own examples; they are no
+	 * baseline for a test run. */
+	if (exec1(s, &st, "SELECT " RUN_COLUMNS " FROM runs WHERE status='finished' AND id<>?1 "
+			  "AND options NOT LIKE '%\"calibration\":true%' ORDER BY id DESC LIMIT 1"))
+		goto out;
+	sqlite3_bind_int64(st, 1, other);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_run(st, info);
+		rc = SPECC_OK;
+	} else if (step == SQLITE_DONE) {
+		rc = SPECC_EINVAL;
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
