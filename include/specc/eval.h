@@ -245,7 +245,8 @@ void specc_store_close(specc_store *s);
 const char *specc_store_error(specc_store *s);
 
 int specc_store_run_create(specc_store *s, specc_run_info *info);
-/* Fills info for run id (the latest when id is 0); SPECC_EINVAL when there
+/* Fills info for run id (the latest test run, not a calibration, when id
+ * is 0); SPECC_EINVAL when there
  * is no such run. */
 int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info);
 int specc_store_run_set_status(specc_store *s, int64_t id, const char *status, bool finished);

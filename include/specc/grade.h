@@ -49,6 +49,10 @@ typedef struct specc_grade_subject {
 	const char *clause_id;    /* the eval ID, or NULL */
 	uint32_t exclude_example; /* left out of the precedents (the one being
 				   * calibrated on), or SPECC_NONE */
+	uint32_t comparison;      /* the answer's <comparison> in its example: the
+				   * conversation is every turn before it, with the
+				   * GOOD answer of each earlier one; 0 or SPECC_NONE
+				   * for the turns before the first */
 	const char *answer;
 	const char *const *rubric; /* an item's rubric expectations */
 	uint32_t rubric_count;
@@ -229,6 +233,19 @@ int specc_store_case_get(specc_store *s, int64_t run, const char *key, uint32_t 
 int specc_store_cases_to_grade(specc_store *s, int64_t run,
 			       int (*fn)(void *ctx, const char *key, uint32_t sample, const char *answer),
 			       void *ctx);
+
+/* Calls fn for every grade of the run, in key order. */
+int specc_store_grades(specc_store *s, int64_t run,
+		       int (*fn)(void *ctx, const char *key, uint32_t sample, int kind,
+				 double agreement, const char *reason),
+		       void *ctx);
+
+/* Calls fn for every ruling that the grader with this fingerprint also
+ * judged, with both verdicts: where humans and the grader agree or not. */
+int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
+				     int (*fn)(void *ctx, const char *case_key, const char *ruled,
+					       const char *graded),
+				     void *ctx);
 
 typedef struct specc_ruling {
 	char *judgement, *clause, *section;

@@ -40,4 +40,12 @@ double specc_fisher_exact(int64_t a, int64_t b, int64_t c, int64_t d);
 double specc_pass_at_k(int64_t n, int64_t c, int64_t k);
 double specc_pass_all_k(int64_t n, int64_t c, int64_t k);
 
+/*
+ * Cohen's kappa of a k x k confusion matrix m (row-major: m[i * k + j]
+ * counts the items the reference put in class i and the rater in class
+ * j): (p_o - p_e) / (1 - p_e), the agreement beyond chance.  NaN when it
+ * is undefined: no items, or chance agreement already 1.
+ */
+double specc_cohen_kappa(const int64_t *m, int k);
+
 #endif

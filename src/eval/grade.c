@@ -161,6 +161,64 @@ static json_t *conversation(const specc_project *p, specc_unit u)
 	return specc_case_messages(p, &u, "developer");
 }
 
+/*
+ * The conversation an answer of comparison `cmp` was given in: the turns
+ * before it, where each earlier comparison stands for the answer the
+ * authors preferred (its first GOOD one, else its first), since the
+ * conversation went on from there.
+ */
+static json_t *conversation_upto(const specc_project *p, const specc_grade_subject *s)
+{
+	const specc_example *ex;
+	json_t *msgs;
+	uint32_t taken = SPECC_NONE;
+
+	if (s->comparison == SPECC_NONE || s->comparison == 0)
+		return conversation(p, s->unit);
+	ex = s->unit.example ? &p->examples.items[s->unit.index] : &p->items.items[s->unit.index];
+	msgs = json_array();
+	for (uint32_t i = 0; i < ex->conv.turn_count; i++) {
+		const specc_turn *t = &p->turns.items[ex->conv.turn_first + i];
+		const char *role;
+		json_t *m;
+
+		if (t->comparison != SPECC_NONE) {
+			if (t->comparison >= s->comparison)
+				break;
+			if (taken == t->comparison)
+				continue;
+			/* The preferred answer: a GOOD one, or the first when
+			 * none is. */
+			bool good = t->label == SPECC_LABEL_GOOD, later_good = false;
+			for (uint32_t k = i + 1; !good && k < ex->conv.turn_count; k++) {
+				const specc_turn *u = &p->turns.items[ex->conv.turn_first + k];
+				if (u->comparison != t->comparison)
+					break;
+				later_good |= u->label == SPECC_LABEL_GOOD;
+			}
+			if (!good && later_good)
+				continue;
+			taken = t->comparison;
+		}
+		if (t->role == SPECC_ROLE_ELISION)
+			continue;
+		role = t->role == SPECC_ROLE_SYSTEM	 ? "system"
+		       : t->role == SPECC_ROLE_DEVELOPER ? "developer"
+		       : t->role == SPECC_ROLE_ASSISTANT ? "assistant"
+							 : "user";
+		m = json_object();
+		json_object_set_new(m, "role", json_string(role));
+		if (t->role == SPECC_ROLE_TOOL)
+			json_object_set_new(m, "content",
+					    json_sprintf("Tool output:\n%.*s", (int)t->content.len,
+							 t->content.ptr ? t->content.ptr : ""));
+		else
+			json_object_set_new(m, "content", str_json(t->content));
+		json_array_append_new(msgs, m);
+	}
+	return msgs;
+}
+
 static json_t *precedents(const specc_project *p, uint32_t sec, uint32_t exclude)
 {
 	json_t *arr = json_array();
@@ -176,8 +234,11 @@ static json_t *precedents(const specc_project *p, uint32_t sec, uint32_t exclude
 			json_t *o;
 			if (tu->label == SPECC_LABEL_NONE)
 				continue;
-			if (!conv)
-				conv = conversation(p, (specc_unit){ .index = e, .example = true, .section = sec });
+			specc_grade_subject at = { 0 };
+			at.unit = (specc_unit){ .index = e, .example = true, .section = sec };
+			at.comparison = tu->comparison;
+			json_decref(conv);
+			conv = conversation_upto(p, &at);
 			o = json_object();
 			json_object_set(o, "conversation", conv);
 			json_object_set_new(o, "answer", str_json(tu->content));
@@ -243,7 +304,7 @@ void *specc_grade_messages(const specc_project *p, const specc_grade_subject *s)
 	json_object_set_new(doc, "definitions", definitions(p, s->section));
 	json_object_set_new(doc, "precedents", precedents(p, s->section, s->exclude_example));
 	json_object_set_new(doc, "rubric", rubric_json(s));
-	json_object_set_new(doc, "conversation", conversation(p, s->unit));
+	json_object_set_new(doc, "conversation", conversation_upto(p, s));
 	json_object_set_new(doc, "answer", specc_json_string(s->answer, strlen(s->answer)));
 	/* Ordered as written above, so the answer comes last, after all that
 	 * it is judged by. */
@@ -271,7 +332,7 @@ void specc_grade_judgement_key(const specc_project *p, const specc_grade_subject
 
 	json_object_set_new(o, "clause", clause_json(p, s));
 	json_object_set_new(o, "section", str_json(p->sections.items[s->section].id));
-	json_object_set_new(o, "conversation", conversation(p, s->unit));
+	json_object_set_new(o, "conversation", conversation_upto(p, s));
 	json_object_set_new(o, "rubric", rubric_json(s));
 	json_object_set_new(o, "answer", specc_json_string(s->answer, strlen(s->answer)));
 	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);

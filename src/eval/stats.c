@@ -84,3 +84,28 @@ double specc_pass_all_k(int64_t n, int64_t c, int64_t k)
 		return 0;
 	return exp(log_choose(c, k) - log_choose(n, k));
 }
+
+double specc_cohen_kappa(const int64_t *m, int k)
+{
+	double n = 0, agree = 0, chance = 0;
+
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			n += (double)m[i * k + j];
+	if (n == 0)
+		return NAN;
+	for (int i = 0; i < k; i++) {
+		double row = 0, column = 0;
+		for (int j = 0; j < k; j++) {
+			row += (double)m[i * k + j];
+			column += (double)m[j * k + i];
+		}
+		agree += (double)m[i * k + i];
+		chance += row * column;
+	}
+	agree /= n;
+	chance /= n * n;
+	if (chance >= 1)
+		return NAN;
+	return (agree - chance) / (1 - chance);
+}

@@ -297,7 +297,8 @@ int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info)
 	memset(info, 0, sizeof *info);
 	if (sqlite3_prepare_v2(s->db,
 			       id ? "SELECT " RUN_COLUMNS " FROM runs WHERE id=?1"
-				  : "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC LIMIT 1",
+				  : "SELECT " RUN_COLUMNS " FROM runs WHERE options NOT LIKE "
+				    "'%\"calibration\":true%' ORDER BY id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	if (id)
@@ -914,6 +915,64 @@ int specc_store_run_latest_finished(specc_store *s, int64_t other, specc_run_inf
 	} else if (step == SQLITE_DONE) {
 		rc = SPECC_EINVAL;
 	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_grades(specc_store *s, int64_t run,
+		       int (*fn)(void *ctx, const char *key, uint32_t sample, int kind,
+				 double agreement, const char *reason),
+		       void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	if (exec1(s, &st, "SELECT key, sample, verdict, agreement, reason FROM grades WHERE run=?1 "
+			  "ORDER BY key, sample"))
+		goto out;
+	sqlite3_bind_int64(st, 1, run);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			     (uint32_t)sqlite3_column_int64(st, 1),
+			     specc_verdict_from_name((const char *)sqlite3_column_text(st, 2)),
+			     sqlite3_column_double(st, 3), (const char *)sqlite3_column_text(st, 4));
+		if (frc) {
+			rc = frc;
+			goto out;
+		}
+	}
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
+				     int (*fn)(void *ctx, const char *case_key, const char *ruled,
+					       const char *graded),
+				     void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	/* One grader verdict per judgement (the first judge of the latest
+	 * run) against the ruling on it. */
+	if (exec1(s, &st, "SELECT r.case_key, r.verdict, (SELECT v.verdict FROM verdicts v"
+			  " WHERE v.judgement=r.judgement AND v.fingerprint=?1 AND v.judge=0"
+			  " AND v.verdict<>'unscored' ORDER BY v.run DESC LIMIT 1) AS g"
+			  " FROM rulings r WHERE g IS NOT NULL ORDER BY r.created, r.judgement"))
+		goto out;
+	bind_text(st, 1, fingerprint);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
+			     (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
+		if (frc) {
+			rc = frc;
+			goto out;
+		}
+	}
+	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
 out:
 	sqlite3_finalize(st);
 	return rc;

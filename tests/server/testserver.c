@@ -412,15 +412,22 @@ static unsigned long attempts_next(const char *k, size_t n)
 	return ++table_slot(&attempts, k, n)->count;
 }
 
-/* A label's key: the section ID's length, a colon, the ID, the answer.  The
- * length keeps ("a", "bc") and ("ab", "c") apart whatever bytes they hold. */
-static void label_key(struct buf *b, const char *sec, size_t sn, const char *ans, size_t an)
+/* A label's key: the section ID's length, a colon, the ID, the answer's
+ * length, a colon, the answer, and the conversation (compact JSON with
+ * sorted keys) when the label names one.  The lengths keep ("a", "bc") and
+ * ("ab", "c") apart whatever bytes they hold. */
+static void label_key(struct buf *b, const char *sec, size_t sn, const char *ans, size_t an,
+		      const char *conv)
 {
 	b->len = 0;
 	buf_addu(b, sn);
 	buf_add(b, ":", 1);
 	buf_add(b, sec, sn);
+	buf_addu(b, an);
+	buf_add(b, ":", 1);
 	buf_add(b, ans, an);
+	if (conv)
+		buf_adds(b, conv);
 }
 
 /* ------------------------------------------------------------------ */
@@ -917,10 +924,22 @@ static enum grade default_verdict(const struct grading *g)
 {
 	const struct slot *s;
 
+	json_t *conv;
+	char *text;
+
 	if (!labels.used)
 		return G_COMPLIANT;
-	label_key(&S.hkey, g->sec, g->sn, g->ans, g->an);
+	/* A label with the conversation first: the same answer ("[says
+	 * nothing]") can be right in one conversation and wrong in another. */
+	conv = json_object_get(g->task, "conversation");
+	text = conv ? json_dumps(conv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	label_key(&S.hkey, g->sec, g->sn, g->ans, g->an, text);
+	free(text);
 	s = table_get(&labels, S.hkey.p, S.hkey.len);
+	if (!s) {
+		label_key(&S.hkey, g->sec, g->sn, g->ans, g->an, NULL);
+		s = table_get(&labels, S.hkey.p, S.hkey.len);
+	}
 	if (!s)
 		return G_COMPLIANT;
 	if (!S.invert)
@@ -972,7 +991,8 @@ static void load_labels(const char *path)
 		die("cannot open %s: %s", path, strerror(errno));
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		json_error_t e;
-		json_t *j, *sec, *ans, *v;
+		json_t *j, *sec, *ans, *v, *conv;
+		char *ctext;
 		struct slot *s;
 		enum grade k;
 
@@ -995,11 +1015,16 @@ static void load_labels(const char *path)
 		k = str_is(v, "compliant") ? G_COMPLIANT : str_is(v, "violation") ? G_VIOLATION : G_DEFAULT;
 		if (k == G_DEFAULT)
 			die("%s:%lu: \"verdict\" must be \"compliant\" or \"violation\"", path, ln);
+		conv = json_object_get(j, "conversation");
+		if (conv && !json_is_array(conv))
+			die("%s:%lu: \"conversation\" must be a list of messages", path, ln);
+		ctext = conv ? json_dumps(conv, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		label_key(&key, json_string_value(sec), json_string_length(sec),
-			json_string_value(ans), json_string_length(ans));
+			json_string_value(ans), json_string_length(ans), ctext);
+		free(ctext);
 		s = table_slot(&labels, key.p, key.len);
 		if (s->count && s->verdict != k)
-			die("%s:%lu: line %lu labels the same section and answer %s", path, ln, s->count,
+			die("%s:%lu: line %lu labels the same section, answer and conversation %s", path, ln, s->count,
 				grade_names[s->verdict]);
 		if (!s->count) {
 			s->count = ln;

@@ -89,9 +89,33 @@ static void pass_at_k(void **state)
 	assert_true(specc_pass_all_k(5, 2, 0) < 0);
 }
 
+/* Hand-computed: p_o and p_e from the margins, kappa = (p_o - p_e) / (1 - p_e). */
+static void kappa(void **state)
+{
+	static const int64_t perfect[] = { 10, 0, 0, 10 };
+	static const int64_t inverted[] = { 0, 186, 186, 0 };
+	/* n 50, p_o 35/50 = 0.7; rows 25, 25; columns 30, 20; p_e 0.5. */
+	static const int64_t mixed[] = { 20, 5, 10, 15 };
+	/* A third class (unclear) that the reference never uses: the
+	 * inverted grader with 2 of 372 unclear.  p_o 0; rows 186, 186, 0;
+	 * columns 185, 185, 2; p_e = 2 * 186 * 185 / 372^2 = 0.497312. */
+	static const int64_t three[] = { 0, 185, 1, 185, 0, 1, 0, 0, 0 };
+	static const int64_t none[] = { 0, 0, 0, 0 };
+	static const int64_t constant[] = { 5, 0, 0, 0 };
+	double pe = 2.0 * 186 * 185 / (372.0 * 372.0);
+	(void)state;
+	assert_true(fabs(specc_cohen_kappa(perfect, 2) - 1.0) < 1e-12);
+	assert_true(fabs(specc_cohen_kappa(inverted, 2) + 1.0) < 1e-12);
+	assert_true(fabs(specc_cohen_kappa(mixed, 2) - 0.4) < 1e-12);
+	assert_true(fabs(specc_cohen_kappa(three, 3) - (0 - pe) / (1 - pe)) < 1e-12);
+	assert_true(isnan(specc_cohen_kappa(none, 2)));
+	assert_true(isnan(specc_cohen_kappa(constant, 2)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(kappa),
 		cmocka_unit_test(wilson),
 		cmocka_unit_test(mcnemar),
 		cmocka_unit_test(fisher),
