@@ -48,7 +48,7 @@ static void print_usage(FILE *out)
 {
 	fputs(main_usage, out);
 	for (size_t i = 0; i < SPECC_ARRAY_SIZE(commands); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fputs("  help     show the help of a command: specc help check\n"
 	      "\n"
 	      "options:\n"

@@ -221,7 +221,8 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 		"passed", "failed", "errored", "needs grader");
 	if (any_unscored)
 		fprintf(out, "  %8s", "unscored");
-	fprintf(out, "  %9s  %-10s", "pass rate", "95% CI");
+	/* The last column is not padded: no trailing blanks. */
+	fprintf(out, k > 1 ? "  %9s  %-10s" : "  %9s  %s", "pass rate", "95% CI");
 	if (k > 1)
 		fprintf(out, "  %7s  %7s", "pass@k", "pass^k");
 	fprintf(out, "%s\n", off);
@@ -235,7 +236,7 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 			(long long)c->errored, c->errored ? off : "", (long long)c->needs);
 		if (any_unscored)
 			fprintf(out, "  %8lld", (long long)c->unscored);
-		fprintf(out, "  %9s  %-10s", pr, ci);
+		fprintf(out, k > 1 ? "  %9s  %-10s" : "  %9s  %s", pr, ci);
 		if (k > 1) {
 			if (c->units)
 				fprintf(out, "  %6.1f%%  %6.1f%%", 100.0 * (double)c->any_pass / (double)c->units,
