@@ -44,6 +44,74 @@ def recordings(root, which):
                 f.write(json.dumps({"case": "%s/%d" % (cid, n), "answer": "yes" if n in ok else "no"}) + "\n")
 
 
+def set_gate(root, rules, authorities=None):
+    """Rewrites specc.yaml's gate, and the sections' authority levels."""
+    path = os.path.join(root, "specc.yaml")
+    with open(path) as f:
+        text = f.read().split("gate:")[0]
+    if rules is not None:
+        text += "gate:\n  rules:\n" + "".join(
+            "    - fail-on: %s\n" % kind + ("      authority: %s\n" % level if level else "")
+            for kind, level in rules)
+    with open(path, "w") as f:
+        f.write(text)
+    spec = os.path.join(root, "spec.md")
+    with open(spec) as f:
+        lines = f.read().split("\n")
+    for i, line in enumerate(lines):
+        for cid in ("cd01", "cd02", "cd03"):
+            if line.startswith("## Clause %s " % cid):
+                level = (authorities or {}).get(cid)
+                lines[i] = "## Clause %s {#sec_%s%s}" % (cid, cid, " authority=" + level if level else "")
+    with open(spec, "w") as f:
+        f.write("\n".join(lines))
+
+
+def gates(root, runs):
+    """Gate rules decide the exit code, and the report names the rule."""
+    base, planted, noise = str(runs["baseline"]), str(runs["planted"]), str(runs["noise"])
+    # Any lost case blocks: the noise loses 5 cd02 cases, though not
+    # significantly.
+    set_gate(root, [("any-loss", None)])
+    r = run(SPECC, ["compare", base, noise, "."], cwd=root)
+    C.eq(r.rc, 1, "gate any-loss: the noise run is blocked")
+    C.check("blocked by rule 1 (fail-on: any-loss): cd02 (section sec_cd02) passed 20/30, now 20/30, 5 cases lost"
+            in r.out, "gate any-loss: the report names the rule and cd02", r.out)
+    C.check("cd01" not in r.out.split("blocked")[-1], "gate any-loss: cd01 lost nothing and is not named", r.out)
+    # Rules by authority: regressions of user level or above block; cd01
+    # is a guideline, so its drop passes, while cd02 at root is blocked
+    # for any loss.
+    set_gate(root, [("significant-regression", "user"), ("any-loss", "root")],
+             {"cd01": "guideline", "cd02": "root", "cd03": "user"})
+    r = run(SPECC, ["compare", "--format", "json", base, planted, "."], cwd=root)
+    gate = r.json().get("gate", {}) if r.rc in (0, 1) else {}
+    blocked = [(b["rule"], b["clause"]) for b in gate.get("blocked", [])]
+    C.eq(blocked, [(2, "cd02")], "gate by authority: only the root clause's loss blocks")
+    C.eq(r.rc, 1, "gate by authority: blocked exits 1")
+    set_gate(root, [("significant-regression", "user")], {"cd01": "developer"})
+    r = run(SPECC, ["compare", base, planted, "."], cwd=root)
+    C.check(r.rc == 1 and "blocked by rule 1 (fail-on: significant-regression, authority: user or higher): cd01"
+            in r.out, "gate by authority: a developer clause's regression is above user", r)
+    set_gate(root, [("significant-regression", "root")], {"cd01": "developer"})
+    r = run(SPECC, ["compare", base, planted, "."], cwd=root)
+    C.check(r.rc == 0 and "gate passed" in r.out, "gate by authority: root-only rules let a developer drop pass", r)
+    # A rule naming an unknown level is a configuration error.
+    set_gate(root, [("significant-regression", "boss")])
+    r = run(SPECC, ["compare", base, planted, "."], cwd=root)
+    C.check(r.rc == 2 and "specc.yaml:" in r.err and "boss" in r.err, "gate: an unknown level is an error", r)
+    # specc test --baseline: the run that drops is blocked at once.
+    set_gate(root, None)
+    r = run(SPECC, ["test", "--no-progress", "--min-pass-rate", "0", "--provider", "planted", "--baseline", base,
+                    "."], cwd=root)
+    C.check(r.rc == 1 and "blocked by the default rule (fail-on: significant-regression): cd01" in r.out,
+            "test --baseline: the planted drop is blocked and cd01 named", r)
+    r = run(SPECC, ["test", "--no-progress", "--min-pass-rate", "0", "--provider", "noise", "--baseline", base,
+                    "."], cwd=root)
+    C.check(r.rc == 0 and "gate passed" in r.out, "test --baseline: noise passes", r)
+    r = run(SPECC, ["test", "--no-progress", "--provider", "noise", "--baseline", "99", "."], cwd=root)
+    C.check(r.rc == 2 and "no run 99" in r.err, "test --baseline: a missing run is an error before asking", r)
+
+
 def main():
     try:
         root = os.path.join(TMP, "proj")
@@ -91,6 +159,8 @@ def main():
         r = run(SPECC, ["compare", str(runs["planted"]), "last", "."], cwd=root)
         C.check(r.rc == 0 and "better" in r.out and "0 clauses significantly worse, 1 significantly better" in r.out,
                 "improvement: cd01 is better, and that exits 0", r)
+
+        gates(root, runs)
 
         # Usage errors.
         r = run(SPECC, ["compare", "1", "."], cwd=root)
