@@ -287,6 +287,12 @@ typedef struct specc_test_options {
 	bool progress;            /* a live line on stderr */
 	FILE *stream;             /* one JSON line per finished case, or NULL */
 	int64_t max_errors;       /* errored cases allowed before giving up */
+	/* Batch work (OpenAI Batch API JSONL): with batch_out, requests that
+	 * need a call are written there instead of sent, and their cases stay
+	 * pending; with batch_in, answers are taken from it by custom_id, and
+	 * cases it does not answer stay pending.  Both NULL: online. */
+	FILE *batch_out;
+	const struct specc_batch *batch_in;
 } specc_test_options;
 
 typedef struct specc_test_totals {
@@ -294,10 +300,29 @@ typedef struct specc_test_totals {
 	int64_t passed, failed, errored, needs_grader;
 	int64_t unscored;         /* graded with no usable verdict */
 	int64_t calls, cached, retries;
+	int64_t exported, imported, pending; /* batch work */
 	int64_t prompt_tokens, completion_tokens;
 	bool interrupted;         /* stopped by a signal */
 	bool gave_up;             /* too many errored cases */
 } specc_test_totals;
+
+/* ------------------------------------------------------------------ */
+/* Batch files */
+
+typedef struct specc_batch specc_batch;
+
+/*
+ * Reads a Batch API output file (JSONL: custom_id, response.status_code,
+ * response.body, error) for run `run`.  Lines for other runs are counted
+ * in *foreign and ignored.  Returns SPECC_OK, or SPECC_ESYNTAX with
+ * "FILE:LINE: why" in err (nothing read), or SPECC_EIO.  Free with
+ * specc_batch_free().
+ */
+int specc_batch_read(specc_batch **out, const char *path, int64_t run, uint32_t *foreign,
+		     specc_buf *err);
+void specc_batch_free(specc_batch *b);
+/* The lines read. */
+uint32_t specc_batch_count(const specc_batch *b);
 
 /* Set from a signal handler: stop starting cases, finish cleanly. */
 extern volatile int specc_test_stop;

@@ -150,6 +150,8 @@ typedef struct specc_grade_options {
 	bool no_cache;            /* ask again: no cached output, no earlier verdict */
 	bool progress;
 	const char *fingerprint;  /* specc_grade_fingerprint() */
+	FILE *batch_out;          /* as in specc_test_options */
+	const specc_batch *batch_in;
 } specc_grade_options;
 
 typedef struct specc_grade_totals {

@@ -61,6 +61,11 @@ const char cmd_test_usage[] =
 	"                      passed (0 to 1; default: test.min-pass-rate, or 1)\n"
 	"  --max-errors N      exit 3 when more than N cases got no answer (default 0)\n"
 	"  --store FILE        the results database (default PATH/.specc/specc.db)\n"
+	"  --batch-export FILE write the requests that need a call (answers, then\n"
+	"                      verdicts) to FILE as OpenAI Batch API JSONL, and\n"
+	"                      leave their cases pending\n"
+	"  --batch-import FILE with --resume: take answers and verdicts from a\n"
+	"                      Batch API output file; what it lacks stays pending\n"
 	"  --baseline RUN      compare with run RUN when done (a number, or \"last\"\n"
 	"                      for the latest finished run before this one), and\n"
 	"                      exit 1 when a gate rule of specc.yaml blocks\n"
@@ -90,7 +95,7 @@ enum {
 	OPT_CLAUSE = 256, OPT_SECTION, OPT_TAG, OPT_AUTHORITY, OPT_EXAMPLES, OPT_REPEAT, OPT_SHARD,
 	OPT_PROVIDER, OPT_MODEL, OPT_BASE_URL, OPT_RESUME, OPT_NO_CACHE, OPT_DRY_RUN, OPT_MAX_COST,
 	OPT_MIN_PASS, OPT_MAX_ERRORS, OPT_STORE, OPT_FORMAT, OPT_OUT, OPT_COLOR, OPT_NO_PROGRESS,
-	OPT_GRADER, OPT_JUDGES, OPT_NO_GRADE, OPT_BASELINE,
+	OPT_GRADER, OPT_JUDGES, OPT_NO_GRADE, OPT_BASELINE, OPT_BATCH_EXPORT, OPT_BATCH_IMPORT,
 };
 
 #define SPECC_EXIT_INFRA 3
@@ -144,7 +149,7 @@ struct test_args {
 	long repeat;
 	unsigned shard, shards;
 	const char *provider, *model, *base_url, *resume, *store, *out_path, *stream_path, *color;
-	const char *grader, *baseline;
+	const char *grader, *baseline, *batch_export, *batch_import;
 	char *grader_fp;          /* the chosen grader's fingerprint, for the options */
 	char *grader_name_copy;   /* a->grader read back from a resumed run */
 	bool no_grade;
@@ -209,6 +214,8 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		{ "judges", required_argument, NULL, OPT_JUDGES },
 		{ "no-grade", no_argument, NULL, OPT_NO_GRADE },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "batch-export", required_argument, NULL, OPT_BATCH_EXPORT },
+		{ "batch-import", required_argument, NULL, OPT_BATCH_IMPORT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -290,6 +297,8 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 			break;
 		case OPT_NO_GRADE: a->no_grade = true; break;
 		case OPT_BASELINE: a->baseline = optarg; break;
+		case OPT_BATCH_EXPORT: a->batch_export = optarg; break;
+		case OPT_BATCH_IMPORT: a->batch_import = optarg; break;
 		case 'h': fputs(cmd_test_usage, stdout); return SPECC_EXIT_OK;
 		default:
 			return cli_error("test: unknown or incomplete option %s; see specc help test",
@@ -300,6 +309,11 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 			  a->include_examples || a->repeat || a->shards))
 		return cli_error("--resume runs the cases the run chose; leave out --clause, --section, "
 				 "--tag, --authority, --include-examples, --repeat and --shard");
+	if (a->batch_import && !a->resume)
+		return cli_error("--batch-import adds results to a run: name it with --resume RUN (the "
+				 "number --batch-export printed)");
+	if (a->batch_import && a->batch_export && !strcmp(a->batch_import, a->batch_export))
+		return cli_error("--batch-import and --batch-export name the same file");
 	return cli_path_operand(argc, argv, "test", path);
 }
 
@@ -564,6 +578,8 @@ int cmd_test(int argc, char **argv)
 	specc_case_filter f = { 0 };
 	specc_store *store = NULL;
 	specc_run_info run = { 0 }, base = { 0 };
+	specc_batch *batch_in = NULL;
+	FILE *batch_out = NULL;
 	specc_test_totals t = { 0 };
 	specc_test_options o = { 0 };
 	struct cli_grader grader;
@@ -660,11 +676,22 @@ int cmd_test(int argc, char **argv)
 		rc = cli_error("provider \"%s\" has no model; set model in specc.yaml or pass --model", pv.name);
 		goto done;
 	}
-	if (!a.dry_run && (rc = cli_provider_key(&pv)) >= 0)
+	if ((a.batch_export || a.batch_import) && pv.kind != SPECC_PROVIDER_OPENAI) {
+		rc = cli_error("batch files hold OpenAI requests, and provider \"%s\" is not an openai one",
+			       pv.name);
+		goto done;
+	}
+	if (!a.dry_run && !a.batch_export && !a.batch_import && (rc = cli_provider_key(&pv)) >= 0)
 		goto done;
 	if (!a.no_grade) {
 		if ((rc = cli_grader_pick(&cfg, a.grader, a.judges, !a.dry_run, &grader, &have_grader)) >= 0)
 			goto done;
+		if (have_grader && (a.batch_export || a.batch_import) &&
+		    grader.pv.kind != SPECC_PROVIDER_OPENAI) {
+			rc = cli_error("batch files hold OpenAI requests, and the grader \"%s\" is not an openai "
+				       "provider; grade online later, or pass --no-grade", grader.pv.name);
+			goto done;
+		}
 		if (have_grader) {
 			a.grader = grader.pv.name;
 			a.judges = grader.judges;
@@ -739,6 +766,26 @@ int cmd_test(int argc, char **argv)
 
 	if (have_grader && (rc = cli_grader_gate(store, &cfg, &grader)) >= 0)
 		goto done;
+	if (a.batch_import) {
+		uint32_t foreign = 0;
+		int brc = specc_batch_read(&batch_in, a.batch_import, run.id, &foreign, &err);
+		if (brc != SPECC_OK) {
+			rc = cli_error("%s", err.ptr);
+			goto done;
+		}
+		if (foreign)
+			fprintf(stderr, "specc: %u line%s of %s belong%s to other runs and %s skipped\n", foreign,
+				foreign == 1 ? "" : "s", a.batch_import, foreign == 1 ? "s" : "",
+				foreign == 1 ? "was" : "were");
+		if (!specc_batch_count(batch_in)) {
+			rc = cli_error("%s has no results for run %lld", a.batch_import, (long long)run.id);
+			goto done;
+		}
+	}
+	if (a.batch_export && !(batch_out = fopen(a.batch_export, "w"))) {
+		rc = cli_error("cannot write %s: %s", a.batch_export, strerror(errno));
+		goto done;
+	}
 	if (a.baseline && (rc = baseline_find(store, a.baseline, a.resume ? run.id : 0, spath,
 					      &base)) >= 0)
 		goto done;
@@ -780,6 +827,8 @@ int cmd_test(int argc, char **argv)
 	o.no_cache = a.no_cache;
 	o.progress = !a.no_progress && isatty(STDERR_FILENO) && !getenv("CI");
 	o.stream = stream;
+	o.batch_out = batch_out;
+	o.batch_in = batch_in;
 	t.total = run.total;
 
 	specc_test_stop = 0;
@@ -812,6 +861,8 @@ int cmd_test(int argc, char **argv)
 		go.no_cache = a.no_cache;
 		go.progress = o.progress;
 		go.fingerprint = grader.fingerprint;
+		go.batch_out = batch_out;
+		go.batch_in = batch_in;
 		if (grc == SPECC_OK)
 			grc = specc_grade_run(&p, &plan, store, &run, &go, &gt, &t, &err);
 		else
@@ -831,9 +882,35 @@ int cmd_test(int argc, char **argv)
 	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	if (batch_out) {
+		int closed = fclose(batch_out);
+		batch_out = NULL;
+		if (closed != 0) {
+			rc = cli_error("cannot write %s: %s", a.batch_export, strerror(errno));
+			goto done;
+		}
+	}
+	if (a.batch_import)
+		fprintf(stderr, "specc: took %lld result%s from %s\n", (long long)t.imported,
+			t.imported == 1 ? "" : "s", a.batch_import);
+	if (t.exported) {
+		/* The report waits for the answers. */
+		specc_store_run_set_status(store, run.id, "incomplete", false);
+		fprintf(stderr, "specc: wrote %lld request%s to %s for run %lld; when the batch is done:\n"
+				"  specc test --resume %lld --batch-import RESULTS.jsonl %s\n",
+			(long long)t.exported, t.exported == 1 ? "" : "s", a.batch_export, (long long)run.id,
+			(long long)run.id, path);
+		rc = SPECC_EXIT_OK;
+		goto done;
+	}
+	if (t.pending)
+		fprintf(stderr, "specc: %lld request%s of run %lld %s still pending; finish with "
+				"specc test --resume %lld %s (online), or another batch\n",
+			(long long)t.pending, t.pending == 1 ? "" : "s", (long long)run.id,
+			t.pending == 1 ? "is" : "are", (long long)run.id, path);
 	{
 		specc_test_totals mine = t;
-		bool complete = !t.interrupted && !t.gave_up;
+		bool complete = !t.interrupted && !t.gave_up && !t.pending;
 		specc_store_run_set_status(store, run.id, complete ? "finished" : "interrupted", complete);
 		/* Read the run back: the report must carry the finish time the
 		 * store just set, as specc runs show will. */
@@ -900,6 +977,9 @@ done:
 	specc_buf_release(&err);
 	specc_run_info_release(&run);
 	specc_run_info_release(&base);
+	specc_batch_free(batch_in);
+	if (batch_out)
+		fclose(batch_out);
 	specc_store_close(store);
 	free(a.grader_fp);
 	free(a.grader_name_copy);

@@ -849,6 +849,7 @@ static void start_attempt(struct runner *r, struct job *j)
 /* Takes the next case that needs asking into slot j; false when none is
  * left.  Cases answered at once (cache, replay) finish here. */
 static bool next_grade(struct runner *r, struct job *j);
+static void batch_case(struct runner *r, struct job *j, bool grade, uint32_t sample, int judge);
 
 static bool next_case(struct runner *r, struct job *j)
 {
@@ -928,10 +929,58 @@ static bool next_case(struct runner *r, struct job *j)
 			free(text);
 			json_decref(o);
 		}
+		if (r->o->batch_in || r->o->batch_out) {
+			batch_case(r, j, false, sample, 0);
+			continue;
+		}
 		start_attempt(r, j);
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Batch work in place of a call for the request in slot j: its result is
+ * taken from the batch being imported, or the request is written to the
+ * batch being exported, or it stays pending.  The slot is free after.
+ */
+static void batch_case(struct runner *r, struct job *j, bool grade, uint32_t sample, int judge)
+{
+	specc_buf id = SPECC_BUF_INIT;
+	const char *answer = NULL, *error = NULL;
+	int64_t ptok = 0, ctok = 0;
+
+	specc_batch_id(&id, r->run->id, grade, sample, judge, j->key.ptr);
+	if (r->o->batch_in && specc_batch_get(r->o->batch_in, id.ptr, &answer, &error, &ptok, &ctok)) {
+		r->t->imported++;
+		r->t->calls++;
+		j->attempts = 1;
+		if (answer) {
+			/* A bad verdict is not asked again online: a later
+			 * round (batch or not) grades it anew. */
+			j->reasked = true;
+			attempt_answered(r, j, answer, ptok, ctok);
+		} else {
+			specc_buf_reset(&j->err);
+			specc_buf_addstr(&j->err, error);
+			if (grade) {
+				grade_errored(r, j);
+			} else {
+				finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, NULL, j->err.ptr, 1, 0, 0,
+					    0, false, NULL);
+				release_job(r, j);
+			}
+		}
+	} else {
+		if (r->o->batch_out) {
+			specc_batch_write(r->o->batch_out, id.ptr, j->body.ptr, j->body.len);
+			r->t->exported++;
+		} else {
+			r->t->pending++;
+		}
+		release_job(r, j);
+	}
+	specc_buf_release(&id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1218,6 +1267,10 @@ static bool next_grade(struct runner *r, struct job *j)
 			grade_errored(r, j);
 			continue;
 		}
+		if (r->o->batch_in || r->o->batch_out) {
+			batch_case(r, j, true, it->sample, (int)judge);
+			continue;
+		}
 		start_attempt(r, j);
 		return true;
 	}
@@ -1446,6 +1499,8 @@ int specc_grade_run(const specc_project *p, const specc_grade_plan *plan, specc_
 	to.concurrency = o->concurrency;
 	to.no_cache = o->no_cache;
 	to.progress = o->progress;
+	to.batch_out = o->batch_out;
+	to.batch_in = o->batch_in;
 	r.p = p;
 	r.store = s;
 	r.run = run;
