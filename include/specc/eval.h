@@ -320,6 +320,9 @@ typedef struct specc_batch specc_batch;
  */
 int specc_batch_read(specc_batch **out, const char *path, int64_t run, uint32_t *foreign,
 		     specc_buf *err);
+/* The same from an open stream; path names it in messages. */
+int specc_batch_read_stream(specc_batch **out, FILE *f, const char *path, int64_t run,
+			    uint32_t *foreign, specc_buf *err);
 void specc_batch_free(specc_batch *b);
 /* The lines read. */
 uint32_t specc_batch_count(const specc_batch *b);

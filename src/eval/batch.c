@@ -82,8 +82,24 @@ static void read_outcome(specc_batch *b, json_t *o, struct batch_entry *e)
 int specc_batch_read(specc_batch **out, const char *path, int64_t run, uint32_t *foreign,
 		     specc_buf *err)
 {
-	specc_batch *b = specc_xcalloc(1, sizeof *b);
 	FILE *f = fopen(path, "r");
+	int rc;
+
+	*out = NULL;
+	*foreign = 0;
+	if (!f) {
+		specc_buf_addf(err, "cannot read %s: %s", path, strerror(errno));
+		return SPECC_EIO;
+	}
+	rc = specc_batch_read_stream(out, f, path, run, foreign, err);
+	fclose(f);
+	return rc;
+}
+
+int specc_batch_read_stream(specc_batch **out, FILE *f, const char *path, int64_t run,
+			    uint32_t *foreign, specc_buf *err)
+{
+	specc_batch *b = specc_xcalloc(1, sizeof *b);
 	char *line = NULL, prefix[48];
 	size_t cap = 0, plen;
 	ssize_t len;
@@ -93,11 +109,6 @@ int specc_batch_read(specc_batch **out, const char *path, int64_t run, uint32_t 
 	*out = NULL;
 	*foreign = 0;
 	specc_arena_init(&b->arena);
-	if (!f) {
-		specc_buf_addf(err, "cannot read %s: %s", path, strerror(errno));
-		specc_batch_free(b);
-		return SPECC_EIO;
-	}
 	snprintf(prefix, sizeof prefix, "specc:%lld:", (long long)run);
 	plen = strlen(prefix);
 	while ((len = getline(&line, &cap, f)) >= 0) {
@@ -140,7 +151,10 @@ int specc_batch_read(specc_batch **out, const char *path, int64_t run, uint32_t 
 		json_decref(o);
 	}
 	free(line);
-	fclose(f);
+	if (rc == SPECC_OK && ferror(f)) {
+		specc_buf_addf(err, "cannot read %s: %s", path, strerror(errno));
+		rc = SPECC_EIO;
+	}
 	if (rc != SPECC_OK) {
 		specc_batch_free(b);
 		return rc;
