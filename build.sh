@@ -64,6 +64,8 @@ example)
 	build/specc check examples/
 	echo "\$ build/specc lint examples/" >&2
 	build/specc lint examples/
+	echo "\$ build/specc calibrate examples/" >&2
+	build/specc calibrate examples/
 	echo "\$ build/specc test examples/" >&2
 	build/specc test examples/
 	;;

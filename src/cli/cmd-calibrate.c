@@ -302,9 +302,11 @@ static void write_human(FILE *out, json_t *r, bool color)
 	       *ru = json_object_get(r, "rulings"), *x;
 	size_t i;
 
-	fprintf(out, "%sgrader %s (%s), %lld judge%s, fingerprint %.12s%s\n", bold,
-		json_string_value(json_object_get(r, "grader")),
-		json_string_value(json_object_get(r, "model")),
+	const char *model = json_string_value(json_object_get(r, "model"));
+
+	fprintf(out, "%sgrader %s%s%s%s, %lld judge%s, fingerprint %.12s%s\n", bold,
+		json_string_value(json_object_get(r, "grader")), model && *model ? " (model " : "",
+		model && *model ? model : "", model && *model ? ")" : "",
 		(long long)json_integer_value(json_object_get(r, "judges")),
 		json_integer_value(json_object_get(r, "judges")) == 1 ? "" : "s",
 		json_string_value(json_object_get(r, "fingerprint")), off);

@@ -173,6 +173,18 @@ static void rate(char out[16], int64_t passed, int64_t failed)
 		snprintf(out, 16, "%.1f%%", 100.0 * (double)passed / (double)(passed + failed));
 }
 
+/* How a failing or unscored case's verdict reads in the failures list. */
+static const char *verdict_phrase(const char *verdict, bool ruling)
+{
+	if (!strcmp(verdict, "violation"))
+		return ruling ? "ruled a violation" : "the grader found a violation";
+	if (!strcmp(verdict, "unclear"))
+		return ruling ? "ruled unclear" : "the grader found it unclear";
+	if (!strcmp(verdict, "compliant"))
+		return ruling ? "ruled compliant" : "the grader found it compliant";
+	return "no judge gave a usable verdict";
+}
+
 /* The 95% Wilson interval of a pass rate, as "[lo-hi%]". */
 static void interval(char out[24], int64_t passed, int64_t failed)
 {
@@ -265,9 +277,8 @@ static int write_human(sqlite3 *db, const specc_run_info *run, FILE *out, bool c
 		else if (col(st, 12))
 			fprintf(out, ": %s\n", col(st, 12));
 		else if (col(st, 13))
-			fprintf(out, ": %s %s%s: %s\n",
-				!strcmp(col(st, 14), "ruling") ? "ruled" : "the grader found", col(st, 13),
-				sqlite3_column_double(st, 15) < 1 ? " (judges split)" : "",
+			fprintf(out, ": %s%s: %s\n", verdict_phrase(col(st, 13), !strcmp(col(st, 14), "ruling")),
+				sqlite3_column_double(st, 15) < 1 ? " (the judges split)" : "",
 				col(st, 16) ? col(st, 16) : "");
 		else
 			fprintf(out, ": a check failed\n");
