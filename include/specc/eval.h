@@ -140,6 +140,13 @@ void specc_cases_release(specc_cases *cases);
  * file, "<section id>/example-<n>" for the n-th example of a section.
  * Appended to out. */
 void specc_case_key(const specc_project *p, const specc_unit *u, specc_buf *out);
+/* path without the project's folder in front (as given, when it is not
+ * under it), so the same project named from another folder reads alike. */
+const char *specc_project_relative(const specc_project *p, const char *path);
+/* What a run's answers depend on: SHA-256 over each spec and eval file's
+ * digest and its path in the project, so renaming a file counts as a
+ * change too. */
+void specc_spec_fingerprint(const specc_project *p, char out[65]);
 /* Whether case (unit u, sample s) falls in the cases' shard. */
 bool specc_case_in_shard(const specc_cases *cases, const char *key, uint32_t sample);
 

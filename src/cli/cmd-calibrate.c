@@ -158,13 +158,10 @@ static int store_cases(struct cal *c, specc_store *s, int64_t run)
 		specc_buf clause = SPECC_BUF_INIT;
 		specc_str sid = p->sections.items[c->labels.items[i].section].id;
 		specc_pos pos;
-		const char *file = p->sources.items[ex->span.file].path;
+		const char *file = specc_project_relative(p, p->sources.items[ex->span.file].path);
 		int rc;
 
 		specc_buf_addf(&clause, "#%.*s", (int)sid.len, sid.ptr);
-		if (p->root && p->root[0] && !strncmp(file, p->root, strlen(p->root)) &&
-		    file[strlen(p->root)] == '/')
-			file += strlen(p->root) + 1;
 		specc_source_pos(&p->sources.items[ex->span.file], ex->span.start, &pos);
 		r.key = it->key;
 		r.clause = clause.ptr;

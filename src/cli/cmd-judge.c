@@ -376,6 +376,20 @@ static int rule(const struct judge_args *a, const char *run_arg, const char *key
 			       path);
 		goto out;
 	}
+	/* The ruling is keyed on the conversation as the spec has it now;
+	 * if the spec changed since the run, that may not be what the model
+	 * was asked. */
+	{
+		char now_fp[65];
+		specc_spec_fingerprint(&p, now_fp);
+		if (run.spec_fingerprint && run.spec_fingerprint[0] && strcmp(now_fp, run.spec_fingerprint)) {
+			rc = cli_error("the spec or its eval files changed since run %lld, so its answers "
+				       "may not answer the prompts the spec has now; rule on a case of a run "
+				       "made with this spec",
+				       (long long)run.id);
+			goto out;
+		}
+	}
 	f.include_examples = true;
 	specc_cases_select(&cases, &p, &f);
 	for (uint32_t i = 0; i < cases.units.len && !unit; i++) {

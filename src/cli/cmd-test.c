@@ -319,35 +319,6 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 
 /* ------------------------------------------------------------------ */
 
-/* A path in the project without the project's folder, so the same
- * project run from another folder has the same fingerprints. */
-static const char *in_project(const specc_project *p, const char *path)
-{
-	size_t rl = p->root ? strlen(p->root) : 0;
-	if (path && rl && !strncmp(path, p->root, rl) && path[rl] == '/')
-		return path + rl + 1;
-	return path;
-}
-
-/* What a run's answers depend on: the spec's text.  Each file's path in
- * the project and its digest go into the fingerprint, so renaming a file
- * counts as a change too. */
-static void spec_fingerprint(const specc_project *p, char out[65])
-{
-	specc_buf b = SPECC_BUF_INIT;
-	char one[65];
-
-	for (uint32_t i = 0; i < p->sources.len; i++) {
-		const specc_source *s = &p->sources.items[i];
-		if (s->kind != SPECC_SOURCE_SPEC && s->kind != SPECC_SOURCE_EVAL)
-			continue;
-		specc_sha256_hex(s->data, s->len, one);
-		specc_buf_addf(&b, "%s %s\n", one, in_project(p, s->path));
-	}
-	specc_sha256_hex(b.ptr, b.len, out);
-	specc_buf_release(&b);
-}
-
 static char *options_json(const struct test_args *a)
 {
 	json_t *o = json_object();
@@ -406,7 +377,7 @@ static void config_fingerprint(const specc_project *p, const specc_provider *pv,
 		json_array_append_new(hdrs, json_stringn(pv->headers[i], strcspn(pv->headers[i], ":")));
 	json_object_set_new(o, "kind", json_integer(pv->kind));
 	json_object_set_new(o, "base_url", json_string(pv->base_url ? pv->base_url : ""));
-	json_object_set_new(o, "file", json_string(pv->file ? in_project(p, pv->file) : ""));
+	json_object_set_new(o, "file", json_string(pv->file ? specc_project_relative(p, pv->file) : ""));
 	json_object_set_new(o, "model", json_string(model ? model : ""));
 	json_object_set_new(o, "temperature", pv->has_temperature ? json_real(pv->temperature) : json_null());
 	json_object_set_new(o, "seed", pv->has_seed ? json_integer(pv->seed) : json_null());
@@ -716,7 +687,7 @@ int cmd_test(int argc, char **argv)
 	cases.shards = a.shards;
 
 	opts = options_json(&a);
-	spec_fingerprint(&p, spec_fp);
+	specc_spec_fingerprint(&p, spec_fp);
 	config_fingerprint(&p, &pv, model, opts, cfg_fp);
 	if (a.resume) {
 		if (strcmp(run.spec_fingerprint, spec_fp)) {

@@ -190,3 +190,27 @@ void *specc_case_messages(const specc_project *p, const specc_unit *u, const cha
 	}
 	return msgs;
 }
+
+const char *specc_project_relative(const specc_project *p, const char *path)
+{
+	size_t rl = p->root ? strlen(p->root) : 0;
+	if (path && rl && !strncmp(path, p->root, rl) && path[rl] == '/')
+		return path + rl + 1;
+	return path;
+}
+
+void specc_spec_fingerprint(const specc_project *p, char out[65])
+{
+	specc_buf b = SPECC_BUF_INIT;
+	char one[65];
+
+	for (uint32_t i = 0; i < p->sources.len; i++) {
+		const specc_source *s = &p->sources.items[i];
+		if (s->kind != SPECC_SOURCE_SPEC && s->kind != SPECC_SOURCE_EVAL)
+			continue;
+		specc_sha256_hex(s->data, s->len, one);
+		specc_buf_addf(&b, "%s %s\n", one, specc_project_relative(p, s->path));
+	}
+	specc_sha256_hex(b.ptr, b.len, out);
+	specc_buf_release(&b);
+}

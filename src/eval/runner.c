@@ -271,10 +271,7 @@ static void finish_case(struct runner *r, uint32_t unit, uint32_t sample, const 
 	res.section = section.ptr;
 	/* Stored relative to the project, so a run resumed from another
 	 * folder stores the same paths; reports put the folder back. */
-	res.file = r->p->sources.items[ex->span.file].path;
-	if (r->p->root && r->p->root[0] && !strncmp(res.file, r->p->root, strlen(r->p->root)) &&
-	    res.file[strlen(r->p->root)] == '/')
-		res.file += strlen(r->p->root) + 1;
+	res.file = specc_project_relative(r->p, r->p->sources.items[ex->span.file].path);
 	specc_source_pos(&r->p->sources.items[ex->span.file], ex->span.start, &pos);
 	res.line = pos.line;
 	res.request_hash = hash;

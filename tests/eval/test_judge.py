@@ -233,14 +233,19 @@ def test_refusals(root):
     refused(["import"], "judge import: which file?", "import without a file")
     refused(["list"], "no rulings yet", "list with no store", cwd=fresh)
 
-    # An item that left the spec: its eval file loses the second item.
+    # The spec changed since the run: the conversation the ruling would be
+    # keyed on may not be what the model was asked.  An item that left the
+    # spec is the extreme case; a reworded prompt is refused the same way.
     path = os.path.join(root, "evals", "jd02.md")
     with open(path) as f:
         saved = f.read()
     try:
         with open(path, "w") as f:
             f.write(saved.split("**Example**: item 2")[0])
-        refused(ok + ["1", "jd02/2"], "jd02/2 is no longer in the spec", "an item no longer in the spec")
+        refused(ok + ["1", "jd02/2"], "changed since run 1", "an item no longer in the spec")
+        with open(path, "w") as f:
+            f.write(saved.replace("</user>", " (reworded)\n</user>", 1))
+        refused(ok + ["1", "jd02/1"], "changed since run 1", "a reworded prompt")
     finally:
         with open(path, "w") as f:
             f.write(saved)
