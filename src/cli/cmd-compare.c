@@ -87,7 +87,7 @@ static void write_human(FILE *out, const specc_changes *ch, const specc_run_info
 			w = strlen(ch->items[i].clause);
 	snprintf(base_h, sizeof base_h, "baseline (run %lld)", (long long)a->id);
 	snprintf(cand_h, sizeof cand_h, "candidate (run %lld)", (long long)b->id);
-	fprintf(out, "%-*s  %-26s  %-26s  %-15s  %-8s\n", (int)w, "clause", base_h, cand_h, "pairs lost/won",
+	fprintf(out, "%-*s  %-26s  %-26s  %-15s  %s\n", (int)w, "clause", base_h, cand_h, "pairs lost/won",
 		"p");
 	for (uint32_t i = 0; i < ch->len; i++) {
 		const specc_clause_change *c = &ch->items[i];
@@ -104,7 +104,8 @@ static void write_human(FILE *out, const specc_changes *ch, const specc_run_info
 			snprintf(pv, sizeof pv, c->p < 0.0001 ? "%.1e" : "%.4f", c->p);
 		else
 			snprintf(pv, sizeof pv, "-");
-		fprintf(out, "  %-15s  %-8s", pairs, pv);
+		/* Padded only when a marker follows: no trailing blanks. */
+		fprintf(out, c->significant ? "  %-15s  %-8s" : "  %-15s  %s", pairs, pv);
 		if (c->significant && c->direction < 0)
 			fprintf(out, "  %sworse%s", red, off);
 		else if (c->significant && c->direction > 0)

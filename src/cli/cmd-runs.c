@@ -44,6 +44,10 @@ static int list_run(void *ctx, const specc_run_info *r)
 		specc_buf_addf(&pm, "%s/%s", r->provider, r->model);
 	else
 		specc_buf_addstr(&pm, r->provider);
+	/* A calibration grades the spec's own labelled answers, not a model
+	 * under test: say so, since it is no baseline. */
+	if (r->options && strstr(r->options, "\"calibration\":true"))
+		specc_buf_addstr(&pm, " (calibration of the grader)");
 	printf("%-5lld  %-20s  %-11s  %6lld  %s\n", (long long)r->id, r->created, r->status,
 	       (long long)r->total, pm.ptr);
 	specc_buf_release(&pm);
