@@ -322,6 +322,41 @@ static json_t *jstr(const char *s)
 	return s ? specc_json_string(s, strlen(s)) : json_null();
 }
 
+/* Per section: the pass rate of its cases, with its 95% Wilson interval
+ * (a section's clauses together, for the sections view of a gate). */
+static json_t *sections_json(sqlite3 *db, int64_t run)
+{
+	json_t *arr = json_array();
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT section, SUM(status='passed'), SUM(status='failed'), COUNT(*)"
+			       " FROM cases WHERE run=?1 AND section<>'' GROUP BY section ORDER BY section",
+			       -1, &st, NULL) != SQLITE_OK)
+		return arr;
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t passed = sqlite3_column_int64(st, 1), failed = sqlite3_column_int64(st, 2);
+		json_t *x = json_object();
+		double lo, hi;
+		json_object_set_new(x, "section", jstr(col(st, 0)));
+		json_object_set_new(x, "cases", json_integer(sqlite3_column_int64(st, 3)));
+		json_object_set_new(x, "passed", json_integer(passed));
+		json_object_set_new(x, "failed", json_integer(failed));
+		if (passed + failed) {
+			specc_wilson(passed, passed + failed, 1.959964, &lo, &hi);
+			json_object_set_new(x, "pass_rate", json_real((double)passed / (double)(passed + failed)));
+			json_object_set_new(x, "wilson95", json_pack("[f, f]", lo, hi));
+		} else {
+			json_object_set_new(x, "pass_rate", json_null());
+			json_object_set_new(x, "wilson95", json_null());
+		}
+		json_array_append_new(arr, x);
+	}
+	sqlite3_finalize(st);
+	return arr;
+}
+
 static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const char *root,
 		      clause_rows *rows, const specc_test_totals *t)
 {
@@ -386,6 +421,7 @@ static int write_json(sqlite3 *db, const specc_run_info *run, FILE *out, const c
 		json_array_append_new(cl, x);
 	}
 	json_object_set_new(o, "clauses", cl);
+	json_object_set_new(o, "sections", sections_json(db, run->id));
 	if ((rc = prepare_cases(db, run->id, false, &st)) != SPECC_OK)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {

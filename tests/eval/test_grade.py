@@ -142,6 +142,29 @@ def main():
         else:
             C.check(False, "the corpus is not at %s" % CORPUS)
 
+        # Rulings are calibration data: a ruling against the grader's verdict
+        # is reported by specc calibrate as a disagreement.
+        law = os.path.join(TMP, "law")
+        write_project(law, {"gr04": [item("reply: fine [[grade:compliant:*]]"),
+                                     item("reply: also fine [[grade:compliant:*]]")]},
+                      providers, "test:\n  provider: model\ngrader:\n  provider: judge\n")
+        with open(os.path.join(law, "spec.md"), "a") as f:
+            f.write("\n**Example**: a labelled answer\n\n~~~xml\n<user>\nhi\n</user>\n<comparison>\n"
+                    "<assistant> <!-- GOOD -->\nhello [[grade:compliant:*]]\n</assistant>\n</comparison>\n~~~\n")
+        run(SPECC, ["test", "--no-progress", "."], cwd=law)
+        r = run(SPECC, ["judge", "--verdict", "violation", "--reason", "Too curt.", "1", "gr04/1", "."], cwd=law)
+        C.eq(r.rc, 0, "a ruling against the grader is recorded")
+        r = run(SPECC, ["judge", "--verdict", "compliant", "--reason", "Fine.", "1", "gr04/2", "."], cwd=law)
+        r = run(SPECC, ["calibrate", "--format", "json", "."], cwd=law)
+        ru = r.json().get("rulings", {}) if r.rc == 0 else {}
+        C.check(ru.get("agree") == 1 and ru.get("disagree") == 1 and
+                {(c["case"], c["ruled"], c["graded"]) for c in ru.get("cases", [])} ==
+                {("gr04/1", "violation", "compliant"), ("gr04/2", "compliant", "compliant")},
+                "calibrate reports rulings against the grader's verdicts", ru)
+        r = run(SPECC, ["calibrate", "."], cwd=law)
+        C.check("1 agree, 1 disagree" in r.out and "gr04/1: ruled violation, the grader found it compliant" in r.out,
+                "calibrate names the disagreement", r.out)
+
         # A grader calibrated below grader.min-accuracy is refused.
         lsrv = Server(SERVER)
         try:
