@@ -79,4 +79,9 @@ struct specc_project;
  * an exit code after saying why. */
 int cli_report(FILE *out, int fmt, bool color, struct specc_project *p, bool with_notes);
 
+/* For commands that need a sound project (test, calibrate, judge,
+ * compare): when p has errors, prints them and says to fix them first,
+ * returning the exit code; -1 to go on. */
+int cli_refuse_errors(struct specc_project *p, const char *command, const char *path);
+
 #endif

@@ -429,14 +429,8 @@ int cmd_calibrate(int argc, char **argv)
 	specc_project_resolve(&p);
 	specc_test_config_read(&cfg, &p);
 	have_cfg = true;
-	if (p.diags.count[SPECC_ERROR]) {
-		specc_render_opts ro = { false, "specc", SPECC_VERSION };
-		specc_diags_sort(&p.diags);
-		specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p.sources, &p.diags, &ro);
-		rc = cli_error("calibrate: the project has errors; fix them first (specc check %s shows them all)",
-			       path);
+	if ((rc = cli_refuse_errors(&p, "calibrate", path)) >= 0)
 		goto out;
-	}
 	if ((rc = cli_grader_pick(&cfg, grader_name, judges, true, &g, &have)) >= 0)
 		goto out;
 	if (!have) {

@@ -351,13 +351,8 @@ int cmd_compare(int argc, char **argv)
 		specc_project_resolve(&p);
 		specc_test_config_read(&cfg, &p);
 		have_cfg = true;
-		if (p.diags.count[SPECC_ERROR]) {
-			specc_render_opts ro = { false, "specc", SPECC_VERSION };
-			specc_diags_sort(&p.diags);
-			specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p.sources, &p.diags, &ro);
-			rc = cli_error("compare: specc.yaml has errors; fix them first");
+		if ((rc = cli_refuse_errors(&p, "compare", path)) >= 0)
 			goto out;
-		}
 	}
 	if ((rc = cli_open_output(out_path, color, &out, &use_color)) >= 0)
 		goto out;

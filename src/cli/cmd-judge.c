@@ -367,15 +367,8 @@ static int rule(const struct judge_args *a, const char *run_arg, const char *key
 		goto out;
 	}
 	specc_project_resolve(&p);
-	if (p.diags.count[SPECC_ERROR]) {
-		specc_render_opts ro = { false, "specc", SPECC_VERSION };
-		specc_diags_sort(&p.diags);
-		specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p.sources, &p.diags, &ro);
-		rc = cli_error("judge: the project has errors; fix them first (specc check %s shows them "
-			       "all)",
-			       path);
+	if ((rc = cli_refuse_errors(&p, "judge", path)) >= 0)
 		goto out;
-	}
 	/* The ruling is keyed on the conversation as the spec has it now;
 	 * if the spec changed since the run, that may not be what the model
 	 * was asked. */

@@ -532,13 +532,6 @@ static int check_filters(const specc_project *p, const struct test_args *a)
 	return -1;
 }
 
-static void print_config_errors(specc_project *p)
-{
-	specc_render_opts ro = { false, "specc", SPECC_VERSION };
-	specc_diags_sort(&p->diags);
-	specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p->sources, &p->diags, &ro);
-}
-
 int cmd_test(int argc, char **argv)
 {
 	struct test_args a = { 0 };
@@ -580,12 +573,8 @@ int cmd_test(int argc, char **argv)
 	specc_project_resolve(&p);
 	specc_test_config_read(&cfg, &p);
 	have_cfg = true;
-	if (p.diags.count[SPECC_ERROR]) {
-		print_config_errors(&p);
-		rc = cli_error("test: the project has errors; fix them first (specc check %s shows them all)",
-			       path);
+	if ((rc = cli_refuse_errors(&p, "test", path)) >= 0)
 		goto done;
-	}
 
 	spath = store_path(&p, a.store);
 	if (specc_store_open(&store, spath, &serr) != SPECC_OK) {

@@ -163,6 +163,18 @@ static const char *plural(uint32_t n)
 	return n == 1 ? "" : "s";
 }
 
+int cli_refuse_errors(specc_project *p, const char *command, const char *path)
+{
+	specc_render_opts ro = { false, "specc", SPECC_VERSION };
+
+	if (!p->diags.count[SPECC_ERROR])
+		return -1;
+	specc_diags_sort(&p->diags);
+	specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p->sources, &p->diags, &ro);
+	return cli_error("%s: the project has errors; fix them first (specc check %s shows them all)",
+			 command, path);
+}
+
 int cli_report(FILE *out, int fmt, bool color, specc_project *p, bool with_notes)
 {
 	specc_render_opts ro = { color, "specc", SPECC_VERSION };

@@ -846,6 +846,28 @@ static void start_attempt(struct runner *r, struct job *j)
 /* Takes the next case that needs asking into slot j; false when none is
  * left.  Cases answered at once (cache, replay) finish here. */
 static bool next_grade(struct runner *r, struct job *j);
+
+/* An exec program's request: the messages plus which case it is (and,
+ * for a grader, which judge, when judge >= 0), one line of JSON. */
+static void exec_body(struct runner *r, struct job *j, uint32_t sample, int judge)
+{
+	json_t *o = json_object();
+	char *text;
+
+	json_object_set_new(o, "case", json_string(j->key.ptr));
+	json_object_set_new(o, "sample", json_integer(sample));
+	if (judge >= 0)
+		json_object_set_new(o, "judge", json_integer(judge));
+	json_object_set_new(o, "model", json_string(r->o->model ? r->o->model : ""));
+	json_object_set(o, "messages", j->messages);
+	text = json_dumps(o, JSON_COMPACT);
+	if (!text)
+		specc_die_oom();
+	specc_buf_addstr(&j->body, text);
+	specc_buf_addch(&j->body, '\n');
+	free(text);
+	json_decref(o);
+}
 static void batch_case(struct runner *r, struct job *j, bool grade, uint32_t sample, int judge);
 
 static bool next_case(struct runner *r, struct job *j)
@@ -914,17 +936,7 @@ static bool next_case(struct runner *r, struct job *j)
 		if (r->pv->kind == SPECC_PROVIDER_OPENAI) {
 			specc_request_body(r->pv, r->o->model, j->messages, sample, &j->body);
 		} else {
-			/* The program gets the request plus which case it is. */
-			json_t *o = json_object();
-			json_object_set_new(o, "case", json_string(j->key.ptr));
-			json_object_set_new(o, "sample", json_integer(sample));
-			json_object_set_new(o, "model", json_string(r->o->model ? r->o->model : ""));
-			json_object_set(o, "messages", j->messages);
-			char *text = json_dumps(o, JSON_COMPACT);
-			specc_buf_addstr(&j->body, text);
-			specc_buf_addch(&j->body, '\n');
-			free(text);
-			json_decref(o);
+			exec_body(r, j, sample, -1);
 		}
 		if (r->o->batch_in || r->o->batch_out) {
 			batch_case(r, j, false, sample, 0);
@@ -991,6 +1003,17 @@ static void store_failed(struct runner *r, const char *what, const char *key)
 	r->io_failed = true;
 }
 
+static void count_grade(struct runner *r, int kind)
+{
+	r->gt->graded++;
+	switch (kind) {
+	case SPECC_VERDICT_COMPLIANT: r->gt->compliant++; break;
+	case SPECC_VERDICT_VIOLATION: r->gt->violation++; break;
+	case SPECC_VERDICT_UNCLEAR: r->gt->unclear++; break;
+	default: r->gt->unscored++; break;
+	}
+}
+
 /* The item's verdicts are all in: its grade is their majority. */
 static void settle(struct runner *r, uint32_t item)
 {
@@ -1015,13 +1038,7 @@ static void settle(struct runner *r, uint32_t item)
 	}
 	if (specc_store_grade_put(r->store, r->run->id, &g) != SPECC_OK)
 		store_failed(r, "grade", it->key);
-	r->gt->graded++;
-	switch (g.kind) {
-	case SPECC_VERDICT_COMPLIANT: r->gt->compliant++; break;
-	case SPECC_VERDICT_VIOLATION: r->gt->violation++; break;
-	case SPECC_VERDICT_UNCLEAR: r->gt->unclear++; break;
-	default: r->gt->unscored++; break;
-	}
+	count_grade(r, g.kind);
 	for (int k = 0; k < 3; k++) {
 		free(r->reasons[(size_t)item * 3 + k]);
 		r->reasons[(size_t)item * 3 + k] = NULL;
@@ -1144,13 +1161,7 @@ static bool apply_ruling(struct runner *r, uint32_t item)
 	    specc_store_grade_put(r->store, r->run->id, &g) != SPECC_OK)
 		store_failed(r, "ruling", it->key);
 	r->gt->ruled++;
-	r->gt->graded++;
-	switch (g.kind) {
-	case SPECC_VERDICT_COMPLIANT: r->gt->compliant++; break;
-	case SPECC_VERDICT_VIOLATION: r->gt->violation++; break;
-	case SPECC_VERDICT_UNCLEAR: r->gt->unclear++; break;
-	default: r->gt->unscored++; break;
-	}
+	count_grade(r, g.kind);
 	r->t->done += r->judges;
 	r->left[item] = 0;
 	specc_ruling_release(&ru);
@@ -1246,17 +1257,7 @@ static bool next_grade(struct runner *r, struct job *j)
 		if (r->pv->kind == SPECC_PROVIDER_OPENAI) {
 			specc_request_body(r->pv, r->o->model, j->messages, judge, &j->body);
 		} else if (r->pv->kind == SPECC_PROVIDER_EXEC) {
-			json_t *o = json_object();
-			json_object_set_new(o, "case", json_string(it->key));
-			json_object_set_new(o, "sample", json_integer(it->sample));
-			json_object_set_new(o, "judge", json_integer(judge));
-			json_object_set_new(o, "model", json_string(r->o->model ? r->o->model : ""));
-			json_object_set(o, "messages", j->messages);
-			char *text = json_dumps(o, JSON_COMPACT);
-			specc_buf_addstr(&j->body, text);
-			specc_buf_addch(&j->body, '\n');
-			free(text);
-			json_decref(o);
+			exec_body(r, j, it->sample, (int)judge);
 		} else {
 			specc_buf_reset(&j->err);
 			specc_buf_addstr(&j->err, "a replay provider cannot grade");

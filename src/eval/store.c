@@ -351,29 +351,47 @@ out:
 	return rc;
 }
 
+/* Steps st to its end, calling row for each row, and finalizes it.  A
+ * non-zero return of row stops the walk and is returned. */
+static int each_row(sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx)
+{
+	int step, rc = 0;
+
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = row(st, ctx)) != 0)
+			break;
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	return step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
+}
+
+struct run_walk {
+	int (*fn)(void *ctx, const specc_run_info *r);
+	void *ctx;
+};
+
+static int run_row(sqlite3_stmt *st, void *ctx)
+{
+	struct run_walk *w = ctx;
+	specc_run_info r = { 0 };
+	int rc;
+
+	read_run(st, &r);
+	rc = w->fn(w->ctx, &r);
+	specc_run_info_release(&r);
+	return rc;
+}
+
 int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *r), void *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SPECC_EIO, step;
+	struct run_walk w = { fn, ctx };
 
 	if (sqlite3_prepare_v2(s->db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC", -1, &st,
 			       NULL) != SQLITE_OK)
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		specc_run_info r = { 0 };
-		int frc;
-		read_run(st, &r);
-		frc = fn(ctx, &r);
-		specc_run_info_release(&r);
-		if (frc) {
-			rc = frc;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
-out:
-	sqlite3_finalize(st);
-	return rc;
+		return SPECC_EIO;
+	return each_row(st, run_row, &w);
 }
 
 int specc_store_case_done(specc_store *s, int64_t run, const char *key, uint32_t sample,
@@ -659,29 +677,30 @@ out:
 	return rc;
 }
 
+struct grade_walk {
+	int (*fn)(void *ctx, const char *key, uint32_t sample, const char *answer);
+	void *ctx;
+};
+
+static int to_grade_row(sqlite3_stmt *st, void *ctx)
+{
+	struct grade_walk *w = ctx;
+	return w->fn(w->ctx, (const char *)sqlite3_column_text(st, 0),
+		     (uint32_t)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2));
+}
+
 int specc_store_cases_to_grade(specc_store *s, int64_t run,
 			       int (*fn)(void *ctx, const char *key, uint32_t sample, const char *answer),
 			       void *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SPECC_EIO, step;
+	struct grade_walk w = { fn, ctx };
 
 	if (exec1(s, &st, "SELECT key, sample, answer FROM cases WHERE run=?1 AND answer IS NOT NULL "
 			  "AND status IN ('needs-grader', 'unscored') ORDER BY key, sample"))
-		goto out;
+		return SPECC_EIO;
 	sqlite3_bind_int64(st, 1, run);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (uint32_t)sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2));
-		if (frc) {
-			rc = frc;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(st, to_grade_row, &w);
 }
 
 void specc_ruling_release(specc_ruling *r)
@@ -771,28 +790,31 @@ out:
 	return rc;
 }
 
+struct ruling_walk {
+	int (*fn)(void *ctx, const specc_ruling *r);
+	void *ctx;
+};
+
+static int ruling_row(sqlite3_stmt *st, void *ctx)
+{
+	struct ruling_walk *w = ctx;
+	specc_ruling r = { 0 };
+	int rc;
+
+	read_ruling(st, &r);
+	rc = w->fn(w->ctx, &r);
+	specc_ruling_release(&r);
+	return rc;
+}
+
 int specc_store_rulings(specc_store *s, int (*fn)(void *ctx, const specc_ruling *r), void *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SPECC_EIO, step;
+	struct ruling_walk w = { fn, ctx };
 
 	if (exec1(s, &st, "SELECT " RULING_COLUMNS " FROM rulings ORDER BY created, judgement"))
-		goto out;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		specc_ruling r = { 0 };
-		int frc;
-		read_ruling(st, &r);
-		frc = fn(ctx, &r);
-		specc_ruling_release(&r);
-		if (frc) {
-			rc = frc;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
-out:
-	sqlite3_finalize(st);
-	return rc;
+		return SPECC_EIO;
+	return each_row(st, ruling_row, &w);
 }
 
 void specc_calibration_release(specc_calibration *c)
@@ -920,32 +942,45 @@ out:
 	return rc;
 }
 
+struct grades_walk {
+	int (*fn)(void *ctx, const char *key, uint32_t sample, int kind, double agreement,
+		  const char *reason);
+	void *ctx;
+};
+
+static int grades_row(sqlite3_stmt *st, void *ctx)
+{
+	struct grades_walk *w = ctx;
+	return w->fn(w->ctx, (const char *)sqlite3_column_text(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+		     specc_verdict_from_name((const char *)sqlite3_column_text(st, 2)),
+		     sqlite3_column_double(st, 3), (const char *)sqlite3_column_text(st, 4));
+}
+
 int specc_store_grades(specc_store *s, int64_t run,
 		       int (*fn)(void *ctx, const char *key, uint32_t sample, int kind,
 				 double agreement, const char *reason),
 		       void *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SPECC_EIO, step;
+	struct grades_walk w = { fn, ctx };
 
 	if (exec1(s, &st, "SELECT key, sample, verdict, agreement, reason FROM grades WHERE run=?1 "
 			  "ORDER BY key, sample"))
-		goto out;
+		return SPECC_EIO;
 	sqlite3_bind_int64(st, 1, run);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (uint32_t)sqlite3_column_int64(st, 1),
-			     specc_verdict_from_name((const char *)sqlite3_column_text(st, 2)),
-			     sqlite3_column_double(st, 3), (const char *)sqlite3_column_text(st, 4));
-		if (frc) {
-			rc = frc;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(st, grades_row, &w);
+}
+
+struct disagree_walk {
+	int (*fn)(void *ctx, const char *case_key, const char *ruled, const char *graded);
+	void *ctx;
+};
+
+static int disagree_row(sqlite3_stmt *st, void *ctx)
+{
+	struct disagree_walk *w = ctx;
+	return w->fn(w->ctx, (const char *)sqlite3_column_text(st, 0),
+		     (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
 }
 
 int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
@@ -954,7 +989,7 @@ int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
 				     void *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = SPECC_EIO, step;
+	struct disagree_walk w = { fn, ctx };
 
 	/* One grader verdict per judgement (the first judge of the latest
 	 * run) against the ruling on it. */
@@ -962,18 +997,7 @@ int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
 			  " WHERE v.judgement=r.judgement AND v.fingerprint=?1 AND v.judge=0"
 			  " AND v.verdict<>'unscored' ORDER BY v.run DESC LIMIT 1) AS g"
 			  " FROM rulings r WHERE g IS NOT NULL ORDER BY r.created, r.judgement"))
-		goto out;
+		return SPECC_EIO;
 	bind_text(st, 1, fingerprint);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int frc = fn(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
-		if (frc) {
-			rc = frc;
-			goto out;
-		}
-	}
-	rc = step == SQLITE_DONE ? SPECC_OK : SPECC_EIO;
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return each_row(st, disagree_row, &w);
 }
