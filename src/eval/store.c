@@ -26,10 +26,15 @@ struct specc_store {
 	sqlite3_stmt *begin, *commit, *rollback;
 };
 
-static const char schema[] =
+static const char pragmas[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=NORMAL;"
-	"PRAGMA foreign_keys=ON;"
+	"PRAGMA foreign_keys=ON;";
+
+/* Created in one transaction, so the last table's presence means all are
+ * there (see schema_ready). */
+static const char schema[] =
+	"BEGIN IMMEDIATE;"
 	"CREATE TABLE IF NOT EXISTS runs ("
 	"  id INTEGER PRIMARY KEY,"
 	"  created TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,"
@@ -91,7 +96,43 @@ static const char schema[] =
 	"  fingerprint TEXT PRIMARY KEY, run INTEGER NOT NULL, created TEXT NOT NULL,"
 	"  grader TEXT NOT NULL, model TEXT NOT NULL, spec_fingerprint TEXT NOT NULL,"
 	"  total INTEGER NOT NULL, correct INTEGER NOT NULL, accuracy REAL NOT NULL,"
-	"  kappa REAL, report TEXT NOT NULL) WITHOUT ROWID;";
+	"  kappa REAL, report TEXT NOT NULL) WITHOUT ROWID;"
+	"COMMIT;";
+
+/*
+ * Runs sql, waiting while other processes hold the file: several shards
+ * opening one store at once.  SQLite's busy handler is not called for
+ * every kind of contention (changing the journal mode, a first open of a
+ * WAL file), so the wait is done here too, up to about 30 seconds.
+ */
+static int exec_patiently(sqlite3 *db, const char *sql, char **msg)
+{
+	int rc;
+
+	for (int tries = 0;; tries++) {
+		rc = sqlite3_exec(db, sql, NULL, NULL, msg);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || tries >= 300)
+			return rc;
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_free(*msg);
+		*msg = NULL;
+		sqlite3_sleep(100);
+	}
+}
+
+/* Whether the schema is there already, so that opening a store takes no
+ * write lock: a store in use by a running shard opens at once. */
+static bool schema_ready(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	bool ready = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='calibrations'",
+			       -1, &st, NULL) == SQLITE_OK)
+		ready = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return ready;
+}
 
 static void now_iso(char out[32])
 {
@@ -154,7 +195,8 @@ int specc_store_open(specc_store **out, const char *path, char **err)
 		goto sqlfail;
 	/* Another specc (a second shard, specc runs) may hold the lock briefly. */
 	sqlite3_busy_timeout(s->db, 10000);
-	if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK)
+	if (exec_patiently(s->db, pragmas, &msg) != SQLITE_OK ||
+	    (!schema_ready(s->db) && exec_patiently(s->db, schema, &msg) != SQLITE_OK))
 		goto sqlfail;
 	if (prepare(s, &s->case_done,
 		    "SELECT status FROM cases WHERE run=?1 AND key=?2 AND sample=?3") ||
