@@ -11,6 +11,15 @@
 /* The store's database handle, for the report's queries. */
 sqlite3 *specc_store_db(specc_store *s);
 
+/* The columns of a runs row, in the order specc_store_read_run() reads. */
+#define SPECC_RUN_COLUMNS \
+	"id, created, finished, status, project, provider, model, config_fingerprint, " \
+	"spec_fingerprint, spec_version, options, total"
+/* Reads a runs row selected as SPECC_RUN_COLUMNS into r (strings
+ * malloc'ed; release r).  For any connection: merging reads other
+ * stores' runs with it too. */
+void specc_store_read_run(sqlite3_stmt *st, specc_run_info *r);
+
 /* Seconds since an arbitrary point, from the monotonic clock. */
 double specc_now(void);
 

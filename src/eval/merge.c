@@ -197,30 +197,10 @@ static int attach_sources(struct merge *m, const struct stat *into)
 	return SPECC_OK;
 }
 
-#define RUN_COLUMNS \
-	"id, created, finished, status, project, provider, model, config_fingerprint, " \
-	"spec_fingerprint, spec_version, options, total"
-
 static char *col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return specc_xstrdup(t ? (const char *)t : "");
-}
-
-static void read_run(sqlite3_stmt *st, specc_run_info *r)
-{
-	r->id = sqlite3_column_int64(st, 0);
-	r->created = col_dup(st, 1);
-	r->finished = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : col_dup(st, 2);
-	r->status = col_dup(st, 3);
-	r->project = col_dup(st, 4);
-	r->provider = col_dup(st, 5);
-	r->model = col_dup(st, 6);
-	r->config_fingerprint = col_dup(st, 7);
-	r->spec_fingerprint = col_dup(st, 8);
-	r->spec_version = col_dup(st, 9);
-	r->options = col_dup(st, 10);
-	r->total = sqlite3_column_int64(st, 11);
 }
 
 /* Reads a run's shard, shard count and other options.  A calibration run
@@ -258,7 +238,7 @@ static int load_run(struct merge *m, struct src *s)
 	bool found = false, calibration = false;
 	int rc = SPECC_EIO, step = SQLITE_DONE;
 
-	specc_buf_addstr(&sql, "SELECT " RUN_COLUMNS " FROM ");
+	specc_buf_addstr(&sql, "SELECT " SPECC_RUN_COLUMNS " FROM ");
 	add_schema(&sql, s);
 	specc_buf_addstr(&sql, s->in->run ? ".runs WHERE id=?1" : ".runs ORDER BY id DESC");
 	if (sqlite3_prepare_v2(m->db, sql.ptr, -1, &st, NULL) != SQLITE_OK)
@@ -267,7 +247,7 @@ static int load_run(struct merge *m, struct src *s)
 		sqlite3_bind_int64(st, 1, s->in->run);
 	while (!found && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		specc_run_info_release(&s->run);
-		read_run(st, &s->run);
+		specc_store_read_run(st, &s->run);
 		read_options(s, &calibration);
 		found = s->in->run || (s->shards && !calibration);
 	}

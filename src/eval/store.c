@@ -311,7 +311,7 @@ static char *col_dup(sqlite3_stmt *st, int i)
 	return t ? specc_xstrdup((const char *)t) : NULL;
 }
 
-static void read_run(sqlite3_stmt *st, specc_run_info *r)
+void specc_store_read_run(sqlite3_stmt *st, specc_run_info *r)
 {
 	r->id = sqlite3_column_int64(st, 0);
 	r->created = col_dup(st, 1);
@@ -327,10 +327,6 @@ static void read_run(sqlite3_stmt *st, specc_run_info *r)
 	r->total = sqlite3_column_int64(st, 11);
 }
 
-#define RUN_COLUMNS \
-	"id, created, finished, status, project, provider, model, config_fingerprint, " \
-	"spec_fingerprint, spec_version, options, total"
-
 int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info)
 {
 	sqlite3_stmt *st = NULL;
@@ -338,8 +334,8 @@ int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info)
 
 	memset(info, 0, sizeof *info);
 	if (sqlite3_prepare_v2(s->db,
-			       id ? "SELECT " RUN_COLUMNS " FROM runs WHERE id=?1"
-				  : "SELECT " RUN_COLUMNS " FROM runs WHERE options NOT LIKE "
+			       id ? "SELECT " SPECC_RUN_COLUMNS " FROM runs WHERE id=?1"
+				  : "SELECT " SPECC_RUN_COLUMNS " FROM runs WHERE options NOT LIKE "
 				    "'%\"calibration\":true%' ORDER BY id DESC LIMIT 1",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto out;
@@ -347,7 +343,7 @@ int specc_store_run_get(specc_store *s, int64_t id, specc_run_info *info)
 		sqlite3_bind_int64(st, 1, id);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		read_run(st, info);
+		specc_store_read_run(st, info);
 		rc = SPECC_OK;
 	} else if (step == SQLITE_DONE) {
 		rc = SPECC_EINVAL;
@@ -419,7 +415,7 @@ static int run_row(sqlite3_stmt *st, void *ctx)
 	specc_run_info r = { 0 };
 	int rc;
 
-	read_run(st, &r);
+	specc_store_read_run(st, &r);
 	rc = w->fn(w->ctx, &r);
 	specc_run_info_release(&r);
 	return rc;
@@ -430,7 +426,7 @@ int specc_store_runs(specc_store *s, int (*fn)(void *ctx, const specc_run_info *
 	sqlite3_stmt *st = NULL;
 	struct run_walk w = { fn, ctx };
 
-	if (sqlite3_prepare_v2(s->db, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC", -1, &st,
+	if (sqlite3_prepare_v2(s->db, "SELECT " SPECC_RUN_COLUMNS " FROM runs ORDER BY id DESC", -1, &st,
 			       NULL) != SQLITE_OK)
 		return SPECC_EIO;
 	return each_row(st, run_row, &w);
@@ -968,13 +964,13 @@ int specc_store_run_latest_finished(specc_store *s, int64_t other, specc_run_inf
 	memset(info, 0, sizeof *info);
 	/* Calibration runs grade the spec's own examples; they are no
 	 * baseline for a test run. */
-	if (exec1(s, &st, "SELECT " RUN_COLUMNS " FROM runs WHERE status='finished' AND id<>?1 "
+	if (exec1(s, &st, "SELECT " SPECC_RUN_COLUMNS " FROM runs WHERE status='finished' AND id<>?1 "
 			  "AND options NOT LIKE '%\"calibration\":true%' ORDER BY id DESC LIMIT 1"))
 		goto out;
 	sqlite3_bind_int64(st, 1, other);
 	step = sqlite3_step(st);
 	if (step == SQLITE_ROW) {
-		read_run(st, info);
+		specc_store_read_run(st, info);
 		rc = SPECC_OK;
 	} else if (step == SQLITE_DONE) {
 		rc = SPECC_EINVAL;
