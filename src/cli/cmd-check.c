@@ -7,6 +7,7 @@
 
 #include "specc/diag.h"
 #include "specc/project.h"
+#include "specc/eval.h"
 #include "cli.h"
 
 const char cmd_check_usage[] =
@@ -78,6 +79,13 @@ int cmd_check(int argc, char **argv)
 	}
 	specc_project_resolve(&p);
 	specc_check(&p);
+	/* The settings of specc test, the grader and the gate are checked
+	 * here too, so a typo in a gate rule fails CI before any run. */
+	{
+		specc_test_config cfg;
+		specc_test_config_read(&cfg, &p);
+		specc_test_config_release(&cfg);
+	}
 	if ((rc = cli_report(out, o.format, use_color, &p, false)) != 0)
 		goto out;
 	uint32_t errors = p.diags.count[SPECC_ERROR], warnings = p.diags.count[SPECC_WARNING];

@@ -483,8 +483,13 @@ static void read_gate(struct reader *r, yaml_node_t *v)
 		if (!k || !gv)
 			continue;
 		if (specc_ydoc_key_is(k, "alpha")) {
-			if (num_value(r, gv, "gate.alpha", 1e-12, 0.5, &d))
-				r->cfg->gate_alpha = d;
+			/* A level of 0 would never find anything. */
+			if (num_value(r, gv, "gate.alpha", 0, 0.5, &d)) {
+				if (d > 0)
+					r->cfg->gate_alpha = d;
+				else
+					wrong(r, gv, "gate.alpha", "a number above 0, at most 0.5");
+			}
 		} else if (specc_ydoc_key_is(k, "rules")) {
 			if (gv->type != YAML_SEQUENCE_NODE) {
 				wrong(r, gv, "gate.rules", "a list of {fail-on, authority} mappings");
