@@ -527,7 +527,14 @@ static int write_junit(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 		fputs(">\n", out);
 		if (!strcmp(status, "failed")) {
 			fputs("      <failure message=\"", out);
-			xml_escape(out, col(st, 12));
+			if (col(st, 12)) {
+				xml_escape(out, col(st, 12));
+			} else if (col(st, 13)) {
+				/* Failed through the grader or a ruling: its reason. */
+				xml_escape(out, verdict_phrase(col(st, 13), !strcmp(col(st, 14), "ruling")));
+				fputs(": ", out);
+				xml_escape(out, col(st, 16));
+			}
 			fputs("\">", out);
 			xml_escape(out, col(st, 7));
 			fputs("</failure>\n", out);
@@ -621,15 +628,24 @@ static int write_sarif(sqlite3 *db, const specc_run_info *run, FILE *out, const 
 		if (sqlite3_prepare_v2(db,
 				       "SELECT c.key, c.error, (SELECT group_concat(k.name || ': ' || k.message, '; ')"
 				       " FROM checks k WHERE k.run=c.run AND k.key=c.key AND k.sample=c.sample"
-				       " AND k.outcome='fail') FROM cases c WHERE c.run=?1 AND c.clause=?2"
+				       " AND k.outcome='fail'), (SELECT g.source || ' ' || g.reason FROM grades g"
+				       " WHERE g.run=c.run AND g.key=c.key AND g.sample=c.sample)"
+				       " FROM cases c WHERE c.run=?1 AND c.clause=?2"
 				       " AND c.status IN ('failed','errored') ORDER BY c.file, c.line, c.key LIMIT 1",
 				       -1, &st, NULL) == SQLITE_OK) {
 			sqlite3_bind_int64(st, 1, run->id);
 			sqlite3_bind_text(st, 2, c->clause, -1, SQLITE_STATIC);
 			step = sqlite3_step(st);
-			if (step == SQLITE_ROW)
+			if (step == SQLITE_ROW && !col(st, 2) && col(st, 3)) {
+				/* Failed through the grader or a ruling. */
+				const char *g = col(st, 3);
+				bool ruling = !strncmp(g, "ruling ", 7);
+				specc_buf_addf(&msg, "; first: %s: %s: %s", col(st, 0),
+					       verdict_phrase("violation", ruling), g + strcspn(g, " ") + 1);
+			} else if (step == SQLITE_ROW) {
 				specc_buf_addf(&msg, "; first: %s: %s", col(st, 0),
 					       col(st, 2) ? col(st, 2) : col(st, 1) ? col(st, 1) : "no answer");
+			}
 			sqlite3_finalize(st);
 		}
 		if (clause_span(p, c->clause, &sp)) {

@@ -68,6 +68,14 @@ def main():
         C.check(by.get("gr01/4", {}).get("attempts") == 2, "bad output is asked once more", by.get("gr01/4"))
         C.check(by.get("gr01/10", {}).get("error") and "time" in by["gr01/10"]["error"].lower(),
                 "a grader timeout is recorded as the reason", by.get("gr01/10"))
+        r = run(SPECC, ["runs", "show", "1", "--format", "junit", "."], cwd=root)
+        C.check('<failure message="the grader found a violation: scripted">' in r.out,
+                "junit: a grader's violation is the failure's message", r.out[:400])
+        C.check(r.out.count("<skipped message=\"unscored") == 6, "junit: unscored cases are skipped", r.out[:400])
+        r = run(SPECC, ["runs", "show", "1", "--format", "sarif", "."], cwd=root)
+        texts = [x["message"]["text"] for x in json.loads(r.out)["runs"][0]["results"]] if r.rc == 0 else []
+        C.check(any("gr01/2: the grader found a violation: scripted" in t for t in texts),
+                "sarif: the clause's result names the grader's verdict", texts)
         prompt = query(root, "SELECT COUNT(*) AS n FROM grades")[0]["n"]
         C.eq(prompt, len(SCRIPT), "every case has a grade")
 
