@@ -476,6 +476,68 @@ static int estimate(const specc_project *p, const specc_cases *cases, specc_stor
 	return SPECC_OK;
 }
 
+/*
+ * The grader's share, as an upper bound: every case whose item no
+ * deterministic check can decide (a rubric, or no checks) is graded by
+ * each judge, unless its checks fail first.  The grader's prompt is
+ * measured with an empty answer, then the answer's estimated length is
+ * added; a verdict is assumed to be 100 tokens unless max-tokens caps it.
+ */
+static void grade_estimate(const specc_project *p, const specc_cases *cases, const specc_provider *pv,
+			   const struct cli_grader *g, const specc_test_config *cfg, struct estimate *e)
+{
+	const specc_price *price = specc_test_config_price(cfg, g->model);
+	double answer_tokens = pv->max_tokens ? (double)pv->max_tokens : 256.0;
+	specc_buf key = SPECC_BUF_INIT;
+	specc_arena arena;
+
+	memset(e, 0, sizeof *e);
+	specc_arena_init(&arena);
+	for (uint32_t u = 0; u < cases->units.len; u++) {
+		const specc_unit *unit = &cases->units.items[u];
+		const specc_example *ex = unit->example ? &p->examples.items[unit->index]
+							: &p->items.items[unit->index];
+		specc_expect_set set;
+		specc_diags scratch;
+		specc_grade_subject sub;
+		bool needs;
+		double ptok;
+
+		specc_expect_set_init(&set);
+		specc_diags_init(&scratch);
+		if (ex->expect.ptr)
+			specc_expect_parse(&set, (specc_sources *)&p->sources, &scratch, ex->expect_span);
+		needs = set.has_rubric || set.len == 0;
+		specc_expect_set_release(&set);
+		specc_diags_release(&scratch);
+		specc_buf_reset(&key);
+		specc_case_key(p, unit, &key);
+		if (!needs || specc_grade_subject_init(&sub, p, unit, key.ptr, "", &arena) != SPECC_OK)
+			continue;
+		{
+			json_t *msgs = specc_grade_messages(p, &sub);
+			char *text = json_dumps(msgs, JSON_COMPACT);
+			ptok = (double)strlen(text) / 4.0 + answer_tokens;
+			free(text);
+			json_decref(msgs);
+		}
+		for (uint32_t s = 0; s < cases->repeat; s++) {
+			if (!specc_case_in_shard(cases, key.ptr, s))
+				continue;
+			e->cases++;
+			e->calls += g->judges;
+			e->prompt_tokens += ptok * g->judges;
+			e->completion_tokens += (g->pv.max_tokens ? (double)g->pv.max_tokens : 100.0) * g->judges;
+		}
+	}
+	specc_buf_release(&key);
+	specc_arena_release(&arena);
+	if (price) {
+		e->priced = true;
+		e->cost = (e->prompt_tokens * price->input + e->completion_tokens * price->output) / 1e6;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 
 /* The run --baseline names; "last" is the latest finished run other than
@@ -692,10 +754,12 @@ int cmd_test(int argc, char **argv)
 	}
 
 	if (a.dry_run || a.max_cost >= 0) {
-		struct estimate e;
+		struct estimate e, ge = { 0 };
 		const specc_price *price;
 		estimate(&p, &cases, store, &pv, model, a.no_cache, &cfg, &e);
 		price = specc_test_config_price(&cfg, model);
+		if (have_grader)
+			grade_estimate(&p, &cases, &pv, &grader, &cfg, &ge);
 		if (a.dry_run) {
 			printf("%lld cases, %lld model calls (%lld answered from the cache)\n", (long long)e.cases,
 			       (long long)e.calls, (long long)e.cached);
@@ -710,6 +774,19 @@ int cmd_test(int argc, char **argv)
 			else
 				printf("estimated cost: unknown (no price for %s under prices in specc.yaml)\n",
 				       model && *model ? model : pv.name);
+			if (have_grader && ge.calls) {
+				printf("grading: at most %lld grader calls (%lld cases no check decides, %d judge%s "
+				       "each; fewer when checks fail, verdicts are known or rulings exist)\n",
+				       (long long)ge.calls, (long long)ge.cases, grader.judges,
+				       grader.judges == 1 ? "" : "s");
+				printf("grading tokens: at most about %.0f in, %.0f out\n", ge.prompt_tokens,
+				       ge.completion_tokens);
+				if (ge.priced)
+					printf("grading cost: at most $%.4f (%s)\n", ge.cost, grader.model);
+				else if (grader.pv.kind == SPECC_PROVIDER_OPENAI)
+					printf("grading cost: unknown (no price for %s under prices in specc.yaml)\n",
+					       grader.model);
+			}
 			rc = SPECC_EXIT_OK;
 			goto done;
 		}
@@ -717,9 +794,16 @@ int cmd_test(int argc, char **argv)
 			rc = cli_error("--max-cost needs the price of %s: add it under prices in specc.yaml", model);
 			goto done;
 		}
-		if (e.cost > a.max_cost) {
-			rc = cli_error("the estimated cost is $%.4f, above --max-cost $%g; nothing was asked",
-				       e.cost, a.max_cost);
+		if (have_grader && ge.calls && grader.pv.kind == SPECC_PROVIDER_OPENAI && !ge.priced) {
+			rc = cli_error("--max-cost needs the price of the grader's model %s: add it under prices "
+				       "in specc.yaml",
+				       grader.model);
+			goto done;
+		}
+		if (e.cost + ge.cost > a.max_cost) {
+			rc = cli_error("the estimated cost is $%.4f (answers $%.4f, grading at most $%.4f), above "
+				       "--max-cost $%g; nothing was asked",
+				       e.cost + ge.cost, e.cost, ge.cost, a.max_cost);
 			goto done;
 		}
 	}

@@ -86,7 +86,13 @@ def main():
                     # One judge of three says violation: the majority passes it.
                     item("reply: split [[grade:violation:1]]")]}
         write_project(clean, clauses, providers, "test:\n  provider: model\ngrader:\n  provider: judge\n"
-                      "  judges: 3\n")
+                      "  judges: 3\nprices:\n  test-model: { input: 1, output: 1 }\n")
+        r = run(SPECC, ["test", "--dry-run", "."], cwd=clean)
+        C.check(r.rc == 0 and "at most 15 grader calls (5 cases no check decides, 3 judges each" in r.out,
+                "dry-run: the grader's calls are bounded: cases x judges", r.out)
+        r = run(SPECC, ["test", "--max-cost", "1", "."], cwd=clean)
+        C.check(r.rc == 2 and "price of the grader's model grader" in r.err,
+                "max-cost: needs the grader's price too", r)
         srv.reset()
         r = run(SPECC, ["test", "--no-progress", "--min-pass-rate", "0", "--format", "json", "."], cwd=clean,
                 timeout=120)
