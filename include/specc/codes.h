@@ -65,7 +65,14 @@
 	  "specc.yaml or a specc- comment names a rule or category that does not exist.")          \
 	X(INVALID_DIRECTIVE, "invalid-directive", WARNING, "A specc- comment cannot be read.")    \
 	X(INVALID_EXPECT, "invalid-expect", ERROR, "An expect block has an assertion that cannot be used as written.") \
-	X(UNKNOWN_EXPECT, "unknown-expect", ERROR, "An expect block uses an assertion specc does not know.")
+	X(UNKNOWN_EXPECT, "unknown-expect", ERROR, "An expect block uses an assertion specc does not know.") \
+	X(DUPLICATE_SPEC_NAME, "duplicate-spec-name", ERROR, "Two specs of the project share one name.") \
+	X(UNKNOWN_IMPORT, "unknown-import", ERROR, "A spec imports a spec the project does not have.") \
+	X(IMPORT_CYCLE, "import-cycle", ERROR, "Specs import each other in a cycle.")             \
+	X(MISSING_GRANT, "missing-grant", ERROR,                                                   \
+	  "specc.yaml grants authority per spec, and a spec has no grant.")                        \
+	X(AUTHORITY_ABOVE_GRANT, "authority-above-grant", ERROR,                                  \
+	  "A section claims more authority than specc.yaml grants its spec.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

@@ -196,6 +196,10 @@ typedef struct specc_project {
 	uint32_t authority_first, authority_count; /* chain of command in strs, highest first */
 	uint32_t spec_first, spec_count;   /* specc.yaml "specs" patterns, in strs */
 	uint32_t eval_first, eval_count;   /* specc.yaml "evals" folders, in strs */
+	/* specc.yaml "grants": the highest authority each spec may claim, as
+	 * grant_count (spec name, level) pairs in strs from grant_first. */
+	uint32_t grant_first, grant_count;
+	bool has_grants;
 	bool has_eval_folder;              /* some eval folder exists */
 
 	specc_sources sources;

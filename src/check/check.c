@@ -13,6 +13,7 @@
 #include "specc/codes.h"
 #include "specc/expect.h"
 #include "specc/project.h"
+#include "internal.h"
 
 static const char *q(specc_project *p, specc_str s)
 {
@@ -336,6 +337,7 @@ static void check_expects(specc_project *p)
 void specc_check(specc_project *p)
 {
 	check_sections(p);
+	specc_check_modules(p);
 	check_links(p);
 	check_evals(p);
 	check_conversations(p);

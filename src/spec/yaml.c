@@ -52,6 +52,38 @@ static bool string_list(specc_ydoc *y, specc_project *p, const specc_code *code,
 	return true;
 }
 
+/* grants: {spec name: level}: the highest level each spec may claim.
+ * Kept as (name, level) pairs in p->strs; the check resolves them. */
+static void read_grants(specc_ydoc *y, specc_project *p, const specc_code *bad, yaml_node_t *v)
+{
+	if (v->type != YAML_MAPPING_NODE) {
+		specc_ydoc_wrong_shape(y, bad, v, "grants",
+				       "a mapping of spec names to authority levels, such as {safety: root}");
+		return;
+	}
+	p->grant_first = p->strs.len;
+	p->grant_count = 0;
+	p->has_grants = true;
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(&y->doc, pr->key);
+		yaml_node_t *l = yaml_document_get_node(&y->doc, pr->value);
+		specc_sstr *s;
+
+		if (!k || !l || k->type != YAML_SCALAR_NODE || l->type != YAML_SCALAR_NODE) {
+			specc_ydoc_wrong_shape(y, bad, l ? l : v, "grants",
+					       "a mapping of spec names to authority levels, such as {safety: root}");
+			continue;
+		}
+		s = SPECC_PUSH(p->strs);
+		s->s = scalar(p, k);
+		s->span = specc_ydoc_span(y, k);
+		s = SPECC_PUSH(p->strs);
+		s->s = scalar(p, l);
+		s->span = specc_ydoc_span(y, l);
+		p->grant_count++;
+	}
+}
+
 void specc_front_matter_parse(specc_project *p, uint32_t spec, uint32_t file, uint32_t start,
 			      uint32_t end)
 {
@@ -156,6 +188,8 @@ int specc_config_parse(specc_project *p, uint32_t file)
 			string_list(&y, p, bad, v, "specs", &p->spec_first, &p->spec_count);
 		} else if (specc_ydoc_key_is(k, "evals")) {
 			string_list(&y, p, bad, v, "evals", &p->eval_first, &p->eval_count);
+		} else if (specc_ydoc_key_is(k, "grants")) {
+			read_grants(&y, p, bad, v);
 		} else if (specc_ydoc_key_is(k, "lint") || specc_ydoc_key_is(k, "providers") ||
 			   specc_ydoc_key_is(k, "test") || specc_ydoc_key_is(k, "prices") ||
 			   specc_ydoc_key_is(k, "grader") || specc_ydoc_key_is(k, "gate")) {
@@ -163,7 +197,7 @@ int specc_config_parse(specc_project *p, uint32_t file)
 			 * (src/eval/config.c) */
 		} else {
 			specc_ydoc_unknown_key(&y, SPECC_CODE(UNKNOWN_CONFIG_KEY), k,
-				    "name, authority, specs, evals, lint, providers, test, prices, grader and gate");
+				    "name, authority, specs, evals, grants, lint, providers, test, prices, grader and gate");
 		}
 	}
 out:
