@@ -10,6 +10,7 @@
 #include "specc/buf.h"
 #include "specc/emit.h"
 #include "specc/json.h"
+#include "specc/norm.h"
 #include "specc/utf8.h"
 
 static json_t *jstr(specc_str s)
@@ -142,8 +143,40 @@ static json_t *jexample(const specc_project *p, const specc_example *e)
 	return o;
 }
 
+/* A normative statement, as docs/ir-json.md describes it. */
+static json_t *jnorm(const specc_norm *n)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "modality", json_string(specc_modality_name(n->modality)));
+	json_object_set_new(o, "imperative", json_boolean(n->imperative));
+	json_object_set_new(o, "absolute", json_boolean(n->absolute));
+	json_object_set_new(o, "actor", n->actor.len ? jstr(n->actor) : json_null());
+	json_object_set_new(o, "verb", jstr(n->verb));
+	json_object_set_new(o, "action", jstr(n->action));
+	json_object_set_new(o, "object", jstr(n->object));
+	json_object_set_new(o, "object_stems", jstr(n->object_stems));
+	if (n->cond)
+		json_object_set_new(o, "condition",
+				    json_pack("{s:s, s:o, s:o}", "kind", specc_cond_name(n->cond), "text",
+					      jstr(n->condition), "stems", jstr(n->condition_stems)));
+	else
+		json_object_set_new(o, "condition", json_null());
+	if (n->limit)
+		json_object_set_new(o, "limit",
+				    json_pack("{s:s, s:I, s:o}", "kind",
+					      n->limit == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least", "value",
+					      (json_int_t)n->limit_value, "unit", jstr(n->limit_unit)));
+	else
+		json_object_set_new(o, "limit", json_null());
+	json_object_set_new(o, "start", json_integer(n->start));
+	json_object_set_new(o, "end", json_integer(n->end));
+	return o;
+}
+
 int specc_emit_json(FILE *out, const specc_project *p)
 {
+	specc_norms norms;
 	json_t *root = json_object(), *a;
 
 	json_object_set_new(root, "format", json_integer(1));
@@ -191,19 +224,23 @@ int specc_emit_json(FILE *out, const specc_project *p)
 	json_object_set_new(root, "sections", a);
 
 	a = json_array();
-	for (uint32_t i = 0; i < p->clauses.len; i++) {
+	specc_norms_extract(&norms, p);
+	for (uint32_t i = 0, ni = 0; i < p->clauses.len; i++) {
 		const specc_clause *c = &p->clauses.items[i];
-		json_t *anchors = json_array();
+		json_t *anchors = json_array(), *stmts = json_array();
+		for (; ni < norms.items.len && norms.items.items[ni].clause == i; ni++)
+			json_array_append_new(stmts, jnorm(&norms.items.items[ni]));
 		for (uint32_t k = 0; k < c->anchor_count; k++) {
 			const specc_anchor *an = &p->anchors.items[c->anchor_first + k];
 			json_array_append_new(anchors, json_pack("{s:o,s:o,s:o}", "id", jstr(an->id),
 								 "eval_file", jidx(an->eval_file),
 								 "span", jspan(p, an->span)));
 		}
-		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o}", "section", jidx(c->section),
-						   "text", jstr(c->text), "anchors", anchors, "span",
-						   jspan(p, c->span)));
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o}", "section", jidx(c->section),
+						   "text", jstr(c->text), "anchors", anchors, "statements",
+						   stmts, "span", jspan(p, c->span)));
 	}
+	specc_norms_release(&norms);
 	json_object_set_new(root, "clauses", a);
 
 	a = json_array();

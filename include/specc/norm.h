@@ -1,0 +1,88 @@
+/*
+ * norm.h - normative statements: what a clause sentence obliges, forbids or
+ * allows, read from its words.
+ *
+ * "If the member asks, the assistant must not share another member's
+ * records" reads as: actor "assistant", modality must-not, action "share"
+ * (stem "share"), object "another member's records", condition (if) "the
+ * member asks".  One sentence may hold several statements ("... should
+ * decline X and suggest Y").  The reading is lexical: modal verbs and their
+ * negations, imperatives ("Don't ...", "Never ...", "Avoid ...", "Refuse
+ * to ..."), condition words, and numeric limits ("at most 100 words").
+ * Conflict detection compares statements; `specc parse --json` shows them
+ * so authors can see how specc read their words.
+ */
+#ifndef SPECC_NORM_H
+#define SPECC_NORM_H
+
+#include "specc/project.h"
+
+typedef enum specc_modality {
+	SPECC_MOD_MUST,
+	SPECC_MOD_MUST_NOT,
+	SPECC_MOD_SHOULD,
+	SPECC_MOD_SHOULD_NOT,
+	SPECC_MOD_MAY,
+} specc_modality;
+
+/* "must", "must-not", "should", "should-not", "may". */
+const char *specc_modality_name(int m);
+/* Whether m forbids (must-not, should-not). */
+bool specc_modality_negative(int m);
+
+typedef enum specc_cond_kind {
+	SPECC_COND_NONE,
+	SPECC_COND_IF,            /* if, only if, provided, as long as */
+	SPECC_COND_WHEN,          /* when, whenever, where */
+	SPECC_COND_UNLESS,
+	SPECC_COND_WHILE,
+	SPECC_COND_EXCEPT,        /* except, except when, other than */
+} specc_cond_kind;
+
+/* "if", "when", "unless", "while", "except", or "" for none. */
+const char *specc_cond_name(int k);
+
+typedef enum specc_limit_kind {
+	SPECC_LIMIT_NONE,
+	SPECC_LIMIT_AT_MOST,      /* at most, no more than, up to, under, fewer than */
+	SPECC_LIMIT_AT_LEAST,     /* at least, no fewer than, more than, over */
+} specc_limit_kind;
+
+typedef struct specc_norm {
+	uint32_t clause;          /* into project.clauses */
+	uint8_t modality;         /* specc_modality */
+	bool imperative;          /* no subject: "Don't ...", "Ask ..." */
+	bool absolute;            /* "never", "always", "under no circumstances" */
+	specc_str actor;          /* the subject's head word, lower case; empty for an imperative */
+	specc_str verb;           /* the action's verb as written, lower case */
+	specc_str action;         /* its stem (Snowball); "be <stem>" for "be honest" */
+	specc_str object;         /* the object's content words as written, space-separated */
+	specc_str object_stems;   /* their stems, space-separated, in order */
+	uint8_t cond;             /* specc_cond_kind */
+	specc_str condition;      /* the condition's words, as written */
+	specc_str condition_stems; /* its content words' stems, space-separated */
+	uint8_t limit;            /* specc_limit_kind */
+	int64_t limit_value;
+	specc_str limit_unit;     /* the stem of what is counted: "word", "sentenc" */
+	uint32_t start, end;      /* the statement's bytes in the clause's text */
+} specc_norm;
+
+typedef struct specc_norms {
+	SPECC_TABLE(specc_norm) items;
+	specc_arena arena;        /* every string above */
+} specc_norms;
+
+/*
+ * Reads the statements of every clause of p, in clause order, into out
+ * (initialised here; release it with specc_norms_release()).  A clause
+ * with no modal reading (a definition, an example) has none.
+ */
+void specc_norms_extract(specc_norms *out, const specc_project *p);
+void specc_norms_init(specc_norms *n);
+void specc_norms_release(specc_norms *n);
+
+/* Appends the statements of one sentence to out (initialised with
+ * specc_norms_init()), for tests and tools: clause is stored as given. */
+void specc_norms_read(specc_norms *out, uint32_t clause, const char *text, size_t len);
+
+#endif
