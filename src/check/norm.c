@@ -120,9 +120,8 @@ static void tokenize(struct reader *r)
 
 	while (i < r->len) {
 		unsigned char c = s[i];
-		if (word_byte(c) && !(c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 &&
-				      (s[i + 2] == 0x94 || s[i + 2] == 0x93 || s[i + 2] == 0x9c ||
-				       s[i + 2] == 0x9d || s[i + 2] == 0x98 || s[i + 2] == 0x99))) {
+		/* U+2000 to U+203F (dashes, quotes, ellipsis) bound words. */
+		if (word_byte(c) && !(c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80)) {
 			specc_buf b = SPECC_BUF_INIT;
 			size_t start = i;
 			while (i < r->len) {
@@ -131,8 +130,8 @@ static void tokenize(struct reader *r)
 				    i + 3 < r->len && word_byte(s[i + 3]) && s[i + 3] != 0xe2) {
 					specc_buf_addch(&b, '\'');
 					i += 3;
-				} else if (c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80) {
-					break; /* a typographic dash or quote */
+				} else if (c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80) {
+					break; /* a typographic dash, quote or ellipsis */
 				} else if (word_byte(c)) {
 					specc_buf_addch(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 					i++;
