@@ -72,7 +72,13 @@
 	X(MISSING_GRANT, "missing-grant", ERROR,                                                   \
 	  "specc.yaml grants authority per spec, and a spec has no grant.")                        \
 	X(AUTHORITY_ABOVE_GRANT, "authority-above-grant", ERROR,                                  \
-	  "A section claims more authority than specc.yaml grants its spec.")
+	  "A section claims more authority than specc.yaml grants its spec.") \
+	X(CLAUSE_CONFLICT, "clause-conflict", ERROR,                                                \
+	  "Two clauses at one level of authority contradict each other.")                          \
+	X(CONFLICT_OVERRIDDEN, "conflict-overridden", NOTE,                                         \
+	  "A clause contradicts one of higher authority, which wins.")                              \
+	X(CONFLICT_PAIRING_LIMIT, "conflict-pairing-limit", NOTE,                                   \
+	  "Conflict detection reached its budget of compared pairs and stopped.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

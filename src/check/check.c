@@ -342,4 +342,5 @@ void specc_check(specc_project *p)
 	check_evals(p);
 	check_conversations(p);
 	check_expects(p);
+	specc_check_conflicts(p);
 }

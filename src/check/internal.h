@@ -10,4 +10,8 @@
  * specc.yaml grants each spec.  Appends findings to p->diags. */
 void specc_check_modules(specc_project *p);
 
+/* Clauses that contradict each other: errors at one level of authority,
+ * notes where a higher level wins.  Appends findings to p->diags. */
+void specc_check_conflicts(specc_project *p);
+
 #endif

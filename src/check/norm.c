@@ -17,74 +17,107 @@
 #include "specc/buf.h"
 #include "specc/norm.h"
 
+/* A word list entry with its length, known when compiled. */
+#define W(s) { s, sizeof s - 1 }
+
 /* Words that sit between a modal and its verb. */
-static const char *const adverbs[] = {
-	"always", "also", "only", "still", "just", "generally", "usually", "proactively",
-	"immediately", "clearly", "politely", "gently", "briefly", "first", "simply", "ever",
-	"instead", "then", "strongly", "carefully", "explicitly", "directly", "actively", "readily",
-	"typically", "normally", "otherwise", "further", "additionally", "promptly", "kindly",
-	"respectfully", "transparently", "consistently", "reasonably", "appropriately", "again",
-	"never", "not", "even", "really", "try", "attempt", NULL,
+static const specc_str adverbs[] = {
+	W("always"), W("also"), W("only"), W("still"), W("just"), W("generally"), W("usually"),
+	W("proactively"), W("immediately"), W("clearly"), W("politely"), W("gently"), W("briefly"),
+	W("first"), W("simply"), W("ever"), W("instead"), W("then"), W("strongly"), W("carefully"),
+	W("explicitly"), W("directly"), W("actively"), W("readily"), W("typically"), W("normally"),
+	W("otherwise"), W("further"), W("additionally"), W("promptly"), W("kindly"),
+	W("respectfully"), W("transparently"), W("consistently"), W("reasonably"), W("appropriately"),
+	W("again"), W("never"), W("not"), W("even"), W("really"), W("try"), W("attempt"), { NULL, 0 },
 };
 
 /* Words that carry no content for matching objects. */
-static const char *const stopwords[] = {
-	"a", "an", "the", "of", "to", "for", "in", "on", "at", "by", "with", "about", "from", "into",
-	"as", "any", "all", "some", "their", "its", "it", "them", "they", "that", "this", "those",
-	"these", "such", "or", "and", "nor", "be", "is", "are", "was", "were", "been", "being",
-	"your", "you", "his", "her", "our", "us", "we", "i", "me", "my", "what", "which", "who",
-	"whom", "whose", "how", "no", "both", "either", "neither", "more", "most", "very", "so",
-	"than", "there", "here", "e.g", "i.e", "etc", "do", "does", "did", "can", "will", "would",
-	"could", "might", "own", "one", "ones", "each", "every", "way", "ways", "its", "has", "have",
-	"had", "not", "also", "just", "only", "even", "other", NULL,
+static const specc_str stopwords[] = {
+	W("a"), W("an"), W("the"), W("of"), W("to"), W("for"), W("in"), W("on"), W("at"), W("by"),
+	W("with"), W("about"), W("from"), W("into"), W("as"), W("any"), W("all"), W("some"),
+	W("their"), W("its"), W("it"), W("them"), W("they"), W("that"), W("this"), W("those"),
+	W("these"), W("such"), W("or"), W("and"), W("nor"), W("be"), W("is"), W("are"), W("was"),
+	W("were"), W("been"), W("being"), W("your"), W("you"), W("his"), W("her"), W("our"), W("us"),
+	W("we"), W("i"), W("me"), W("my"), W("what"), W("which"), W("who"), W("whom"), W("whose"),
+	W("how"), W("no"), W("both"), W("either"), W("neither"), W("more"), W("most"), W("very"),
+	W("so"), W("than"), W("there"), W("here"), W("e.g"), W("i.e"), W("etc"), W("do"), W("does"),
+	W("did"), W("can"), W("will"), W("would"), W("could"), W("might"), W("own"), W("one"),
+	W("ones"), W("each"), W("every"), W("way"), W("ways"), W("its"), W("has"), W("have"),
+	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), { NULL, 0 },
 };
 
 /* Verbs that begin an imperative sentence ("Ask for ...", "Include ..."). */
-static const char *const imperative_verbs[] = {
-	"ask", "tell", "answer", "provide", "include", "use", "keep", "say", "give", "offer",
-	"explain", "respond", "reply", "follow", "treat", "assume", "consider", "prefer", "write",
-	"cite", "add", "state", "share", "reveal", "recommend", "suggest", "help", "encourage",
-	"acknowledge", "warn", "direct", "point", "remind", "confirm", "verify", "check", "book",
-	"search", "show", "list", "mention", "quote", "summarize", "summarise", "translate",
-	"describe", "format", "return", "call", "send", "escalate", "stop", "continue", "end",
-	"start", "begin", "admit", "apologize", "apologise", "ignore", "obey", "comply", "defer",
-	"protect", "respect", "support", "express", "present", "put", "make", "let", "allow",
-	"decline", "flag", "report", "note", "disclose", "withhold", "hide", "correct", "clarify",
-	"seek", "request", "reject", "accept", "route", "redirect", "limit", "stay", "be", "speak",
-	"answer", "respond", "lead", "open", "close", "link", "read", "repeat", "sign", "greet",
-	"refer", "prioritize", "prioritise", "maintain", "avoid", "refuse", "never", "always",
-	"remain", "err", "assist", "engage", "discuss", "mirror", "match", "adapt", "tailor", NULL,
+static const specc_str imperative_verbs[] = {
+	W("ask"), W("tell"), W("answer"), W("provide"), W("include"), W("use"), W("keep"), W("say"),
+	W("give"), W("offer"), W("explain"), W("respond"), W("reply"), W("follow"), W("treat"),
+	W("assume"), W("consider"), W("prefer"), W("write"), W("cite"), W("add"), W("state"),
+	W("share"), W("reveal"), W("recommend"), W("suggest"), W("help"), W("encourage"),
+	W("acknowledge"), W("warn"), W("direct"), W("point"), W("remind"), W("confirm"), W("verify"),
+	W("check"), W("book"), W("search"), W("show"), W("list"), W("mention"), W("quote"),
+	W("summarize"), W("summarise"), W("translate"), W("describe"), W("format"), W("return"),
+	W("call"), W("send"), W("escalate"), W("stop"), W("continue"), W("end"), W("start"),
+	W("begin"), W("admit"), W("apologize"), W("apologise"), W("ignore"), W("obey"), W("comply"),
+	W("defer"), W("protect"), W("respect"), W("support"), W("express"), W("present"), W("put"),
+	W("make"), W("let"), W("allow"), W("decline"), W("flag"), W("report"), W("note"),
+	W("disclose"), W("withhold"), W("hide"), W("correct"), W("clarify"), W("seek"), W("request"),
+	W("reject"), W("accept"), W("route"), W("redirect"), W("limit"), W("stay"), W("be"),
+	W("speak"), W("answer"), W("respond"), W("lead"), W("open"), W("close"), W("link"), W("read"),
+	W("repeat"), W("sign"), W("greet"), W("refer"), W("prioritize"), W("prioritise"),
+	W("maintain"), W("avoid"), W("refuse"), W("never"), W("always"), W("remain"), W("err"),
+	W("assist"), W("engage"), W("discuss"), W("mirror"), W("match"), W("adapt"), W("tailor"), { NULL, 0 },
+};
+
+/* The words a modal or a condition reading can start with: only they
+ * are read further (modal_scan, cond_scan). */
+static const specc_str modal_starts[] = {
+	W("must"), W("shall"), W("mustn't"), W("shan't"), W("cannot"), W("can't"), W("won't"),
+	W("should"), W("shouldn't"), W("may"), W("can"), W("will"), W("need"), W("needs"), W("has"),
+	W("have"), W("is"), W("are"), W("never"), W("always"), W("does"), W("do"), W("doesn't"),
+	W("don't"), { NULL, 0 },
+};
+
+static const specc_str cond_starts[] = {
+	W("if"), W("only"), W("provided"), W("as"), W("when"), W("whenever"), W("unless"), W("while"),
+	W("except"), W("other"), { NULL, 0 },
 };
 
 /* Words that cannot be the verb after a modal ("may the ..."). */
-static const char *const not_verbs[] = {
-	"the", "a", "an", "this", "that", "these", "those", "it", "they", "we", "you", "i", "to",
-	"of", "in", "on", "at", "by", "for", "with", "as", "and", "or", NULL,
+static const specc_str not_verbs[] = {
+	W("the"), W("a"), W("an"), W("this"), W("that"), W("these"), W("those"), W("it"), W("they"),
+	W("we"), W("you"), W("i"), W("to"), W("of"), W("in"), W("on"), W("at"), W("by"), W("for"),
+	W("with"), W("as"), W("and"), W("or"), { NULL, 0 },
 };
 
 /* Subjects a descriptive "does not ..." is read for. */
-static const char *const actors[] = {
-	"assistant", "model", "it", "they", "chatgpt", "agent", "bot", "developer", "developers",
-	"operator", "operators", "user", "users", "system", "ai", NULL,
+static const specc_str actors[] = {
+	W("assistant"), W("model"), W("it"), W("they"), W("chatgpt"), W("agent"), W("bot"),
+	W("developer"), W("developers"), W("operator"), W("operators"), W("user"), W("users"),
+	W("system"), W("ai"), { NULL, 0 },
 };
 
-static bool in(const char *const *list, specc_str w)
+static bool in(const specc_str *list, specc_str w)
 {
-	for (; *list; list++)
-		if (strlen(*list) == w.len && !memcmp(*list, w.ptr, w.len))
+	/* Lengths first: most words differ there, and the lists are read
+	 * for every word of every clause. */
+	for (; list->ptr; list++)
+		if (list->len == w.len && !memcmp(list->ptr, w.ptr, w.len))
 			return true;
 	return false;
 }
 
-static bool is(specc_str w, const char *s)
-{
-	return w.len == strlen(s) && !memcmp(w.ptr, s, w.len);
-}
+enum { F_ADVERB = 1, F_STOP = 2, F_VERB = 4, F_NOT_VERB = 8, F_ACTOR = 16, F_MODAL = 32, F_COND = 64 };
 
 struct tok {
 	uint32_t start, end;      /* bytes in the text */
 	specc_str w;              /* lower case, ’ as '; empty for punctuation */
 	char punct;               /* ',' ';' ':' '.' '(' ')' '-' for a dash, 0 for a word */
+	uint32_t woff;            /* where w starts in reader.low */
+	/* Read once per token (classify), since the reader asks again and
+	 * again: which lists the word is in, and the modal and condition
+	 * readings that start here. */
+	uint8_t flags;            /* F_* */
+	uint8_t modal_len, mod, cond, cond_skip;
+	bool abs;
 };
 
 struct reader {
@@ -95,6 +128,13 @@ struct reader {
 	struct tok *toks;
 	uint32_t n, cap;
 	struct sb_stemmer *stemmer;
+	specc_map lists;          /* word -> F_* flags of the lists it is in */
+	specc_buf low;            /* the sentence's words in lower case; tokens point here */
+	/* Stems already computed, by word: a project repeats its words, and
+	 * the stemmer costs more than a lookup. */
+	specc_map stem_index;     /* word -> index into stems */
+	SPECC_TABLE(specc_str) stems;
+	specc_arena stem_arena;
 };
 
 static bool word_byte(unsigned char c)
@@ -122,49 +162,77 @@ static void tokenize(struct reader *r)
 		unsigned char c = s[i];
 		/* U+2000 to U+203F (dashes, quotes, ellipsis) bound words. */
 		if (word_byte(c) && !(c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80)) {
-			specc_buf b = SPECC_BUF_INIT;
-			size_t start = i;
+			specc_buf *b = &r->low;
+			size_t start = i, from = b->len;
 			while (i < r->len) {
 				c = s[i];
 				if (c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 && s[i + 2] == 0x99 &&
 				    i + 3 < r->len && word_byte(s[i + 3]) && s[i + 3] != 0xe2) {
-					specc_buf_addch(&b, '\'');
+					specc_buf_addch(b, '\'');
 					i += 3;
 				} else if (c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80) {
 					break; /* a typographic dash, quote or ellipsis */
 				} else if (word_byte(c)) {
-					specc_buf_addch(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+					specc_buf_addch(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
 					i++;
 				} else if ((c == '\'' || c == '-' || c == '.') && i + 1 < r->len &&
-					   word_byte(s[i + 1]) && s[i + 1] != 0xe2 && b.len) {
-					specc_buf_addch(&b, (char)c);
+					   word_byte(s[i + 1]) && s[i + 1] != 0xe2 && b->len > from) {
+					specc_buf_addch(b, (char)c);
 					i++;
 				} else {
 					break;
 				}
 			}
-			push(r, (struct tok){ (uint32_t)start, (uint32_t)i,
-					      specc_arena_str(&r->out->arena, b.ptr, b.len), 0 });
-			specc_buf_release(&b);
+			/* The word's place in low for now: low may move as it grows. */
+			push(r, (struct tok){ .start = (uint32_t)start, .end = (uint32_t)i,
+					      .w = { NULL, b->len - from }, .woff = (uint32_t)from });
 			continue;
 		}
 		if (c == ',' || c == ';' || c == ':' || c == '.' || c == '(' || c == ')' || c == '!' ||
 		    c == '?')
-			push(r, (struct tok){ (uint32_t)i, (uint32_t)i + 1, SPECC_STR_NULL, (char)c });
+			push(r, (struct tok){ .start = (uint32_t)i, .end = (uint32_t)i + 1, .punct = (char)c });
 		else if ((c == '-' && i + 1 < r->len && s[i + 1] == '-') ||
 			 (c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 &&
 			  (s[i + 2] == 0x94 || s[i + 2] == 0x93)))
-			push(r, (struct tok){ (uint32_t)i, (uint32_t)i + 1, SPECC_STR_NULL, '-' });
+			push(r, (struct tok){ .start = (uint32_t)i, .end = (uint32_t)i + 1, .punct = '-' });
 		i++;
 	}
+	for (uint32_t k = 0; k < r->n; k++)
+		if (!r->toks[k].punct)
+			r->toks[k].w.ptr = r->low.ptr + r->toks[k].woff;
+}
+
+/* A word's stem, valid while the reader lives: used at once, or kept in
+ * the output with stem(). */
+static specc_str stem_tmp(struct reader *r, specc_str w)
+{
+	uint32_t k = specc_map_get(&r->stem_index, w);
+	const sb_symbol *s;
+	specc_str key;
+
+	if (k != SPECC_NONE)
+		return r->stems.items[k];
+	s = sb_stemmer_stem(r->stemmer, (const sb_symbol *)w.ptr, (int)w.len);
+	if (!s)
+		specc_die_oom();
+	key = specc_arena_str(&r->stem_arena, w.ptr, w.len);
+	*SPECC_PUSH(r->stems) = specc_arena_str(&r->stem_arena, (const char *)s,
+						(size_t)sb_stemmer_length(r->stemmer));
+	specc_map_put(&r->stem_index, key, r->stems.len - 1, NULL);
+	return r->stems.items[r->stems.len - 1];
 }
 
 static specc_str stem(struct reader *r, specc_str w)
 {
-	const sb_symbol *s = sb_stemmer_stem(r->stemmer, (const sb_symbol *)w.ptr, (int)w.len);
-	if (!s)
-		specc_die_oom();
-	return specc_arena_str(&r->out->arena, (const char *)s, (size_t)sb_stemmer_length(r->stemmer));
+	specc_str t = stem_tmp(r, w);
+	return specc_arena_str(&r->out->arena, t.ptr, t.len);
+}
+
+/* Words point into the sentence's scratch buffer; what a statement keeps
+ * is copied into the arena. */
+static specc_str keep(struct reader *r, specc_str w)
+{
+	return w.len ? specc_arena_str(&r->out->arena, w.ptr, w.len) : SPECC_STR_NULL;
 }
 
 static specc_str word(struct reader *r, uint32_t i)
@@ -177,45 +245,44 @@ static bool is_word(struct reader *r, uint32_t i)
 	return i < r->n && r->toks[i].punct == 0;
 }
 
-static bool wis(struct reader *r, uint32_t i, const char *s)
-{
-	return is_word(r, i) && is(r->toks[i].w, s);
-}
+/* Comparisons with a literal: its length is known when compiled. */
+#define IS(w, lit) ((w).len == sizeof(lit) - 1 && !memcmp((w).ptr, lit, sizeof(lit) - 1))
+#define WIS(r, i, lit) (is_word(r, i) && IS((r)->toks[i].w, lit))
 
-static int cond_at(struct reader *r, uint32_t i, uint32_t *skip)
+static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 {
 	*skip = 1;
 	/* "even if", "even when": the rule holds regardless, so they are no
 	 * condition (read_sentence marks the statements absolute). */
-	if (i > 0 && wis(r, i - 1, "even") && (wis(r, i, "if") || wis(r, i, "when")))
+	if (i > 0 && WIS(r, i - 1, "even") && (WIS(r, i, "if") || WIS(r, i, "when")))
 		return SPECC_COND_NONE;
-	if (wis(r, i, "if"))
+	if (WIS(r, i, "if"))
 		return SPECC_COND_IF;
-	if (wis(r, i, "only") && wis(r, i + 1, "if")) {
+	if (WIS(r, i, "only") && WIS(r, i + 1, "if")) {
 		*skip = 2;
 		return SPECC_COND_IF;
 	}
-	if (wis(r, i, "provided") && wis(r, i + 1, "that")) {
+	if (WIS(r, i, "provided") && WIS(r, i + 1, "that")) {
 		*skip = 2;
 		return SPECC_COND_IF;
 	}
-	if (wis(r, i, "as") && wis(r, i + 1, "long") && wis(r, i + 2, "as")) {
+	if (WIS(r, i, "as") && WIS(r, i + 1, "long") && WIS(r, i + 2, "as")) {
 		*skip = 3;
 		return SPECC_COND_IF;
 	}
-	if (wis(r, i, "when") || wis(r, i, "whenever"))
+	if (WIS(r, i, "when") || WIS(r, i, "whenever"))
 		return SPECC_COND_WHEN;
-	if (wis(r, i, "unless"))
+	if (WIS(r, i, "unless"))
 		return SPECC_COND_UNLESS;
-	if (wis(r, i, "while"))
+	if (WIS(r, i, "while"))
 		return SPECC_COND_WHILE;
-	if (wis(r, i, "except")) {
-		if (wis(r, i + 1, "when") || wis(r, i + 1, "if") || wis(r, i + 1, "for") || wis(r, i + 1, "in") ||
-		    wis(r, i + 1, "where"))
+	if (WIS(r, i, "except")) {
+		if (WIS(r, i + 1, "when") || WIS(r, i + 1, "if") || WIS(r, i + 1, "for") || WIS(r, i + 1, "in") ||
+		    WIS(r, i + 1, "where"))
 			*skip = 2;
 		return SPECC_COND_EXCEPT;
 	}
-	if (wis(r, i, "other") && wis(r, i + 1, "than")) {
+	if (WIS(r, i, "other") && WIS(r, i + 1, "than")) {
 		*skip = 2;
 		return SPECC_COND_EXCEPT;
 	}
@@ -227,61 +294,61 @@ static int cond_at(struct reader *r, uint32_t i, uint32_t *skip)
  * and sets *mod and *absolute.  Only readings that need a subject are
  * found here; imperatives are read at the start of the sentence.
  */
-static uint32_t modal_at(struct reader *r, uint32_t i, int *mod, bool *absolute)
+static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolute)
 {
 	specc_str w = word(r, i);
-	bool neg_next = wis(r, i + 1, "not"), never_next = wis(r, i + 1, "never"),
-	     always_next = wis(r, i + 1, "always");
+	bool neg_next = WIS(r, i + 1, "not"), never_next = WIS(r, i + 1, "never"),
+	     always_next = WIS(r, i + 1, "always");
 
 	*absolute = never_next || always_next;
 	if (!is_word(r, i))
 		return 0;
-	if (is(w, "must") || is(w, "shall")) {
+	if (IS(w, "must") || IS(w, "shall")) {
 		*mod = neg_next || never_next ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
 		return neg_next || never_next || always_next ? 2 : 1;
 	}
-	if (is(w, "mustn't") || is(w, "shan't") || is(w, "cannot") || is(w, "can't") ||
-	    is(w, "won't")) {
+	if (IS(w, "mustn't") || IS(w, "shan't") || IS(w, "cannot") || IS(w, "can't") ||
+	    IS(w, "won't")) {
 		*mod = SPECC_MOD_MUST_NOT;
 		return 1;
 	}
-	if (is(w, "should")) {
+	if (IS(w, "should")) {
 		*mod = neg_next || never_next ? SPECC_MOD_SHOULD_NOT : SPECC_MOD_SHOULD;
 		return neg_next || never_next || always_next ? 2 : 1;
 	}
-	if (is(w, "shouldn't")) {
+	if (IS(w, "shouldn't")) {
 		*mod = SPECC_MOD_SHOULD_NOT;
 		return 1;
 	}
-	if (is(w, "may")) {
+	if (IS(w, "may")) {
 		*mod = neg_next || never_next ? SPECC_MOD_MUST_NOT : SPECC_MOD_MAY;
 		return neg_next || never_next ? 2 : 1;
 	}
-	if ((is(w, "can") || is(w, "will")) && (neg_next || never_next)) {
+	if ((IS(w, "can") || IS(w, "will")) && (neg_next || never_next)) {
 		*mod = SPECC_MOD_MUST_NOT;
 		return 2;
 	}
-	if ((is(w, "need") || is(w, "needs") || is(w, "has") || is(w, "have")) && wis(r, i + 1, "to")) {
+	if ((IS(w, "need") || IS(w, "needs") || IS(w, "has") || IS(w, "have")) && WIS(r, i + 1, "to")) {
 		*mod = SPECC_MOD_MUST;
 		return 2;
 	}
-	if (is(w, "is") || is(w, "are")) {
+	if (IS(w, "is") || IS(w, "are")) {
 		uint32_t k = i + 1;
-		bool neg = wis(r, k, "not") || wis(r, k, "never");
+		bool neg = WIS(r, k, "not") || WIS(r, k, "never");
 		if (neg)
 			k++;
-		*absolute = wis(r, i + 1, "never");
-		if ((wis(r, k, "required") || wis(r, k, "obliged") || wis(r, k, "expected") ||
-		     wis(r, k, "encouraged")) && wis(r, k + 1, "to") && !neg) {
-			*mod = wis(r, k, "expected") || wis(r, k, "encouraged") ? SPECC_MOD_SHOULD : SPECC_MOD_MUST;
+		*absolute = WIS(r, i + 1, "never");
+		if ((WIS(r, k, "required") || WIS(r, k, "obliged") || WIS(r, k, "expected") ||
+		     WIS(r, k, "encouraged")) && WIS(r, k + 1, "to") && !neg) {
+			*mod = WIS(r, k, "expected") || WIS(r, k, "encouraged") ? SPECC_MOD_SHOULD : SPECC_MOD_MUST;
 			return k + 2 - i;
 		}
-		if ((wis(r, k, "allowed") || wis(r, k, "permitted")) && wis(r, k + 1, "to")) {
+		if ((WIS(r, k, "allowed") || WIS(r, k, "permitted")) && WIS(r, k + 1, "to")) {
 			*mod = neg ? SPECC_MOD_MUST_NOT : SPECC_MOD_MAY;
 			return k + 2 - i;
 		}
-		if ((wis(r, k, "prohibited") || wis(r, k, "forbidden") || wis(r, k, "barred")) &&
-		    (wis(r, k + 1, "from") || wis(r, k + 1, "to")) && !neg) {
+		if ((WIS(r, k, "prohibited") || WIS(r, k, "forbidden") || WIS(r, k, "barred")) &&
+		    (WIS(r, k + 1, "from") || WIS(r, k + 1, "to")) && !neg) {
 			*mod = SPECC_MOD_MUST_NOT;
 			return k + 2 - i;
 		}
@@ -290,22 +357,92 @@ static uint32_t modal_at(struct reader *r, uint32_t i, int *mod, bool *absolute)
 	/* "The assistant never shares ...", "it always cites ...",
 	 * "the assistant does not provide ...": descriptive rules, read only
 	 * after a subject such as "assistant". */
-	if (i > 0 && is_word(r, i - 1) && in(actors, word(r, i - 1))) {
-		if (is(w, "never") || is(w, "always")) {
-			*mod = is(w, "never") ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
+	if (i > 0 && is_word(r, i - 1) && (r->toks[i - 1].flags & F_ACTOR)) {
+		if (IS(w, "never") || IS(w, "always")) {
+			*mod = IS(w, "never") ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
 			*absolute = true;
 			return 1;
 		}
-		if ((is(w, "does") || is(w, "do")) && neg_next) {
+		if ((IS(w, "does") || IS(w, "do")) && neg_next) {
 			*mod = SPECC_MOD_MUST_NOT;
 			return 2;
 		}
-		if (is(w, "doesn't") || is(w, "don't")) {
+		if (IS(w, "doesn't") || IS(w, "don't")) {
 			*mod = SPECC_MOD_MUST_NOT;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+static bool has(struct reader *r, uint32_t i, unsigned flag)
+{
+	return i < r->n && (r->toks[i].flags & flag);
+}
+
+static int cond_at(struct reader *r, uint32_t i, uint32_t *skip)
+{
+	*skip = i < r->n ? r->toks[i].cond_skip : 1;
+	return i < r->n ? r->toks[i].cond : SPECC_COND_NONE;
+}
+
+static uint32_t modal_at(struct reader *r, uint32_t i, int *mod, bool *absolute)
+{
+	if (i >= r->n || !r->toks[i].modal_len)
+		return 0;
+	*mod = r->toks[i].mod;
+	*absolute = r->toks[i].abs;
+	return r->toks[i].modal_len;
+}
+
+/* One lookup per word for all the lists, made once per reader: a word
+ * in several lists gets all their flags. */
+static void lists_init(struct reader *r)
+{
+	static const struct {
+		const specc_str *words;
+		unsigned flag;
+	} lists[] = { { adverbs, F_ADVERB },       { stopwords, F_STOP }, { imperative_verbs, F_VERB },
+		      { not_verbs, F_NOT_VERB },    { actors, F_ACTOR },  { modal_starts, F_MODAL },
+		      { cond_starts, F_COND } };
+	const size_t n = sizeof lists / sizeof *lists;
+
+	for (size_t l = 0; l < n; l++)
+		for (const specc_str *w = lists[l].words; w->ptr; w++) {
+			unsigned flags = 0;
+			for (size_t k = 0; k < n; k++)
+				if (in(lists[k].words, *w))
+					flags |= lists[k].flag;
+			specc_map_put(&r->lists, *w, flags, NULL);
+		}
+}
+
+/* Reads each token's lists, then its modal and condition readings. */
+static void classify(struct reader *r)
+{
+	for (uint32_t i = 0; i < r->n; i++) {
+		struct tok *t = &r->toks[i];
+		uint32_t f;
+		if (t->punct)
+			continue;
+		f = specc_map_get(&r->lists, t->w);
+		t->flags = f == SPECC_NONE ? 0 : (uint8_t)f;
+	}
+	for (uint32_t i = 0; i < r->n; i++) {
+		struct tok *t = &r->toks[i];
+		int mod = 0;
+		bool abs = false;
+		uint32_t skip = 1;
+		if (t->punct)
+			continue;
+		if (t->flags & F_MODAL) {
+			t->modal_len = (uint8_t)modal_scan(r, i, &mod, &abs);
+			t->mod = (uint8_t)mod;
+			t->abs = abs;
+		}
+		t->cond = t->flags & F_COND ? (uint8_t)cond_scan(r, i, &skip) : 0;
+		t->cond_skip = (uint8_t)skip;
+	}
 }
 
 static uint32_t verb_after(struct reader *r, uint32_t i);
@@ -320,19 +457,19 @@ static bool object_stop(struct reader *r, uint32_t i)
 	bool abs;
 
 	if (r->toks[i].punct == ',' && is_word(r, i + 1) && !object_stop(r, i + 1) &&
-	    !wis(r, i + 1, "and") && !wis(r, i + 1, "or") && !wis(r, i + 1, "while") &&
-	    !wis(r, i + 1, "which") && !wis(r, i + 1, "such") && !wis(r, i + 1, "particularly") &&
-	    !wis(r, i + 1, "including") && !wis(r, i + 1, "e.g"))
+	    !WIS(r, i + 1, "and") && !WIS(r, i + 1, "or") && !WIS(r, i + 1, "while") &&
+	    !WIS(r, i + 1, "which") && !WIS(r, i + 1, "such") && !WIS(r, i + 1, "particularly") &&
+	    !WIS(r, i + 1, "including") && !WIS(r, i + 1, "e.g"))
 		return false;
 	if (!is_word(r, i))
 		return true;
 	if (cond_at(r, i, &skip) != SPECC_COND_NONE)
 		return true;
-	if (wis(r, i, "without") || wis(r, i, "but") || wis(r, i, "even") || wis(r, i, "because") ||
-	    wis(r, i, "so") || wis(r, i, "since"))
+	if (WIS(r, i, "without") || WIS(r, i, "but") || WIS(r, i, "even") || WIS(r, i, "because") ||
+	    WIS(r, i, "so") || WIS(r, i, "since"))
 		return true;
-	if ((wis(r, i, "and") || wis(r, i, "or")) &&
-	    (modal_at(r, i + 1, &mod, &abs) || in(imperative_verbs, word(r, verb_after(r, i + 1)))))
+	if ((WIS(r, i, "and") || WIS(r, i, "or")) &&
+	    (modal_at(r, i + 1, &mod, &abs) || has(r, verb_after(r, i + 1), F_VERB)))
 		return true;
 	return modal_at(r, i, &mod, &abs) != 0;
 }
@@ -343,13 +480,19 @@ static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, 
 {
 	for (uint32_t k = a; k < b && k < r->n; k++) {
 		specc_str w = r->toks[k].w, st;
-		if (!is_word(r, k) || in(stopwords, w))
+		if (!is_word(r, k) || (r->toks[k].flags & F_STOP))
 			continue;
 		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
 			w.len -= 2; /* "member's" reads as "member" */
-		st = stem(r, w);
-		specc_buf_addf(words, "%s%.*s", words->len ? " " : "", (int)w.len, w.ptr);
-		specc_buf_addf(stems, "%s%.*s", stems->len ? " " : "", (int)st.len, st.ptr);
+		st = stem_tmp(r, w);
+		/* Plain appends: this runs for every content word of the
+		 * project, and a formatted append costs a vsnprintf each. */
+		if (words->len)
+			specc_buf_addch(words, ' ');
+		specc_buf_add(words, w.ptr, w.len);
+		if (stems->len)
+			specc_buf_addch(stems, ' ');
+		specc_buf_add(stems, st.ptr, st.len);
 	}
 }
 
@@ -366,14 +509,14 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 	if (!is_word(r, i) || !w.len)
 		return 0;
 	for (int k = 0; small[k]; k++)
-		if (is(w, small[k])) {
+		if (w.len == strlen(small[k]) && !memcmp(w.ptr, small[k], w.len)) {
 			*ok = true;
 			return k;
 		}
-	if (is(w, "thirty") || is(w, "forty") || is(w, "fifty") || is(w, "hundred") || is(w, "thousand")) {
+	if (IS(w, "thirty") || IS(w, "forty") || IS(w, "fifty") || IS(w, "hundred") || IS(w, "thousand")) {
 		*ok = true;
-		return is(w, "thirty") ? 30 : is(w, "forty") ? 40 : is(w, "fifty") ? 50
-		       : is(w, "hundred") ? 100 : 1000;
+		return IS(w, "thirty") ? 30 : IS(w, "forty") ? 40 : IS(w, "fifty") ? 50
+		       : IS(w, "hundred") ? 100 : 1000;
 	}
 	for (size_t k = 0; k < w.len; k++) {
 		if (w.ptr[k] == ',' || w.ptr[k] == '.')
@@ -394,25 +537,25 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	uint32_t k = i;
 	bool ok;
 
-	if ((wis(r, i, "at") && wis(r, i + 1, "most")) || (wis(r, i, "no") && wis(r, i + 1, "more") &&
-							   wis(r, i + 2, "than")) ||
-	    (wis(r, i, "up") && wis(r, i + 1, "to")) || (wis(r, i, "fewer") && wis(r, i + 1, "than")) ||
-	    (wis(r, i, "less") && wis(r, i + 1, "than")) || wis(r, i, "under") || wis(r, i, "maximum") ||
-	    wis(r, i, "exceed") || wis(r, i, "exceeding"))
+	if ((WIS(r, i, "at") && WIS(r, i + 1, "most")) || (WIS(r, i, "no") && WIS(r, i + 1, "more") &&
+							   WIS(r, i + 2, "than")) ||
+	    (WIS(r, i, "up") && WIS(r, i + 1, "to")) || (WIS(r, i, "fewer") && WIS(r, i + 1, "than")) ||
+	    (WIS(r, i, "less") && WIS(r, i + 1, "than")) || WIS(r, i, "under") || WIS(r, i, "maximum") ||
+	    WIS(r, i, "exceed") || WIS(r, i, "exceeding"))
 		kind = SPECC_LIMIT_AT_MOST;
-	else if ((wis(r, i, "at") && wis(r, i + 1, "least")) ||
-		 (wis(r, i, "no") && (wis(r, i + 1, "fewer") || wis(r, i + 1, "less")) && wis(r, i + 2, "than")) ||
-		 (wis(r, i, "more") && wis(r, i + 1, "than")) || wis(r, i, "over") || wis(r, i, "minimum"))
+	else if ((WIS(r, i, "at") && WIS(r, i + 1, "least")) ||
+		 (WIS(r, i, "no") && (WIS(r, i + 1, "fewer") || WIS(r, i + 1, "less")) && WIS(r, i + 2, "than")) ||
+		 (WIS(r, i, "more") && WIS(r, i + 1, "than")) || WIS(r, i, "over") || WIS(r, i, "minimum"))
 		kind = SPECC_LIMIT_AT_LEAST;
 	if (!kind)
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
 		*value = number_at(r, k, &ok);
-		if (ok && is_word(r, k + 1) && !in(stopwords, word(r, k + 1))) {
+		if (ok && is_word(r, k + 1) && !has(r, k + 1, F_STOP)) {
 			*unit = stem(r, word(r, k + 1));
 			return kind;
 		}
-		if (ok && wis(r, k + 1, "of") && is_word(r, k + 2)) {
+		if (ok && WIS(r, k + 1, "of") && is_word(r, k + 2)) {
 			*unit = stem(r, word(r, k + 2));
 			return kind;
 		}
@@ -434,9 +577,9 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->modality = (uint8_t)mod;
 	n->imperative = imperative;
 	n->absolute = absolute;
-	n->actor = actor;
-	n->verb = v;
-	if (is(v, "be") && is_word(r, verb + 1)) {
+	n->actor = keep(r, actor);
+	n->verb = keep(r, v);
+	if (IS(v, "be") && is_word(r, verb + 1)) {
 		/* "must be honest": the state is the action. */
 		specc_str st = stem(r, word(r, verb + 1));
 		specc_buf b = SPECC_BUF_INIT;
@@ -463,11 +606,11 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 /* The verb after a modal: past adverbs ("should also politely decline"). */
 static uint32_t verb_after(struct reader *r, uint32_t i)
 {
-	while (i < r->n && is_word(r, i) && in(adverbs, word(r, i)) && !wis(r, i, "try"))
+	while (i < r->n && is_word(r, i) && has(r, i, F_ADVERB) && !WIS(r, i, "try"))
 		i++;
 	/* "should try to ask": the verb is "ask". */
-	if ((wis(r, i, "try") || wis(r, i, "attempt") || wis(r, i, "strive") || wis(r, i, "aim")) &&
-	    wis(r, i + 1, "to"))
+	if ((WIS(r, i, "try") || WIS(r, i, "attempt") || WIS(r, i, "strive") || WIS(r, i, "aim")) &&
+	    WIS(r, i + 1, "to"))
 		i += 2;
 	return i;
 }
@@ -481,10 +624,10 @@ static specc_str actor_before(struct reader *r, uint32_t i, uint32_t first)
 		i--;
 		if (!is_word(r, i))
 			return SPECC_STR_NULL;
-		if (wis(r, i, "and") || wis(r, i, "or") || wis(r, i, "but") || wis(r, i, "then"))
+		if (WIS(r, i, "and") || WIS(r, i, "or") || WIS(r, i, "but") || WIS(r, i, "then"))
 			return r->out->items.len > first ? r->out->items.items[r->out->items.len - 1].actor
 							 : SPECC_STR_NULL;
-		if (!in(adverbs, word(r, i)))
+		if (!has(r, i, F_ADVERB))
 			return word(r, i);
 	}
 	return SPECC_STR_NULL;
@@ -495,11 +638,11 @@ static specc_str actor_before(struct reader *r, uint32_t i, uint32_t first)
 static uint32_t coordinated(struct reader *r, uint32_t i, int mod, bool absolute, specc_str actor,
 			    bool imperative)
 {
-	while (i < r->n && (wis(r, i, "and") || wis(r, i, "or") ||
-			    (r->toks[i].punct == ',' && (wis(r, i + 1, "and") || wis(r, i + 1, "or"))))) {
+	while (i < r->n && (WIS(r, i, "and") || WIS(r, i, "or") ||
+			    (r->toks[i].punct == ',' && (WIS(r, i + 1, "and") || WIS(r, i + 1, "or"))))) {
 		uint32_t v = verb_after(r, r->toks[i].punct ? i + 2 : i + 1);
-		if (!is_word(r, v) || !in(imperative_verbs, word(r, v)) || is(word(r, v), "never") ||
-		    is(word(r, v), "always"))
+		if (!is_word(r, v) || !has(r, v, F_VERB) || IS(word(r, v), "never") ||
+		    IS(word(r, v), "always"))
 			break;
 		emit(r, mod, imperative, absolute, actor, v, v);
 		i = v + 1;
@@ -564,7 +707,10 @@ static void read_sentence(struct reader *r)
 	int mod;
 	bool absolute;
 
+	r->n = 0;
+	specc_buf_reset(&r->low);
 	tokenize(r);
+	classify(r);
 	/* A leading condition ("If X, the assistant ...") is skipped to its
 	 * comma, so an imperative after it is still at the start. */
 	{
@@ -576,30 +722,30 @@ static void read_sentence(struct reader *r)
 				i++;
 		}
 	}
-	if (wis(r, i, "please"))
+	if (WIS(r, i, "please"))
 		i++;
 	/* Imperatives. */
 	if (is_word(r, i)) {
 		uint32_t v = SPECC_NONE;
 		mod = SPECC_MOD_MUST;
 		absolute = false;
-		if ((wis(r, i, "do") && wis(r, i + 1, "not")) || wis(r, i, "don't")) {
+		if ((WIS(r, i, "do") && WIS(r, i + 1, "not")) || WIS(r, i, "don't")) {
 			mod = SPECC_MOD_MUST_NOT;
-			v = verb_after(r, i + (wis(r, i, "do") ? 2 : 1));
-		} else if (wis(r, i, "never")) {
+			v = verb_after(r, i + (WIS(r, i, "do") ? 2 : 1));
+		} else if (WIS(r, i, "never")) {
 			mod = SPECC_MOD_MUST_NOT;
 			absolute = true;
 			v = verb_after(r, i + 1);
-		} else if (wis(r, i, "always")) {
+		} else if (WIS(r, i, "always")) {
 			absolute = true;
 			v = verb_after(r, i + 1);
-		} else if (wis(r, i, "avoid")) {
+		} else if (WIS(r, i, "avoid")) {
 			mod = SPECC_MOD_SHOULD_NOT;
 			v = verb_after(r, i + 1);
-		} else if (wis(r, i, "refuse") && wis(r, i + 1, "to")) {
+		} else if (WIS(r, i, "refuse") && WIS(r, i + 1, "to")) {
 			mod = SPECC_MOD_MUST_NOT;
 			v = verb_after(r, i + 2);
-		} else if (in(imperative_verbs, word(r, i)) && !modal_at(r, i + 1, &mod, &absolute)) {
+		} else if (has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute)) {
 			mod = SPECC_MOD_MUST;
 			absolute = false;
 			v = i;
@@ -619,7 +765,7 @@ static void read_sentence(struct reader *r)
 		if (!len)
 			continue;
 		v = verb_after(r, i + len);
-		if (!is_word(r, v) || in(not_verbs, word(r, v)))
+		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
 			continue;
 		actor = actor_before(r, i, first);
 		emit(r, mod, false, absolute, actor, v, i);
@@ -634,10 +780,10 @@ static void read_sentence(struct reader *r)
 	limits(r, first);
 	/* Words that make a rule hold in every case. */
 	for (uint32_t k = 0; k < r->n; k++)
-		if ((wis(r, k, "even") && (wis(r, k + 1, "if") || wis(r, k + 1, "when"))) ||
-		    wis(r, k, "regardless") || (wis(r, k, "under") && wis(r, k + 1, "no") &&
-						 wis(r, k + 2, "circumstances")) ||
-		    (wis(r, k, "at") && wis(r, k + 1, "all") && wis(r, k + 2, "times")))
+		if ((WIS(r, k, "even") && (WIS(r, k + 1, "if") || WIS(r, k + 1, "when"))) ||
+		    WIS(r, k, "regardless") || (WIS(r, k, "under") && WIS(r, k + 1, "no") &&
+						 WIS(r, k + 2, "circumstances")) ||
+		    (WIS(r, k, "at") && WIS(r, k + 1, "all") && WIS(r, k + 2, "times")))
 			for (uint32_t j = first; j < r->out->items.len; j++)
 				r->out->items.items[j].absolute = true;
 }
@@ -650,11 +796,19 @@ void specc_norms_read(specc_norms *out, uint32_t clause, const char *text, size_
 	r.clause = clause;
 	r.text = text;
 	r.len = len;
+	specc_buf_init(&r.low);
+	specc_arena_init(&r.stem_arena);
 	r.stemmer = sb_stemmer_new("english", NULL);
 	if (!r.stemmer)
 		specc_die_oom();
+	lists_init(&r);
 	read_sentence(&r);
 	sb_stemmer_delete(r.stemmer);
+	specc_map_release(&r.lists);
+	specc_buf_release(&r.low);
+	specc_map_release(&r.stem_index);
+	SPECC_TABLE_FREE(r.stems);
+	specc_arena_release(&r.stem_arena);
 	free(r.toks);
 }
 
@@ -670,9 +824,12 @@ void specc_norms_extract(specc_norms *out, const specc_project *p)
 
 	specc_norms_init(out);
 	r.out = out;
+	specc_buf_init(&r.low);
+	specc_arena_init(&r.stem_arena);
 	r.stemmer = sb_stemmer_new("english", NULL);
 	if (!r.stemmer)
 		specc_die_oom();
+	lists_init(&r);
 	for (uint32_t c = 0; c < p->clauses.len; c++) {
 		const specc_clause *cl = &p->clauses.items[c];
 		r.clause = c;
@@ -682,6 +839,11 @@ void specc_norms_extract(specc_norms *out, const specc_project *p)
 		read_sentence(&r);
 	}
 	sb_stemmer_delete(r.stemmer);
+	specc_map_release(&r.lists);
+	specc_buf_release(&r.low);
+	specc_map_release(&r.stem_index);
+	SPECC_TABLE_FREE(r.stems);
+	specc_arena_release(&r.stem_arena);
 	free(r.toks);
 }
 

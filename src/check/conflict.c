@@ -1,0 +1,341 @@
+/*
+ * conflict.c - clauses that contradict each other, within a spec and
+ * across the specs of a project, resolved by authority.
+ *
+ * The lexical tier: two statements conflict when they give the same actor
+ * the same action on the same object under overlapping conditions with
+ * opposite polarity (must / must not, should / should not, may / must
+ * not), when their actions are antonyms with the same polarity, or when
+ * their numeric limits on the same unit cannot both hold.  Candidate pairs
+ * come from an index over action stems, never from all pairs, and the
+ * pairing has a budget: a project of near-duplicate clauses gets a note
+ * that the budget was reached, not a hang.
+ *
+ * A conflict between levels of the chain of command is resolved in favour
+ * of the higher one and reported as a note at the lower clause; a conflict
+ * at one level is an error at both clauses.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "specc/buf.h"
+#include "specc/codes.h"
+#include "specc/map.h"
+#include "specc/norm.h"
+#include "internal.h"
+
+/* Pairs compared at most, over the whole project. */
+#define PAIR_BUDGET 250000u
+
+/* Verbs whose actions exclude each other, by stem.  WordNet's antonyms
+ * among verbs are few and mostly of other senses; these are the ones
+ * specs use. */
+static const char *const antonyms[][2] = {
+	{ "includ", "exclud" }, { "includ", "omit" },   { "allow", "forbid" },  { "allow", "prohibit" },
+	{ "permit", "forbid" }, { "permit", "prohibit" }, { "accept", "reject" }, { "accept", "declin" },
+	{ "accept", "refus" },  { "reveal", "conceal" }, { "reveal", "hide" },   { "disclos", "withhold" },
+	{ "disclos", "conceal" }, { "share", "withhold" }, { "show", "hide" },   { "enabl", "disabl" },
+	{ "start", "stop" },    { "begin", "stop" },     { "increas", "decreas" }, { "answer", "refus" },
+	{ "answer", "declin" }, { "comply", "refus" },   { "follow", "ignor" },  { "obey", "ignor" },
+	{ "obey", "disobey" },  { "remember", "forget" }, { "keep", "delet" },   { "store", "delet" },
+	{ "encourag", "discourag" }, { "recommend", "discourag" }, { "confirm", "deni" },
+	{ "assum", "question" }, { "expand", "shorten" }, { "lengthen", "shorten" }, { "add", "remov" },
+};
+
+static bool eq(specc_str a, specc_str b)
+{
+	return a.len == b.len && (a.len == 0 || !memcmp(a.ptr, b.ptr, a.len));
+}
+
+static bool eqs(specc_str a, const char *b)
+{
+	return a.len == strlen(b) && !memcmp(a.ptr, b, a.len);
+}
+
+static bool antonymous(specc_str a, specc_str b)
+{
+	for (size_t i = 0; i < sizeof antonyms / sizeof *antonyms; i++)
+		if ((eqs(a, antonyms[i][0]) && eqs(b, antonyms[i][1])) ||
+		    (eqs(a, antonyms[i][1]) && eqs(b, antonyms[i][0])))
+			return true;
+	return false;
+}
+
+/* The assistant goes by many names in one spec. */
+static bool same_actor(specc_str a, specc_str b)
+{
+	static const char *const assistant[] = { "", "assistant", "it", "model", "chatgpt", "ai", NULL };
+	bool aa = false, bb = false;
+
+	for (int i = 0; assistant[i]; i++) {
+		aa |= eqs(a, assistant[i]);
+		bb |= eqs(b, assistant[i]);
+	}
+	return (aa && bb) || eq(a, b);
+}
+
+/* Words of a space-separated stem list, compared as sets. */
+static uint32_t words(specc_str s, specc_str *out, uint32_t max)
+{
+	uint32_t n = 0;
+	size_t i = 0;
+
+	while (i < s.len && n < max) {
+		size_t j = i;
+		while (j < s.len && s.ptr[j] != ' ')
+			j++;
+		if (j > i) {
+			bool dup = false;
+			for (uint32_t k = 0; k < n; k++)
+				dup |= out[k].len == j - i && !memcmp(out[k].ptr, s.ptr + i, j - i);
+			if (!dup)
+				out[n++] = specc_str_make(s.ptr + i, j - i);
+		}
+		i = j + 1;
+	}
+	return n;
+}
+
+/* Jaccard similarity of two stem lists (1 when both are empty). */
+static double jaccard(specc_str a, specc_str b)
+{
+	specc_str wa[16], wb[16];
+	uint32_t na = words(a, wa, 16), nb = words(b, wb, 16), common = 0;
+
+	if (!na && !nb)
+		return 1;
+	for (uint32_t i = 0; i < na; i++)
+		for (uint32_t k = 0; k < nb; k++)
+			if (eq(wa[i], wb[k])) {
+				common++;
+				break;
+			}
+	return (double)common / (double)(na + nb - common);
+}
+
+/* A modality as a sentence says it. */
+static const char *said(int m)
+{
+	static const char *const words[] = { "must", "must not", "should", "should not", "may" };
+	return m >= 0 && m < 5 ? words[m] : "?";
+}
+
+static bool opposite(int a, int b)
+{
+	bool na = specc_modality_negative(a), nb = specc_modality_negative(b);
+	return na != nb;
+}
+
+/*
+ * Whether the two statements can apply at once.  Both unconditional: yes.
+ * The same condition: yes.  One conditional: only when the other is
+ * absolute ("never ...", "even if"), since otherwise the conditional one
+ * is the exception or refinement the text makes.  An "unless"/"except"
+ * that names the other's condition is an exception the text allows.
+ */
+static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
+{
+	if (!a->cond && !b->cond)
+		return true;
+	if (!a->cond || !b->cond)
+		return (!a->cond && a->absolute) || (!b->cond && b->absolute);
+	if ((a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT) !=
+	    (b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT))
+		return false;
+	return jaccard(a->condition_stems, b->condition_stems) >= 0.5;
+}
+
+/* Why a and b conflict, in one sentence, or false.  The cheap tests go
+ * first: most pairs in a chain share the action and its polarity. */
+static bool conflicts(const specc_norm *a, const specc_norm *b, specc_buf *why)
+{
+	bool limits = a->limit && b->limit && eq(a->limit_unit, b->limit_unit) && a->limit != b->limit;
+	bool same = eq(a->action, b->action);
+
+	if (!limits && same && !opposite(a->modality, b->modality))
+		return false;
+	if (!limits && !same && (opposite(a->modality, b->modality) || !antonymous(a->action, b->action)))
+		return false;
+	if (!same_actor(a->actor, b->actor) || !conditions_overlap(a, b))
+		return false;
+	if (limits) {
+		const specc_norm *most = a->limit == SPECC_LIMIT_AT_MOST ? a : b;
+		const specc_norm *least = most == a ? b : a;
+		if (least->limit_value > most->limit_value) {
+			specc_buf_addf(why, "one sets at most %lld and the other at least %lld of the same thing "
+					    "(%.*s), which cannot both hold",
+				       (long long)most->limit_value, (long long)least->limit_value,
+				       (int)most->limit_unit.len, most->limit_unit.ptr);
+			return true;
+		}
+		return false;
+	}
+	if (jaccard(a->object_stems, b->object_stems) < 0.6)
+		return false;
+	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
+	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT) &&
+	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT)) {
+		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s",
+			       said(a->modality), (int)a->verb.len, a->verb.ptr,
+			       (int)a->object.len, a->object.ptr, said(b->modality));
+		return true;
+	}
+	if (antonymous(a->action, b->action) && !opposite(a->modality, b->modality) &&
+	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY) {
+		specc_buf_addf(why, "one says the assistant %s %.*s and the other that it %s %.*s, the "
+				    "opposite, to %.*s",
+			       said(a->modality), (int)a->verb.len, a->verb.ptr,
+			       said(b->modality), (int)b->verb.len, b->verb.ptr,
+			       (int)a->object.len, a->object.ptr);
+		return true;
+	}
+	return false;
+}
+
+/* How a clause is named in messages: its eval ID, section and level. */
+static void describe(const specc_project *p, uint32_t clause, specc_buf *b)
+{
+	const specc_clause *c = &p->clauses.items[clause];
+	const specc_section *s = c->section != SPECC_NONE ? &p->sections.items[c->section] : NULL;
+
+	if (c->anchor_count) {
+		specc_str id = p->anchors.items[c->anchor_first].id;
+		specc_buf_addf(b, "clause %.*s", (int)id.len, id.ptr);
+	} else {
+		specc_buf_addstr(b, "a clause");
+	}
+	if (s && s->id.ptr)
+		specc_buf_addf(b, " (section %.*s", (int)s->id.len, s->id.ptr);
+	else
+		specc_buf_addstr(b, " (");
+	if (s && s->authority.ptr)
+		specc_buf_addf(b, ", %.*s", (int)s->authority.len, s->authority.ptr);
+	if (s && s->spec < p->specs.len)
+		specc_buf_addf(b, ", spec %.*s", (int)p->specs.items[s->spec].name.len,
+			       p->specs.items[s->spec].name.ptr);
+	specc_buf_addch(b, ')');
+}
+
+static uint32_t rank_of(const specc_project *p, uint32_t clause)
+{
+	uint32_t s = p->clauses.items[clause].section;
+	return s == SPECC_NONE ? SPECC_NONE : p->sections.items[s].authority_rank;
+}
+
+static void report(specc_project *p, const specc_norm *a, const specc_norm *b, const char *why)
+{
+	uint32_t ra = rank_of(p, a->clause), rb = rank_of(p, b->clause);
+	specc_buf da = SPECC_BUF_INIT, db = SPECC_BUF_INIT;
+	specc_span sa = p->clauses.items[a->clause].span, sb = p->clauses.items[b->clause].span;
+	specc_diag *d;
+
+	describe(p, a->clause, &da);
+	describe(p, b->clause, &db);
+	if (ra != rb && ra != SPECC_NONE && rb != SPECC_NONE) {
+		/* The higher level wins; the lower clause hears of it. */
+		bool a_wins = ra < rb;
+		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sb : sa,
+				   "%s is overridden by %s: %s", a_wins ? db.ptr : da.ptr,
+				   a_wins ? da.ptr : db.ptr, why);
+		specc_diag_related(&p->diags, d, a_wins ? sa : sb, "the higher clause");
+		specc_diag_help(&p->diags, d, "the chain of command resolves it; if this clause is meant "
+					      "as an exception, say so with a condition the other allows");
+	} else {
+		d = specc_diag_add(&p->diags, SPECC_CODE(CLAUSE_CONFLICT), sa, "%s conflicts with %s: %s",
+				   da.ptr, db.ptr, why);
+		specc_diag_related(&p->diags, d, sb, "the other clause");
+		specc_diag_help(&p->diags, d, "clauses at one level must agree: reword one, add the "
+					      "condition under which each holds, or move one to another level");
+		d = specc_diag_add(&p->diags, SPECC_CODE(CLAUSE_CONFLICT), sb, "%s conflicts with %s: %s",
+				   db.ptr, da.ptr, why);
+		specc_diag_related(&p->diags, d, sa, "the other clause");
+	}
+	specc_buf_release(&da);
+	specc_buf_release(&db);
+}
+
+void specc_check_conflicts(specc_project *p)
+{
+	specc_norms ns;
+	specc_map index = { 0 };     /* action stem -> group */
+	uint32_t *next = NULL;       /* statement -> next with the same action */
+	uint32_t *head = NULL, *tail = NULL, groups = 0;
+	uint64_t compared = 0;
+	bool stopped = false;
+	specc_buf why = SPECC_BUF_INIT;
+
+	specc_norms_extract(&ns, p);
+	if (ns.items.len < 2)
+		goto out;
+	next = specc_xcalloc(ns.items.len, sizeof *next);
+	head = specc_xcalloc(ns.items.len, sizeof *head);
+	tail = specc_xcalloc(ns.items.len, sizeof *tail);
+	/* A chain per action, in project order; limits go under their unit,
+	 * since limits on one unit conflict whatever the verb. */
+	for (uint32_t i = 0; i < ns.items.len; i++) {
+		const specc_norm *n = &ns.items.items[i];
+		specc_str key = n->limit ? n->limit_unit : n->action;
+		uint32_t g = specc_map_get(&index, key);
+		next[i] = SPECC_NONE;
+		if (g == SPECC_NONE) {
+			g = groups++;
+			specc_map_put(&index, key, g, NULL);
+			head[g] = i;
+		} else {
+			next[tail[g]] = i;
+		}
+		tail[g] = i;
+	}
+	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
+		const specc_norm *a = &ns.items.items[i];
+		/* Same action (or unit), later in the chain. */
+		for (uint32_t j = next[i]; j != SPECC_NONE && !stopped; j = next[j]) {
+			const specc_norm *b = &ns.items.items[j];
+			if (++compared > PAIR_BUDGET) {
+				stopped = true;
+				break;
+			}
+			if (a->clause == b->clause)
+				continue;
+			specc_buf_reset(&why);
+			if (conflicts(a, b, &why))
+				report(p, a, b, why.ptr);
+		}
+		/* Antonymous actions. */
+		for (size_t k = 0; k < sizeof antonyms / sizeof *antonyms && !stopped; k++) {
+			const char *other = eqs(a->action, antonyms[k][0]) ? antonyms[k][1] : NULL;
+			uint32_t g, j;
+			if (!other)
+				continue;
+			g = specc_map_get(&index, specc_str_make(other, strlen(other)));
+			for (j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE; j = next[j]) {
+				const specc_norm *b = &ns.items.items[j];
+				if (++compared > PAIR_BUDGET) {
+					stopped = true;
+					break;
+				}
+				if (a->clause == b->clause)
+					continue;
+				specc_buf_reset(&why);
+				if (conflicts(a, b, &why))
+					report(p, a, b, why.ptr);
+			}
+		}
+	}
+	if (stopped) {
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_PAIRING_LIMIT),
+					       p->clauses.items[ns.items.items[0].clause].span,
+					       "conflict detection compared %u pairs of statements and stopped "
+					       "there; clauses later in the project were not all compared",
+					       PAIR_BUDGET);
+		specc_diag_help(&p->diags, d, "many clauses share one action; this usually means "
+					      "near-duplicate text, which is worth merging");
+	}
+out:
+	free(next);
+	free(head);
+	free(tail);
+	specc_map_release(&index);
+	specc_buf_release(&why);
+	specc_norms_release(&ns);
+}
