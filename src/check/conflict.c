@@ -26,6 +26,9 @@
 
 /* Pairs compared at most, over the whole project. */
 #define PAIR_BUDGET 250000u
+/* Conflicts listed at most: past this, near-duplicate clauses would bury
+ * the report; the rest are counted in one note. */
+#define MAX_LISTED 500u
 
 /* Verbs whose actions exclude each other, by stem.  WordNet's antonyms
  * among verbs are few and mostly of other senses; these are the ones
@@ -260,7 +263,7 @@ void specc_check_conflicts(specc_project *p)
 	specc_map index = { 0 };     /* action stem -> group */
 	uint32_t *next = NULL;       /* statement -> next with the same action */
 	uint32_t *head = NULL, *tail = NULL, groups = 0;
-	uint64_t compared = 0;
+	uint64_t compared = 0, found = 0;
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 
@@ -298,7 +301,7 @@ void specc_check_conflicts(specc_project *p)
 			if (a->clause == b->clause)
 				continue;
 			specc_buf_reset(&why);
-			if (conflicts(a, b, &why))
+			if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
 				report(p, a, b, why.ptr);
 		}
 		/* Antonymous actions. */
@@ -317,10 +320,18 @@ void specc_check_conflicts(specc_project *p)
 				if (a->clause == b->clause)
 					continue;
 				specc_buf_reset(&why);
-				if (conflicts(a, b, &why))
+				if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
 					report(p, a, b, why.ptr);
 			}
 		}
+	}
+	if (found > MAX_LISTED) {
+		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_PAIRING_LIMIT),
+					       p->clauses.items[ns.items.items[0].clause].span,
+					       "%llu more conflicts were found and not listed; the first %u are above",
+					       (unsigned long long)(found - MAX_LISTED), MAX_LISTED);
+		specc_diag_help(&p->diags, d, "so many conflicts usually come from near-duplicate clauses; "
+					      "merge them, then check again");
 	}
 	if (stopped) {
 		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_PAIRING_LIMIT),
