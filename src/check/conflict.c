@@ -52,7 +52,8 @@ static bool eq(specc_str a, specc_str b)
 
 static bool eqs(specc_str a, const char *b)
 {
-	return a.len == strlen(b) && !memcmp(a.ptr, b, a.len);
+	/* An empty slice may have no pointer at all. */
+	return a.len == strlen(b) && (a.len == 0 || !memcmp(a.ptr, b, a.len));
 }
 
 static bool antonymous(specc_str a, specc_str b)
