@@ -78,7 +78,9 @@
 	X(CONFLICT_OVERRIDDEN, "conflict-overridden", NOTE,                                         \
 	  "A clause contradicts one of higher authority, which wins.")                              \
 	X(CONFLICT_PAIRING_LIMIT, "conflict-pairing-limit", NOTE,                                   \
-	  "Conflict detection reached its budget of compared pairs and stopped.")
+	  "Conflict detection reached its budget of compared pairs and stopped.") \
+	X(INVALID_OVERRIDE, "invalid-override", ERROR,                                              \
+	  "overrides= names no section, the section itself, a higher level, or no conflict.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

@@ -78,6 +78,8 @@ typedef struct specc_section {
 	specc_span authority_span; /* where the effective level was written */
 	uint32_t authority_rank; /* index in the project's order, or SPECC_NONE */
 	uint32_t tag_first, tag_count;   /* into project.strs */
+	specc_str overrides;     /* overrides=#id: the section it takes precedence over, or NULL */
+	specc_span overrides_span;
 } specc_section;
 
 typedef struct specc_clause {

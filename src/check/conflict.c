@@ -226,16 +226,112 @@ static uint32_t rank_of(const specc_project *p, uint32_t clause)
 	return s == SPECC_NONE ? SPECC_NONE : p->sections.items[s].authority_rank;
 }
 
-static void report(specc_project *p, const specc_norm *a, const specc_norm *b, const char *why)
+/* overrides=#id, resolved: per section, the section it takes precedence
+ * over (SPECC_NONE for none or an illegal one), and whether a conflict
+ * with it was found. */
+struct overrides {
+	uint32_t *target;
+	bool *used;
+};
+
+/* Whether section s is t or lies under it. */
+static bool within(const specc_project *p, uint32_t s, uint32_t t)
+{
+	for (; s != SPECC_NONE; s = p->sections.items[s].parent)
+		if (s == t)
+			return true;
+	return false;
+}
+
+/* The section that declares precedence over the other's, if either does
+ * (legally): SPECC_NONE otherwise. */
+static uint32_t declared(const specc_project *p, struct overrides *o, uint32_t ca, uint32_t cb)
+{
+	uint32_t sa = p->clauses.items[ca].section, sb = p->clauses.items[cb].section;
+
+	if (sa == SPECC_NONE || sb == SPECC_NONE)
+		return SPECC_NONE;
+	if (o->target[sa] != SPECC_NONE && within(p, sb, o->target[sa])) {
+		o->used[sa] = true;
+		return sa;
+	}
+	if (o->target[sb] != SPECC_NONE && within(p, sa, o->target[sb])) {
+		o->used[sb] = true;
+		return sb;
+	}
+	return SPECC_NONE;
+}
+
+/* "section \"a\" overrides \"b\", <why>" at the attribute. */
+static void bad_override(specc_project *p, const specc_section *s, const char *why)
+{
+	specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(INVALID_OVERRIDE), s->overrides_span,
+				       "section \"%.*s\" overrides \"%.*s\", %s", (int)s->id.len,
+				       s->id.ptr ? s->id.ptr : "", (int)s->overrides.len, s->overrides.ptr, why);
+	specc_diag_help(&p->diags, d, "overrides=#id declares that this section's clauses take "
+				      "precedence over the conflicting clauses of section id, at the same "
+				      "level or below");
+}
+
+/* Resolves every overrides= and reports the ones that cannot hold. */
+static void overrides_init(specc_project *p, struct overrides *o)
+{
+	o->target = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->target);
+	o->used = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->used);
+	for (uint32_t i = 0; i < p->sections.len; i++) {
+		const specc_section *s = &p->sections.items[i];
+		uint32_t t;
+
+		o->target[i] = SPECC_NONE;
+		if (!s->overrides.ptr)
+			continue;
+		t = specc_map_get(&p->section_ids, s->overrides);
+		if (t == SPECC_NONE)
+			bad_override(p, s, "which is no section of the project");
+		else if (t == i || within(p, i, t))
+			bad_override(p, s, "itself or a section it is part of");
+		else if (s->authority_rank != SPECC_NONE && p->sections.items[t].authority_rank != SPECC_NONE &&
+			 s->authority_rank > p->sections.items[t].authority_rank)
+			bad_override(p, s, "which has higher authority; a lower level can never override a "
+					   "higher one");
+		else
+			o->target[i] = t;
+	}
+}
+
+/* An override that met no conflict declares nothing: an error, since it
+ * hides what the author believes about the two sections. */
+static void overrides_finish(specc_project *p, struct overrides *o, bool complete)
+{
+	for (uint32_t i = 0; complete && i < p->sections.len; i++) {
+		if (o->target[i] == SPECC_NONE || o->used[i])
+			continue;
+		bad_override(p, &p->sections.items[i], "but no clause of the two conflicts");
+	}
+	free(o->target);
+	free(o->used);
+}
+
+static void report(specc_project *p, struct overrides *o, const specc_norm *a, const specc_norm *b,
+		   const char *why)
 {
 	uint32_t ra = rank_of(p, a->clause), rb = rank_of(p, b->clause);
+	uint32_t by = declared(p, o, a->clause, b->clause);
 	specc_buf da = SPECC_BUF_INIT, db = SPECC_BUF_INIT;
 	specc_span sa = p->clauses.items[a->clause].span, sb = p->clauses.items[b->clause].span;
 	specc_diag *d;
 
 	describe(p, a->clause, &da);
 	describe(p, b->clause, &db);
-	if (ra != rb && ra != SPECC_NONE && rb != SPECC_NONE) {
+	if (by != SPECC_NONE) {
+		/* Declared precedence: the declaring section's clause wins. */
+		bool a_wins = by == p->clauses.items[a->clause].section;
+		const specc_section *s = &p->sections.items[by];
+		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sb : sa,
+				   "%s is overridden by %s, as section %.*s declares: %s", a_wins ? db.ptr : da.ptr,
+				   a_wins ? da.ptr : db.ptr, (int)s->id.len, s->id.ptr, why);
+		specc_diag_related(&p->diags, d, s->overrides_span, "declared here");
+	} else if (ra != rb && ra != SPECC_NONE && rb != SPECC_NONE) {
 		/* The higher level wins; the lower clause hears of it. */
 		bool a_wins = ra < rb;
 		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sb : sa,
@@ -260,6 +356,7 @@ static void report(specc_project *p, const specc_norm *a, const specc_norm *b, c
 
 void specc_check_conflicts(specc_project *p)
 {
+	struct overrides o;
 	specc_norms ns;
 	specc_map index = { 0 };     /* action stem -> group */
 	uint32_t *next = NULL;       /* statement -> next with the same action */
@@ -268,6 +365,7 @@ void specc_check_conflicts(specc_project *p)
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 
+	overrides_init(p, &o);
 	specc_norms_extract(&ns, p);
 	if (ns.items.len < 2)
 		goto out;
@@ -303,7 +401,7 @@ void specc_check_conflicts(specc_project *p)
 				continue;
 			specc_buf_reset(&why);
 			if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
-				report(p, a, b, why.ptr);
+				report(p, &o, a, b, why.ptr);
 		}
 		/* Antonymous actions. */
 		for (size_t k = 0; k < sizeof antonyms / sizeof *antonyms && !stopped; k++) {
@@ -322,7 +420,7 @@ void specc_check_conflicts(specc_project *p)
 					continue;
 				specc_buf_reset(&why);
 				if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
-					report(p, a, b, why.ptr);
+					report(p, &o, a, b, why.ptr);
 			}
 		}
 	}
@@ -344,6 +442,7 @@ void specc_check_conflicts(specc_project *p)
 					      "near-duplicate text, which is worth merging");
 	}
 out:
+	overrides_finish(p, &o, !stopped);
 	free(next);
 	free(head);
 	free(tail);

@@ -217,6 +217,7 @@ int specc_emit_json(FILE *out, const specc_project *p)
 		json_object_set_new(o, "authority_inherited",
 				    json_boolean(!s->authority_explicit && s->authority.ptr));
 		json_object_set_new(o, "tags", jstrs(p, s->tag_first, s->tag_count));
+		json_object_set_new(o, "overrides", s->overrides.ptr ? jstr(s->overrides) : json_null());
 		json_object_set_new(o, "span", jspan(p, s->span));
 		json_object_set_new(o, "end", json_integer(s->end));
 		json_array_append_new(a, o);

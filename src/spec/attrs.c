@@ -152,6 +152,12 @@ void specc_attrs_parse(specc_project *p, uint32_t file, uint32_t base, const cha
 			out->authority_span = specc_span_make(file, vb, base + (uint32_t)(ve - line));
 		} else if (specc_str_eqz(key, "tags")) {
 			add_tags(p, file, vb, vs, (size_t)(ve - vs), out);
+		} else if (specc_str_eqz(key, "overrides")) {
+			/* overrides=#id or overrides=id: the section whose
+			 * conflicting clauses this one takes precedence over. */
+			const char *o = vs < ve && *vs == '#' ? vs + 1 : vs;
+			out->overrides = specc_str_make(o, (size_t)(ve - o));
+			out->overrides_span = specc_span_make(file, vb, base + (uint32_t)(ve - line));
 		} else {
 			specc_diag *d = specc_diag_add(
 				&p->diags, SPECC_CODE(UNKNOWN_ATTRIBUTE),
@@ -159,7 +165,8 @@ void specc_attrs_parse(specc_project *p, uint32_t file, uint32_t base, const cha
 				"unknown heading attribute \"%s\"",
 				specc_diag_quote(&p->diags, ks, (size_t)(ke - ks), 40));
 			specc_diag_help(&p->diags, d,
-					"specc knows authority= and tags=; check the spelling, or remove it");
+					"specc knows authority=, tags= and overrides=; check the spelling, or "
+					"remove it");
 		}
 	}
 }

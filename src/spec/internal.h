@@ -42,6 +42,8 @@ typedef struct specc_heading_attrs {
 	specc_span id_span;
 	specc_str authority;
 	specc_span authority_span;
+	specc_str overrides;       /* overrides=#id, without the '#' */
+	specc_span overrides_span;
 	uint32_t tag_first, tag_count;
 	size_t title_end; /* bytes of the line's title before the attribute list */
 	bool id_malformed; /* an #id token could not be read */

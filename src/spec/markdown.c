@@ -214,6 +214,8 @@ static void finish_heading(struct md *m)
 	s->authority = attrs.authority;
 	s->authority_span = attrs.authority_span;
 	s->authority_rank = SPECC_NONE;
+	s->overrides = attrs.overrides;
+	s->overrides_span = attrs.overrides_span;
 	s->tag_first = attrs.tag_first;
 	s->tag_count = attrs.tag_count;
 	m->open[level] = p->sections.len - 1;
