@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 
 PACKAGES="build-essential meson ninja-build pkg-config clang libclang-rt-14-dev valgrind
 python3 libmd4c-dev libjansson-dev libyaml-dev libutf8proc-dev libpcre2-dev libstemmer-dev
-libcmocka-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev"
+libcmocka-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev wordnet-base"
 
 deps() {
 	missing=""

@@ -30,9 +30,9 @@
  * the report; the rest are counted in one note. */
 #define MAX_LISTED 500u
 
-/* Verbs whose actions exclude each other, by stem.  WordNet's antonyms
- * among verbs are few and mostly of other senses; these are the ones
- * specs use. */
+/* Verbs whose actions exclude each other, by stem: the pairs specs use,
+ * which WordNet lacks or files under other senses.  WordNet's verb
+ * antonyms (data.verb of Debian's wordnet-base) are added to them. */
 static const char *const antonyms[][2] = {
 	{ "includ", "exclud" }, { "includ", "omit" },   { "allow", "forbid" },  { "allow", "prohibit" },
 	{ "permit", "forbid" }, { "permit", "prohibit" }, { "accept", "reject" }, { "accept", "declin" },
@@ -56,13 +56,22 @@ static bool eqs(specc_str a, const char *b)
 	return a.len == strlen(b) && (a.len == 0 || !memcmp(a.ptr, b, a.len));
 }
 
-static bool antonymous(specc_str a, specc_str b)
+/* Where WordNet's verbs are: SPECC_WORDNET names data.verb elsewhere, or
+ * turns WordNet off when empty. */
+static void antonyms_load(specc_antonyms *ant)
 {
+	const char *path = getenv("SPECC_WORDNET");
+
+	specc_antonyms_init(ant);
 	for (size_t i = 0; i < sizeof antonyms / sizeof *antonyms; i++)
-		if ((eqs(a, antonyms[i][0]) && eqs(b, antonyms[i][1])) ||
-		    (eqs(a, antonyms[i][1]) && eqs(b, antonyms[i][0])))
-			return true;
-	return false;
+		specc_antonyms_add(ant, specc_str_make(antonyms[i][0], strlen(antonyms[i][0])),
+				   specc_str_make(antonyms[i][1], strlen(antonyms[i][1])));
+	if (!path)
+		path = "/usr/share/wordnet/data.verb";
+	/* Without WordNet the built-in pairs still apply; docs/conflicts.md
+	 * says where the file comes from. */
+	if (*path)
+		specc_antonyms_load_wordnet(ant, path);
 }
 
 /* The assistant goes by many names in one spec. */
@@ -151,14 +160,16 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
-static bool conflicts(const specc_norm *a, const specc_norm *b, specc_buf *why)
+static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const specc_norm *b,
+		      specc_buf *why)
 {
 	bool limits = a->limit && b->limit && eq(a->limit_unit, b->limit_unit) && a->limit != b->limit;
 	bool same = eq(a->action, b->action);
 
 	if (!limits && same && !opposite(a->modality, b->modality))
 		return false;
-	if (!limits && !same && (opposite(a->modality, b->modality) || !antonymous(a->action, b->action)))
+	if (!limits && !same &&
+	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
 	if (!same_actor(a->actor, b->actor) || !conditions_overlap(a, b))
 		return false;
@@ -184,7 +195,7 @@ static bool conflicts(const specc_norm *a, const specc_norm *b, specc_buf *why)
 			       (int)a->object.len, a->object.ptr, said(b->modality));
 		return true;
 	}
-	if (antonymous(a->action, b->action) && !opposite(a->modality, b->modality) &&
+	if (specc_antonyms_are(ant, a->action, b->action) && !opposite(a->modality, b->modality) &&
 	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY) {
 		specc_buf_addf(why, "one says the assistant %s %.*s and the other that it %s %.*s, the "
 				    "opposite, to %.*s",
@@ -357,6 +368,7 @@ static void report(specc_project *p, struct overrides *o, const specc_norm *a, c
 void specc_check_conflicts(specc_project *p)
 {
 	struct overrides o;
+	specc_antonyms ant;
 	specc_norms ns;
 	specc_map index = { 0 };     /* action stem -> group */
 	uint32_t *next = NULL;       /* statement -> next with the same action */
@@ -366,9 +378,12 @@ void specc_check_conflicts(specc_project *p)
 	specc_buf why = SPECC_BUF_INIT;
 
 	overrides_init(p, &o);
+	specc_antonyms_init(&ant);
 	specc_norms_extract(&ns, p);
 	if (ns.items.len < 2)
 		goto out;
+	specc_antonyms_release(&ant);
+	antonyms_load(&ant);
 	next = specc_xcalloc(ns.items.len, sizeof *next);
 	head = specc_xcalloc(ns.items.len, sizeof *head);
 	tail = specc_xcalloc(ns.items.len, sizeof *tail);
@@ -400,16 +415,14 @@ void specc_check_conflicts(specc_project *p)
 			if (a->clause == b->clause)
 				continue;
 			specc_buf_reset(&why);
-			if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
+			if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
 				report(p, &o, a, b, why.ptr);
 		}
 		/* Antonymous actions. */
-		for (size_t k = 0; k < sizeof antonyms / sizeof *antonyms && !stopped; k++) {
-			const char *other = eqs(a->action, antonyms[k][0]) ? antonyms[k][1] : NULL;
+		for (uint32_t e = specc_antonyms_first(&ant, a->action); e != SPECC_NONE && !stopped;
+		     e = ant.edges.items[e].next) {
 			uint32_t g, j;
-			if (!other)
-				continue;
-			g = specc_map_get(&index, specc_str_make(other, strlen(other)));
+			g = specc_map_get(&index, ant.edges.items[e].word);
 			for (j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE; j = next[j]) {
 				const specc_norm *b = &ns.items.items[j];
 				if (++compared > PAIR_BUDGET) {
@@ -419,7 +432,7 @@ void specc_check_conflicts(specc_project *p)
 				if (a->clause == b->clause)
 					continue;
 				specc_buf_reset(&why);
-				if (conflicts(a, b, &why) && ++found <= MAX_LISTED)
+				if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
 					report(p, &o, a, b, why.ptr);
 			}
 		}
@@ -443,6 +456,7 @@ void specc_check_conflicts(specc_project *p)
 	}
 out:
 	overrides_finish(p, &o, !stopped);
+	specc_antonyms_release(&ant);
 	free(next);
 	free(head);
 	free(tail);

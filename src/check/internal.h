@@ -4,11 +4,38 @@
 #ifndef SPECC_CHECK_INTERNAL_H
 #define SPECC_CHECK_INTERNAL_H
 
+#include "specc/map.h"
 #include "specc/project.h"
 
 /* Spec names, imports (unknown ones and cycles) and the authority
  * specc.yaml grants each spec.  Appends findings to p->diags. */
 void specc_check_modules(specc_project *p);
+
+/* Antonymous actions, by stem: a graph whose edges link each stem to its
+ * antonyms (both ways). */
+typedef struct specc_antonym_edge {
+	specc_str word;
+	uint32_t next;            /* the next edge of the same stem, or SPECC_NONE */
+} specc_antonym_edge;
+
+typedef struct specc_antonyms {
+	specc_map index;          /* stem -> node */
+	SPECC_TABLE(uint32_t) heads;          /* node -> first edge */
+	SPECC_TABLE(specc_antonym_edge) edges;
+	specc_arena arena;        /* stems read from WordNet */
+} specc_antonyms;
+
+void specc_antonyms_init(specc_antonyms *a);
+void specc_antonyms_release(specc_antonyms *a);
+/* Links x and y as antonyms; both must outlive a (the arena, or static). */
+void specc_antonyms_add(specc_antonyms *a, specc_str x, specc_str y);
+bool specc_antonyms_are(const specc_antonyms *a, specc_str x, specc_str y);
+/* The first edge of w (walk with .next), or SPECC_NONE. */
+uint32_t specc_antonyms_first(const specc_antonyms *a, specc_str w);
+/* Adds WordNet's single-word verb antonyms from data.verb at path, by
+ * Snowball stem.  Returns SPECC_OK, or SPECC_EIO when the file cannot be
+ * read (a has then what it had). */
+int specc_antonyms_load_wordnet(specc_antonyms *a, const char *path);
 
 /* Clauses that contradict each other: errors at one level of authority,
  * notes where a higher level wins.  Appends findings to p->diags. */
