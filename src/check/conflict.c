@@ -323,20 +323,21 @@ static void overrides_finish(specc_project *p, struct overrides *o, bool complet
 	free(o->used);
 }
 
-static void report(specc_project *p, struct overrides *o, const specc_norm *a, const specc_norm *b,
-		   const char *why)
+/* Reports a conflict between clauses ca and cb, resolved as the chain of
+ * command and any overrides= say. */
+static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t cb, const char *why)
 {
-	uint32_t ra = rank_of(p, a->clause), rb = rank_of(p, b->clause);
-	uint32_t by = declared(p, o, a->clause, b->clause);
+	uint32_t ra = rank_of(p, ca), rb = rank_of(p, cb);
+	uint32_t by = declared(p, o, ca, cb);
 	specc_buf da = SPECC_BUF_INIT, db = SPECC_BUF_INIT;
-	specc_span sa = p->clauses.items[a->clause].span, sb = p->clauses.items[b->clause].span;
+	specc_span sa = p->clauses.items[ca].span, sb = p->clauses.items[cb].span;
 	specc_diag *d;
 
-	describe(p, a->clause, &da);
-	describe(p, b->clause, &db);
+	describe(p, ca, &da);
+	describe(p, cb, &db);
 	if (by != SPECC_NONE) {
 		/* Declared precedence: the declaring section's clause wins. */
-		bool a_wins = by == p->clauses.items[a->clause].section;
+		bool a_wins = by == p->clauses.items[ca].section;
 		const specc_section *s = &p->sections.items[by];
 		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sb : sa,
 				   "%s is overridden by %s, as section %.*s declares: %s", a_wins ? db.ptr : da.ptr,
@@ -365,6 +366,189 @@ static void report(specc_project *p, struct overrides *o, const specc_norm *a, c
 	specc_buf_release(&db);
 }
 
+/* ------------------------------------------------------------------ */
+/* Eval items that contradict: one prompt, refused under one clause and
+ * answered under another. */
+
+enum { EXPECT_UNKNOWN, EXPECT_REFUSE, EXPECT_ANSWER };
+
+/* Whether an answer opens as a refusal. */
+static bool refuses(specc_str answer)
+{
+	static const char *const openings[] = {
+		"i can't", "i cannot", "i can\xe2\x80\x99t", "i won't", "i won\xe2\x80\x99t", "i'm not able",
+		"i\xe2\x80\x99m not able", "i am not able", "i'm unable", "i\xe2\x80\x99m unable", "i am unable",
+		"i must decline", "sorry, i can't", "sorry, i can\xe2\x80\x99t", "i'm sorry, but i can't",
+		"i\xe2\x80\x99m sorry, but i can\xe2\x80\x99t", "i'm sorry, i can't",
+		"i\xe2\x80\x99m sorry, i can\xe2\x80\x99t", "i'm not going to", "i\xe2\x80\x99m not going to",
+		"i will not", "i won't be able", NULL,
+	};
+	size_t i = 0;
+
+	while (i < answer.len && (answer.ptr[i] == ' ' || answer.ptr[i] == '\n' || answer.ptr[i] == '"'))
+		i++;
+	for (int k = 0; openings[k]; k++) {
+		size_t n = strlen(openings[k]), j;
+		if (answer.len - i < n)
+			continue;
+		for (j = 0; j < n; j++) {
+			char c = answer.ptr[i + j];
+			if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != openings[k][j])
+				break;
+		}
+		if (j == n)
+			return true;
+	}
+	return false;
+}
+
+/* What an item expects of the answer: its first comparison's GOOD answer
+ * refuses or not; else a rubric that starts "Declines" or "Refuses". */
+static int item_expects(const specc_project *p, const specc_example *it, specc_str *prompt)
+{
+	int expect = EXPECT_UNKNOWN;
+
+	*prompt = SPECC_STR_NULL;
+	for (uint32_t t = 0; t < it->conv.turn_count; t++) {
+		const specc_turn *tu = &p->turns.items[it->conv.turn_first + t];
+		if (tu->comparison == SPECC_NONE && tu->role == SPECC_ROLE_USER)
+			*prompt = tu->content;
+		if (tu->comparison == 0 && tu->label == SPECC_LABEL_GOOD && expect == EXPECT_UNKNOWN)
+			expect = refuses(tu->content) ? EXPECT_REFUSE : EXPECT_ANSWER;
+	}
+	if (expect == EXPECT_UNKNOWN && it->expect.ptr) {
+		const char *r = it->expect.ptr, *e = r + it->expect.len;
+		while ((r = memchr(r, 'r', (size_t)(e - r))) != NULL && e - r > 9) {
+			if (!strncmp(r, "rubric:", 7)) {
+				const char *v = r + 7;
+				while (v < e && (*v == ' ' || *v == '"' || *v == '\''))
+					v++;
+				if (e - v >= 7 && (!strncmp(v, "Declin", 6) || !strncmp(v, "Refus", 5)))
+					expect = EXPECT_REFUSE;
+				break;
+			}
+			r++;
+		}
+	}
+	return prompt->len ? expect : EXPECT_UNKNOWN;
+}
+
+/* The prompt with case and runs of spaces folded, for matching. */
+static specc_str normal_prompt(specc_arena *arena, specc_str s)
+{
+	char *out = specc_arena_alloc(arena, s.len + 1);
+	size_t n = 0;
+	bool space = true;
+
+	for (size_t i = 0; i < s.len; i++) {
+		char c = s.ptr[i];
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			if (!space)
+				out[n++] = ' ';
+			space = true;
+			continue;
+		}
+		out[n++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+		space = false;
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	return specc_str_make(out, n);
+}
+
+static void where(const specc_project *p, const specc_example *it, specc_buf *b)
+{
+	specc_pos pos;
+	const specc_source *src = &p->sources.items[it->span.file];
+	specc_source_pos(src, it->span.start, &pos);
+	specc_buf_addf(b, "%s:%u", src->path, pos.line);
+}
+
+static void check_items(specc_project *p, struct overrides *o, uint64_t *compared, uint64_t *found,
+			bool *stopped)
+{
+	uint32_t n = p->items.len, groups = 0;
+	uint32_t *clause, *next, *head, *tail;
+	uint8_t *expect;
+	specc_map index = { 0 };
+	specc_arena arena;
+
+	if (n < 2)
+		return;
+	specc_arena_init(&arena);
+	clause = specc_xcalloc(n, sizeof *clause);
+	next = specc_xcalloc(n, sizeof *next);
+	head = specc_xcalloc(n, sizeof *head);
+	tail = specc_xcalloc(n, sizeof *tail);
+	expect = specc_xcalloc(n, 1);
+	for (uint32_t i = 0; i < n; i++)
+		clause[i] = SPECC_NONE;
+	for (uint32_t e = 0; e < p->eval_files.len; e++) {
+		const specc_eval_file *ef = &p->eval_files.items[e];
+		uint32_t c = ef->anchor == SPECC_NONE ? SPECC_NONE : p->anchors.items[ef->anchor].clause;
+		for (uint32_t k = 0; k < ef->item_count && ef->item_first + k < n; k++)
+			clause[ef->item_first + k] = c;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		specc_str prompt, key;
+		uint32_t g;
+		next[i] = SPECC_NONE;
+		expect[i] = (uint8_t)item_expects(p, &p->items.items[i], &prompt);
+		if (expect[i] == EXPECT_UNKNOWN || clause[i] == SPECC_NONE)
+			continue;
+		key = normal_prompt(&arena, prompt);
+		g = specc_map_get(&index, key);
+		if (g == SPECC_NONE) {
+			g = groups++;
+			specc_map_put(&index, key, g, NULL);
+			head[g] = i;
+		} else {
+			next[tail[g]] = i;
+		}
+		tail[g] = i;
+	}
+	for (uint32_t g = 0; g < groups && !*stopped; g++)
+		for (uint32_t i = head[g]; i != SPECC_NONE && !*stopped; i = next[i])
+			for (uint32_t j = next[i]; j != SPECC_NONE; j = next[j]) {
+				specc_buf why = SPECC_BUF_INIT, wi = SPECC_BUF_INIT, wj = SPECC_BUF_INIT;
+				const specc_example *a = &p->items.items[i], *b = &p->items.items[j];
+				specc_str prompt;
+				if (++*compared > PAIR_BUDGET) {
+					*stopped = true;
+					break;
+				}
+				if (clause[i] == clause[j] || expect[i] == expect[j])
+					continue;
+				item_expects(p, a, &prompt);
+				where(p, expect[i] == EXPECT_REFUSE ? a : b, &wi);
+				where(p, expect[i] == EXPECT_REFUSE ? b : a, &wj);
+				specc_buf_addf(&why, "the same prompt (\"%s\") is expected to be refused under one "
+						     "(%s) and answered under the other (%s)",
+					       specc_diag_quote(&p->diags, prompt.ptr, prompt.len, 60), wi.ptr,
+					       wj.ptr);
+				if (++*found <= MAX_LISTED)
+					report(p, o, clause[i], clause[j], why.ptr);
+				specc_buf_release(&why);
+				specc_buf_release(&wi);
+				specc_buf_release(&wj);
+			}
+	specc_map_release(&index);
+	specc_arena_release(&arena);
+	free(clause);
+	free(next);
+	free(head);
+	free(tail);
+	free(expect);
+}
+
+/* Where a project-wide note goes: the first clause, or the first file. */
+static specc_span first_span(const specc_project *p)
+{
+	if (p->clauses.len)
+		return p->clauses.items[0].span;
+	return specc_span_make(0, 0, 0);
+}
+
 void specc_check_conflicts(specc_project *p)
 {
 	struct overrides o;
@@ -381,7 +565,7 @@ void specc_check_conflicts(specc_project *p)
 	specc_antonyms_init(&ant);
 	specc_norms_extract(&ns, p);
 	if (ns.items.len < 2)
-		goto out;
+		goto items;
 	specc_antonyms_release(&ant);
 	antonyms_load(&ant);
 	next = specc_xcalloc(ns.items.len, sizeof *next);
@@ -416,7 +600,7 @@ void specc_check_conflicts(specc_project *p)
 				continue;
 			specc_buf_reset(&why);
 			if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
-				report(p, &o, a, b, why.ptr);
+				report(p, &o, a->clause, b->clause, why.ptr);
 		}
 		/* Antonymous actions. */
 		for (uint32_t e = specc_antonyms_first(&ant, a->action); e != SPECC_NONE && !stopped;
@@ -433,13 +617,15 @@ void specc_check_conflicts(specc_project *p)
 					continue;
 				specc_buf_reset(&why);
 				if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
-					report(p, &o, a, b, why.ptr);
+					report(p, &o, a->clause, b->clause, why.ptr);
 			}
 		}
 	}
+items:
+	check_items(p, &o, &compared, &found, &stopped);
 	if (found > MAX_LISTED) {
 		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_PAIRING_LIMIT),
-					       p->clauses.items[ns.items.items[0].clause].span,
+					       first_span(p),
 					       "%llu more conflicts were found and not listed; the first %u are above",
 					       (unsigned long long)(found - MAX_LISTED), MAX_LISTED);
 		specc_diag_help(&p->diags, d, "so many conflicts usually come from near-duplicate clauses; "
@@ -447,14 +633,13 @@ void specc_check_conflicts(specc_project *p)
 	}
 	if (stopped) {
 		specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_PAIRING_LIMIT),
-					       p->clauses.items[ns.items.items[0].clause].span,
+					       first_span(p),
 					       "conflict detection compared %u pairs of statements and stopped "
 					       "there; clauses later in the project were not all compared",
 					       PAIR_BUDGET);
 		specc_diag_help(&p->diags, d, "many clauses share one action; this usually means "
 					      "near-duplicate text, which is worth merging");
 	}
-out:
 	overrides_finish(p, &o, !stopped);
 	specc_antonyms_release(&ant);
 	free(next);
