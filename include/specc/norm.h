@@ -59,6 +59,7 @@ typedef struct specc_norm {
 	specc_str object;         /* the object's content words as written, space-separated */
 	specc_str object_stems;   /* their stems, space-separated, in order */
 	uint8_t cond;             /* specc_cond_kind */
+	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */
 	specc_str condition;      /* the condition's words, as written */
 	specc_str condition_stems; /* its content words' stems, space-separated */
 	uint8_t limit;            /* specc_limit_kind */

@@ -43,6 +43,10 @@ static const char *const antonyms[][2] = {
 	{ "obey", "disobey" },  { "remember", "forget" }, { "keep", "delet" },   { "store", "delet" },
 	{ "encourag", "discourag" }, { "recommend", "discourag" }, { "confirm", "deni" },
 	{ "assum", "question" }, { "expand", "shorten" }, { "lengthen", "shorten" }, { "add", "remov" },
+	{ "withhold", "reveal" }, { "block", "allow" },   { "collaps", "expand" }, { "record", "discard" },
+	{ "approv", "reject" },  { "approv", "declin" },  { "declin", "agre" },  { "refus", "agre" },
+	{ "show", "omit" },      { "keep", "discard" },   { "attach", "omit" },  { "mask", "reveal" },
+	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },
 };
 
 static bool eq(specc_str a, specc_str b)
@@ -74,17 +78,29 @@ static void antonyms_load(specc_antonyms *ant)
 		specc_antonyms_load_wordnet(ant, path);
 }
 
-/* The assistant goes by many names in one spec. */
+/* People whose rules are theirs, not the assistant's: a rule on "the
+ * customer" never conflicts with one on the assistant. */
+static bool person(specc_str a)
+{
+	static const char *const people[] = {
+		"user", "users", "customer", "customers", "member", "members", "developer", "developers",
+		"operator", "operators", "caller", "callers", "parent", "parents", "staff", "team",
+		"employee", "employees", "admin", "admins", "people", "person", "human", "humans",
+		"agent", "agents", "advisor", "advisors", "adviser", "advisers", NULL,
+	};
+	for (int i = 0; people[i]; i++)
+		if (eqs(a, people[i]))
+			return true;
+	return false;
+}
+
+/* The assistant goes by many names in one spec, and its output ("replies
+ * about mortgages should ...") speaks for it: whatever is not a person is
+ * the assistant.  People must be the same. */
 static bool same_actor(specc_str a, specc_str b)
 {
-	static const char *const assistant[] = { "", "assistant", "it", "model", "chatgpt", "ai", NULL };
-	bool aa = false, bb = false;
-
-	for (int i = 0; assistant[i]; i++) {
-		aa |= eqs(a, assistant[i]);
-		bb |= eqs(b, assistant[i]);
-	}
-	return (aa && bb) || eq(a, b);
+	bool pa = person(a), pb = person(b);
+	return pa == pb && (!pa || eq(a, b));
 }
 
 /* Words of a space-separated stem list, compared as sets. */
@@ -109,21 +125,47 @@ static uint32_t words(specc_str s, specc_str *out, uint32_t max)
 	return n;
 }
 
-/* Jaccard similarity of two stem lists (1 when both are empty). */
-static double jaccard(specc_str a, specc_str b)
+/* How much two stem lists share: Jaccard similarity (1 when both are
+ * empty), and the share of the shorter one found in the longer one. */
+static double jaccard2(specc_str a, specc_str b, double *contained)
 {
 	specc_str wa[16], wb[16];
 	uint32_t na = words(a, wa, 16), nb = words(b, wb, 16), common = 0;
 
-	if (!na && !nb)
+	*contained = 0;
+	if (!na && !nb) {
+		*contained = 1;
 		return 1;
+	}
 	for (uint32_t i = 0; i < na; i++)
 		for (uint32_t k = 0; k < nb; k++)
 			if (eq(wa[i], wb[k])) {
 				common++;
 				break;
 			}
+	if (na && nb)
+		*contained = (double)common / (double)(na < nb ? na : nb);
 	return (double)common / (double)(na + nb - common);
+}
+
+static double jaccard(specc_str a, specc_str b)
+{
+	double c;
+	return jaccard2(a, b, &c);
+}
+
+/* Whether two objects are the same thing: most words shared, or one
+ * object's words, two at least, all inside the other's ("emoji" and
+ * "emoji to keep replies friendly" are one object; "records" inside
+ * "anonymised records" is not enough on its own). */
+static bool same_object(specc_str a, specc_str b)
+{
+	specc_str w[16];
+	double contained, j = jaccard2(a, b, &contained);
+	uint32_t na = words(a, w, 16), nb = words(b, w, 16);
+
+	return j >= 0.6 || (contained >= 0.99 && (na < nb ? na : nb) >= 2) ||
+	       (contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
 }
 
 /* A modality as a sentence says it. */
@@ -155,7 +197,35 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 	if ((a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT) !=
 	    (b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT))
 		return false;
-	return jaccard(a->condition_stems, b->condition_stems) >= 0.5;
+	/* Conditions that differ in one word ("signed in" and "not signed
+	 * in", "before" and "after the questionnaire") usually exclude each
+	 * other: only the same condition overlaps for sure. */
+	return jaccard(a->condition_stems, b->condition_stems) >= 0.99 && a->cond_negated == b->cond_negated;
+}
+
+/* Whether two limited statements speak of the same thing: a content word
+ * in common that is not the counted unit or part of the limit. */
+static bool shares_topic(const specc_norm *a, const specc_norm *b)
+{
+	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
+						   "less", "maximum", "minimum", "exceed", "up", NULL };
+	specc_str wa[16], wb[16];
+	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16);
+
+	/* "Answers must be at most ..." and "Answers must be at least ...". */
+	if (a->actor.len && eq(a->actor, b->actor))
+		return true;
+	for (uint32_t i = 0; i < na; i++) {
+		bool skip = eq(wa[i], a->limit_unit) || (wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9');
+		for (int k = 0; !skip && limit_words[k]; k++)
+			skip = eqs(wa[i], limit_words[k]);
+		if (skip)
+			continue;
+		for (uint32_t j = 0; j < nb; j++)
+			if (eq(wa[i], wb[j]))
+				return true;
+	}
+	return false;
 }
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
@@ -176,6 +246,10 @@ static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const spec
 	if (limits) {
 		const specc_norm *most = a->limit == SPECC_LIMIT_AT_MOST ? a : b;
 		const specc_norm *least = most == a ? b : a;
+		/* Limits on one unit in two unrelated places are no conflict:
+		 * the objects must share a word besides the count. */
+		if (!shares_topic(a, b))
+			return false;
 		if (least->limit_value > most->limit_value) {
 			specc_buf_addf(why, "one sets at most %lld and the other at least %lld of the same thing "
 					    "(%.*s), which cannot both hold",
@@ -185,7 +259,12 @@ static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const spec
 		}
 		return false;
 	}
-	if (jaccard(a->object_stems, b->object_stems) < 0.6)
+	/* "Never reverse a card payment" and "if ..., reverse it": the
+	 * conditional one names its object by a pronoun, which leaves it no
+	 * content words; the absolute rule still covers it. */
+	if (!same_object(a->object_stems, b->object_stems) &&
+	    !(eq(a->action, b->action) && ((a->absolute && !a->cond && b->cond && !b->object_stems.len) ||
+					    (b->absolute && !b->cond && a->cond && !a->object_stems.len))))
 		return false;
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
 	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT) &&
@@ -609,6 +688,9 @@ void specc_check_conflicts(specc_project *p)
 			g = specc_map_get(&index, ant.edges.items[e].word);
 			for (j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE; j = next[j]) {
 				const specc_norm *b = &ns.items.items[j];
+				/* Each pair once: from its earlier statement. */
+				if (j < i)
+					continue;
 				if (++compared > PAIR_BUDGET) {
 					stopped = true;
 					break;

@@ -43,7 +43,9 @@ static const specc_str stopwords[] = {
 	W("so"), W("than"), W("there"), W("here"), W("e.g"), W("i.e"), W("etc"), W("do"), W("does"),
 	W("did"), W("can"), W("will"), W("would"), W("could"), W("might"), W("own"), W("one"),
 	W("ones"), W("each"), W("every"), W("way"), W("ways"), W("its"), W("has"), W("have"),
-	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), { NULL, 0 },
+	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), W("itself"),
+	W("themselves"), W("himself"), W("herself"), W("straight"), W("away"), W("once"), W("right"),
+	W("now"), W("immediately"), W("always"), W("never"), { NULL, 0 },
 };
 
 /* Verbs that begin an imperative sentence ("Ask for ...", "Include ..."). */
@@ -552,7 +554,17 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
 		*value = number_at(r, k, &ok);
 		if (ok && is_word(r, k + 1) && !has(r, k + 1, F_STOP)) {
-			*unit = stem(r, word(r, k + 1));
+			/* The counted thing is the head of the phrase: "five
+			 * passcode attempts" counts attempts. */
+			uint32_t u = k + 1;
+			/* A plural ends the phrase: "characters long" counts
+			 * characters. */
+			while (u + 1 < r->n && u < k + 4 && is_word(r, u + 1) && !has(r, u + 1, F_STOP) &&
+			       !has(r, u + 1, F_COND) && !has(r, u + 1, F_MODAL) && !WIS(r, u + 1, "before") &&
+			       !WIS(r, u + 1, "after") && word(r, u).len &&
+			       word(r, u).ptr[word(r, u).len - 1] != 's')
+				u++;
+			*unit = stem(r, word(r, u));
 			return kind;
 		}
 		if (ok && WIS(r, k + 1, "of") && is_word(r, k + 2)) {
@@ -666,10 +678,16 @@ static void conditions(struct reader *r, uint32_t first)
 			       r->toks[end].punct != '.' && r->toks[end].punct != '-')
 				end++;
 			specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
+			bool neg = false;
+			for (uint32_t k = start; k < end; k++)
+				neg |= WIS(r, k, "not") || WIS(r, k, "no") || WIS(r, k, "never") ||
+				       WIS(r, k, "without") || (is_word(r, k) && r->toks[k].w.len > 3 &&
+								!memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
 			content(r, start, end, &words, &stems);
 			for (uint32_t k = first; k < r->out->items.len; k++) {
 				specc_norm *n = &r->out->items.items[k];
 				n->cond = (uint8_t)kind;
+				n->cond_negated = neg;
 				n->condition = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
 				n->condition_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "",
 								     stems.len);
