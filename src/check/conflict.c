@@ -445,6 +445,23 @@ static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t 
 	specc_buf_release(&db);
 }
 
+/* Appends i to the chain of key: candidates are the members of one chain,
+ * in project order.  next[i] must be SPECC_NONE already. */
+static void chain_add(specc_map *index, specc_str key, uint32_t i, uint32_t *head, uint32_t *tail,
+		      uint32_t *next, uint32_t *groups)
+{
+	uint32_t g = specc_map_get(index, key);
+
+	if (g == SPECC_NONE) {
+		g = (*groups)++;
+		specc_map_put(index, key, g, NULL);
+		head[g] = i;
+	} else {
+		next[tail[g]] = i;
+	}
+	tail[g] = i;
+}
+
 /* ------------------------------------------------------------------ */
 /* Eval items that contradict: one prompt, refused under one clause and
  * answered under another. */
@@ -570,21 +587,12 @@ static void check_items(specc_project *p, struct overrides *o, uint64_t *compare
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		specc_str prompt, key;
-		uint32_t g;
 		next[i] = SPECC_NONE;
 		expect[i] = (uint8_t)item_expects(p, &p->items.items[i], &prompt);
 		if (expect[i] == EXPECT_UNKNOWN || clause[i] == SPECC_NONE)
 			continue;
 		key = normal_prompt(&arena, prompt);
-		g = specc_map_get(&index, key);
-		if (g == SPECC_NONE) {
-			g = groups++;
-			specc_map_put(&index, key, g, NULL);
-			head[g] = i;
-		} else {
-			next[tail[g]] = i;
-		}
-		tail[g] = i;
+		chain_add(&index, key, i, head, tail, next, &groups);
 	}
 	for (uint32_t g = 0; g < groups && !*stopped; g++)
 		for (uint32_t i = head[g]; i != SPECC_NONE && !*stopped; i = next[i])
@@ -654,17 +662,8 @@ void specc_check_conflicts(specc_project *p)
 	 * since limits on one unit conflict whatever the verb. */
 	for (uint32_t i = 0; i < ns.items.len; i++) {
 		const specc_norm *n = &ns.items.items[i];
-		specc_str key = n->limit ? n->limit_unit : n->action;
-		uint32_t g = specc_map_get(&index, key);
 		next[i] = SPECC_NONE;
-		if (g == SPECC_NONE) {
-			g = groups++;
-			specc_map_put(&index, key, g, NULL);
-			head[g] = i;
-		} else {
-			next[tail[g]] = i;
-		}
-		tail[g] = i;
+		chain_add(&index, n->limit ? n->limit_unit : n->action, i, head, tail, next, &groups);
 	}
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
