@@ -628,6 +628,22 @@ static void check_items(specc_project *p, struct overrides *o, uint64_t *compare
 	free(expect);
 }
 
+/* Compares one candidate pair within the budget, and reports it when it
+ * conflicts (up to MAX_LISTED).  Returns false once the budget is spent. */
+static bool consider(specc_project *p, struct overrides *o, const specc_antonyms *ant,
+		     const specc_norm *a, const specc_norm *b, uint64_t *compared, uint64_t *found,
+		     specc_buf *why)
+{
+	if (++*compared > PAIR_BUDGET)
+		return false;
+	if (a->clause == b->clause)
+		return true;
+	specc_buf_reset(why);
+	if (conflicts(ant, a, b, why) && ++*found <= MAX_LISTED)
+		report(p, o, a->clause, b->clause, why->ptr);
+	return true;
+}
+
 /* Where a project-wide note goes: the first clause, or the first file. */
 static specc_span first_span(const specc_project *p)
 {
@@ -668,38 +684,17 @@ void specc_check_conflicts(specc_project *p)
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
 		/* Same action (or unit), later in the chain. */
-		for (uint32_t j = next[i]; j != SPECC_NONE && !stopped; j = next[j]) {
-			const specc_norm *b = &ns.items.items[j];
-			if (++compared > PAIR_BUDGET) {
-				stopped = true;
-				break;
-			}
-			if (a->clause == b->clause)
-				continue;
-			specc_buf_reset(&why);
-			if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
-				report(p, &o, a->clause, b->clause, why.ptr);
-		}
-		/* Antonymous actions. */
+		for (uint32_t j = next[i]; j != SPECC_NONE && !stopped; j = next[j])
+			stopped = !consider(p, &o, &ant, a, &ns.items.items[j], &compared, &found, &why);
+		/* Antonymous actions; each pair once, from its earlier statement. */
 		for (uint32_t e = specc_antonyms_first(&ant, a->action); e != SPECC_NONE && !stopped;
 		     e = ant.edges.items[e].next) {
-			uint32_t g, j;
-			g = specc_map_get(&index, ant.edges.items[e].word);
-			for (j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE; j = next[j]) {
-				const specc_norm *b = &ns.items.items[j];
-				/* Each pair once: from its earlier statement. */
-				if (j < i)
-					continue;
-				if (++compared > PAIR_BUDGET) {
-					stopped = true;
-					break;
-				}
-				if (a->clause == b->clause)
-					continue;
-				specc_buf_reset(&why);
-				if (conflicts(&ant, a, b, &why) && ++found <= MAX_LISTED)
-					report(p, &o, a->clause, b->clause, why.ptr);
-			}
+			uint32_t g = specc_map_get(&index, ant.edges.items[e].word);
+			for (uint32_t j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE && !stopped;
+			     j = next[j])
+				if (j > i)
+					stopped = !consider(p, &o, &ant, a, &ns.items.items[j], &compared, &found,
+							    &why);
 		}
 	}
 items:

@@ -806,28 +806,40 @@ static void read_sentence(struct reader *r)
 				r->out->items.items[j].absolute = true;
 }
 
+/* A reader's stemmer, lists and caches, for one call. */
+static void reader_open(struct reader *r, specc_norms *out)
+{
+	memset(r, 0, sizeof *r);
+	r->out = out;
+	specc_buf_init(&r->low);
+	specc_arena_init(&r->stem_arena);
+	r->stemmer = sb_stemmer_new("english", NULL);
+	if (!r->stemmer)
+		specc_die_oom();
+	lists_init(r);
+}
+
+static void reader_close(struct reader *r)
+{
+	sb_stemmer_delete(r->stemmer);
+	specc_map_release(&r->lists);
+	specc_buf_release(&r->low);
+	specc_map_release(&r->stem_index);
+	SPECC_TABLE_FREE(r->stems);
+	specc_arena_release(&r->stem_arena);
+	free(r->toks);
+}
+
 void specc_norms_read(specc_norms *out, uint32_t clause, const char *text, size_t len)
 {
-	struct reader r = { 0 };
+	struct reader r;
 
-	r.out = out;
+	reader_open(&r, out);
 	r.clause = clause;
 	r.text = text;
 	r.len = len;
-	specc_buf_init(&r.low);
-	specc_arena_init(&r.stem_arena);
-	r.stemmer = sb_stemmer_new("english", NULL);
-	if (!r.stemmer)
-		specc_die_oom();
-	lists_init(&r);
 	read_sentence(&r);
-	sb_stemmer_delete(r.stemmer);
-	specc_map_release(&r.lists);
-	specc_buf_release(&r.low);
-	specc_map_release(&r.stem_index);
-	SPECC_TABLE_FREE(r.stems);
-	specc_arena_release(&r.stem_arena);
-	free(r.toks);
+	reader_close(&r);
 }
 
 void specc_norms_init(specc_norms *n)
@@ -838,31 +850,18 @@ void specc_norms_init(specc_norms *n)
 
 void specc_norms_extract(specc_norms *out, const specc_project *p)
 {
-	struct reader r = { 0 };
+	struct reader r;
 
 	specc_norms_init(out);
-	r.out = out;
-	specc_buf_init(&r.low);
-	specc_arena_init(&r.stem_arena);
-	r.stemmer = sb_stemmer_new("english", NULL);
-	if (!r.stemmer)
-		specc_die_oom();
-	lists_init(&r);
+	reader_open(&r, out);
 	for (uint32_t c = 0; c < p->clauses.len; c++) {
 		const specc_clause *cl = &p->clauses.items[c];
 		r.clause = c;
 		r.text = cl->text.ptr ? cl->text.ptr : "";
 		r.len = cl->text.len;
-		r.n = 0;
 		read_sentence(&r);
 	}
-	sb_stemmer_delete(r.stemmer);
-	specc_map_release(&r.lists);
-	specc_buf_release(&r.low);
-	specc_map_release(&r.stem_index);
-	SPECC_TABLE_FREE(r.stems);
-	specc_arena_release(&r.stem_arena);
-	free(r.toks);
+	reader_close(&r);
 }
 
 void specc_norms_release(specc_norms *n)
