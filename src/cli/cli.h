@@ -67,6 +67,11 @@ int cli_close_output(FILE *out, const char *path, int rc);
 
 struct specc_store;
 struct specc_buf;
+/* The store of the project at path: the file given (--store), else
+ * .specc/specc.db in the project's folder, or beside a one-file project's
+ * spec.  Appended to db.  Returns -1 to go on, or an exit code after
+ * saying why (path cannot be read). */
+int cli_store_path(const char *path, const char *given, struct specc_buf *db);
 /* Opens the existing store of the project at path (or the file given),
  * for commands that read runs: its path goes to db, the store to *out.
  * Returns -1 to go on, or an exit code after saying why (a project with
@@ -83,5 +88,13 @@ int cli_report(FILE *out, int fmt, bool color, struct specc_project *p, bool wit
  * compare): when p has errors, prints them and says to fix them first,
  * returning the exit code; -1 to go on. */
 int cli_refuse_errors(struct specc_project *p, const char *command, const char *path);
+
+struct specc_test_config;
+/* Initialises p (release it whatever this returns), loads and resolves
+ * the project at path, reads the settings of specc test into cfg unless
+ * it is NULL (then *have_cfg is set: release cfg), and refuses a project
+ * with errors.  Returns -1 to go on, or an exit code after saying why. */
+int cli_project_open(struct specc_project *p, const char *path, const char *command,
+		     struct specc_test_config *cfg, bool *have_cfg);
 
 #endif

@@ -357,7 +357,7 @@ int cmd_calibrate(int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },   { "color", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
 	};
-	const char *grader_name = NULL, *out_path = NULL, *store_arg = NULL, *color = NULL, *path, *lerr;
+	const char *grader_name = NULL, *out_path = NULL, *store_arg = NULL, *color = NULL, *path;
 	long judges = 0, conc = 0;
 	bool json = false, no_cache = false, loaded = false, have_cfg = false, have = false, use_color;
 	struct cal c;
@@ -420,16 +420,8 @@ int cmd_calibrate(int argc, char **argv)
 	if ((rc = cli_path_operand(argc, argv, "calibrate", &path)) >= 0)
 		goto out;
 
-	specc_project_init(&p);
 	loaded = true;
-	if (specc_project_load(&p, path, &lerr) != SPECC_OK) {
-		rc = cli_error("%s", lerr);
-		goto out;
-	}
-	specc_project_resolve(&p);
-	specc_test_config_read(&cfg, &p);
-	have_cfg = true;
-	if ((rc = cli_refuse_errors(&p, "calibrate", path)) >= 0)
+	if ((rc = cli_project_open(&p, path, "calibrate", &cfg, &have_cfg)) >= 0)
 		goto out;
 	if ((rc = cli_grader_pick(&cfg, grader_name, judges, true, &g, &have)) >= 0)
 		goto out;
@@ -445,12 +437,8 @@ int cmd_calibrate(int argc, char **argv)
 		goto out;
 	}
 
-	if (store_arg)
-		specc_buf_addstr(&spath, store_arg);
-	else if (p.root && p.root[0])
-		specc_buf_addf(&spath, "%s/.specc/specc.db", p.root);
-	else
-		specc_buf_addstr(&spath, ".specc/specc.db");
+	if ((rc = cli_store_path(path, store_arg, &spath)) >= 0)
+		goto out;
 	if (specc_store_open(&store, spath.ptr, &serr) != SPECC_OK) {
 		rc = cli_error("%s", serr);
 		goto out;

@@ -102,36 +102,6 @@ static int refuse_options(const struct judge_args *a, unsigned allowed, const ch
 	return -1;
 }
 
-/* Where the store of the project at path is, as specc test puts it: in the
- * project folder, or in the folder of a single spec file.  The file
- * given with --store wins. */
-static int store_path(const char *path, const char *given, specc_buf *db)
-{
-	struct stat st;
-	const char *slash;
-
-	if (given) {
-		specc_buf_addstr(db, given);
-		return -1;
-	}
-	if (stat(path, &st) != 0)
-		return cli_error("cannot open %s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		size_t n = strlen(path);
-		while (n > 1 && path[n - 1] == '/')
-			n--;
-		if (strcmp(path, ".")) {
-			specc_buf_add(db, path, n);
-			if (path[n - 1] != '/')
-				specc_buf_addch(db, '/');
-		}
-	} else if ((slash = strrchr(path, '/'))) {
-		specc_buf_add(db, path, (size_t)(slash - path) + 1);
-	}
-	specc_buf_addstr(db, ".specc/specc.db");
-	return -1;
-}
-
 /* Opens the store for list and export, which have nothing to show
  * without one and so do not create it. */
 static int open_existing(const char *db, specc_store **s)
@@ -293,7 +263,7 @@ static int rule(const struct judge_args *a, const char *run_arg, const char *key
 	specc_grade_row g = { 0 };
 	struct grade_probe probe = { key, a->sample, -1 };
 	const specc_unit *unit = NULL;
-	const char *lerr, *now;
+	const char *now;
 	char *answer = NULL, *status = NULL, *after = NULL, *after_answer = NULL, *conv = NULL;
 	char judgement[65];
 	json_t *msgs = NULL;
@@ -312,7 +282,7 @@ static int rule(const struct judge_args *a, const char *run_arg, const char *key
 
 	/* The store first: a wrong run or case number is the likeliest
 	 * mistake, and says so before the project is read. */
-	if ((rc = store_path(path, a->store, &where)) >= 0 ||
+	if ((rc = cli_store_path(path, a->store, &where)) >= 0 ||
 	    (rc = cli_open_runs(path, where.ptr, &db, &store)) >= 0)
 		goto out;
 	rc = specc_store_run_get(store, run_id, &run);
@@ -360,14 +330,8 @@ static int rule(const struct judge_args *a, const char *run_arg, const char *key
 		goto out;
 	}
 
-	specc_project_init(&p);
 	loaded = true;
-	if (specc_project_load(&p, path, &lerr) != SPECC_OK) {
-		rc = cli_error("%s", lerr);
-		goto out;
-	}
-	specc_project_resolve(&p);
-	if ((rc = cli_refuse_errors(&p, "judge", path)) >= 0)
+	if ((rc = cli_project_open(&p, path, "judge", NULL, NULL)) >= 0)
 		goto out;
 	/* The ruling is keyed on the conversation as the spec has it now;
 	 * if the spec changed since the run, that may not be what the model
@@ -601,7 +565,7 @@ static int list(const struct judge_args *a, const char *path)
 	json_t *all = json_array();
 	int rc;
 
-	if ((rc = store_path(path, a->store, &db)) >= 0 || (rc = open_existing(db.ptr, &store)) >= 0)
+	if ((rc = cli_store_path(path, a->store, &db)) >= 0 || (rc = open_existing(db.ptr, &store)) >= 0)
 		goto out;
 	if (specc_store_rulings(store, collect, all) != SPECC_OK) {
 		rc = cli_error("cannot read %s: %s", db.ptr, specc_store_error(store));
@@ -648,7 +612,7 @@ static int export(const struct judge_args *a, const char *path)
 	bool color;
 	int rc;
 
-	if ((rc = store_path(path, a->store, &db)) >= 0 || (rc = open_existing(db.ptr, &store)) >= 0)
+	if ((rc = cli_store_path(path, a->store, &db)) >= 0 || (rc = open_existing(db.ptr, &store)) >= 0)
 		goto out;
 	if ((rc = cli_open_output(a->output, "never", &x.out, &color)) >= 0)
 		goto out;
@@ -847,7 +811,7 @@ static int import(const struct judge_args *a, const char *file, const char *path
 	uint32_t lineno = 0, bad = 0, replaced = 0, done = 0;
 	int rc;
 
-	if ((rc = store_path(path, a->store, &db)) >= 0)
+	if ((rc = cli_store_path(path, a->store, &db)) >= 0)
 		goto out;
 	in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	if (!in) {

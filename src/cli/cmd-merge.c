@@ -179,10 +179,8 @@ int cmd_merge(int argc, char **argv)
 			rc = cli_error("--into %s: no such folder", into);
 			goto out;
 		}
-		if (strcmp(into, "."))
-			specc_buf_addf(&db, "%s%s.specc/specc.db", into, into[strlen(into) - 1] == '/' ? "" : "/");
-		else
-			specc_buf_addstr(&db, ".specc/specc.db");
+		if ((rc = cli_store_path(into, NULL, &db)) >= 0)
+			goto out;
 	}
 
 	n = (uint32_t)(argc - optind);

@@ -405,18 +405,6 @@ static char *spec_versions(const specc_project *p)
 	return specc_buf_detach(&b, NULL);
 }
 
-static char *store_path(const specc_project *p, const char *given)
-{
-	specc_buf b = SPECC_BUF_INIT;
-	if (given)
-		specc_buf_addstr(&b, given);
-	else if (p->root && p->root[0])
-		specc_buf_addf(&b, "%s/.specc/specc.db", p->root);
-	else
-		specc_buf_addstr(&b, ".specc/specc.db");
-	return specc_buf_detach(&b, NULL);
-}
-
 /* ------------------------------------------------------------------ */
 /* --dry-run and --max-cost */
 
@@ -612,8 +600,10 @@ int cmd_test(int argc, char **argv)
 	bool have_grader = false;
 	specc_buf err = SPECC_BUF_INIT;
 	const specc_provider *chosen;
-	const char *path, *lerr, *model;
-	char *spath = NULL, *serr = NULL, *opts = NULL, spec_fp[65], cfg_fp[65];
+	const char *path, *model;
+	char *serr = NULL, *opts = NULL, spec_fp[65], cfg_fp[65];
+	const char *spath = NULL;
+	specc_buf spath_buf = SPECC_BUF_INIT;
 	FILE *out = stdout, *stream = NULL;
 	bool use_color = false, loaded = false, have_cfg = false;
 	double min_pass;
@@ -626,19 +616,13 @@ int cmd_test(int argc, char **argv)
 	if ((rc = parse_args(argc, argv, &a, &path)) >= 0)
 		goto done;
 
-	specc_project_init(&p);
 	loaded = true;
-	if (specc_project_load(&p, path, &lerr) != SPECC_OK) {
-		rc = cli_error("%s", lerr);
-		goto done;
-	}
-	specc_project_resolve(&p);
-	specc_test_config_read(&cfg, &p);
-	have_cfg = true;
-	if ((rc = cli_refuse_errors(&p, "test", path)) >= 0)
+	if ((rc = cli_project_open(&p, path, "test", &cfg, &have_cfg)) >= 0)
 		goto done;
 
-	spath = store_path(&p, a.store);
+	if ((rc = cli_store_path(path, a.store, &spath_buf)) >= 0)
+		goto done;
+	spath = spath_buf.ptr;
 	if (specc_store_open(&store, spath, &serr) != SPECC_OK) {
 		rc = cli_error("%s", serr);
 		goto done;
@@ -1016,7 +1000,7 @@ done:
 	if (out != stdout)
 		rc = cli_close_output(out, a.out_path, rc);
 	free(opts);
-	free(spath);
+	specc_buf_release(&spath_buf);
 	free(serr);
 	specc_buf_release(&err);
 	specc_run_info_release(&run);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "specc/base.h"
@@ -139,17 +140,41 @@ int cli_close_output(FILE *out, const char *path, int rc)
 	return rc;
 }
 
+int cli_store_path(const char *path, const char *given, specc_buf *db)
+{
+	struct stat st;
+	const char *slash;
+
+	if (given) {
+		specc_buf_addstr(db, given);
+		return -1;
+	}
+	if (stat(path, &st) != 0)
+		return cli_error("cannot open %s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			n--;
+		if (strcmp(path, ".")) {
+			specc_buf_add(db, path, n);
+			if (path[n - 1] != '/')
+				specc_buf_addch(db, '/');
+		}
+	} else if ((slash = strrchr(path, '/'))) {
+		/* A one-file project keeps its store beside the spec. */
+		specc_buf_add(db, path, (size_t)(slash - path) + 1);
+	}
+	specc_buf_addstr(db, ".specc/specc.db");
+	return -1;
+}
+
 int cli_open_runs(const char *path, const char *given, specc_buf *db, specc_store **out)
 {
 	char *err = NULL;
 	int rc = -1;
 
-	if (given)
-		specc_buf_addstr(db, given);
-	else if (strcmp(path, "."))
-		specc_buf_addf(db, "%s%s.specc/specc.db", path, path[strlen(path) - 1] == '/' ? "" : "/");
-	else
-		specc_buf_addstr(db, ".specc/specc.db");
+	if ((rc = cli_store_path(path, given, db)) >= 0)
+		return rc;
 	if (access(db->ptr, F_OK) != 0)
 		return cli_error("no runs yet: %s does not exist (specc test makes it)", db->ptr);
 	if (specc_store_open(out, db->ptr, &err) != SPECC_OK)
@@ -161,6 +186,22 @@ int cli_open_runs(const char *path, const char *given, specc_buf *db, specc_stor
 static const char *plural(uint32_t n)
 {
 	return n == 1 ? "" : "s";
+}
+
+int cli_project_open(specc_project *p, const char *path, const char *command,
+		     specc_test_config *cfg, bool *have_cfg)
+{
+	const char *err;
+
+	specc_project_init(p);
+	if (specc_project_load(p, path, &err) != SPECC_OK)
+		return cli_error("%s", err);
+	specc_project_resolve(p);
+	if (cfg) {
+		specc_test_config_read(cfg, p);
+		*have_cfg = true;
+	}
+	return cli_refuse_errors(p, command, path);
 }
 
 int cli_refuse_errors(specc_project *p, const char *command, const char *path)
