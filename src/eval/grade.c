@@ -222,8 +222,13 @@ static json_t *conversation_upto(const specc_project *p, const specc_grade_subje
 static json_t *precedents(const specc_project *p, uint32_t sec, uint32_t exclude)
 {
 	json_t *arr = json_array();
+	const specc_spec *sp = &p->specs.items[p->sections.items[sec].spec];
+	uint32_t last = sp->example_first + sp->example_count;
 
-	for (uint32_t e = 0; e < p->examples.len && json_array_size(arr) < MAX_PRECEDENTS; e++) {
+	/* A section's examples are among its spec's: scanning only those keeps
+	 * grading a big project linear in its cases. */
+	for (uint32_t e = sp->example_first; e < last && e < p->examples.len &&
+					      json_array_size(arr) < MAX_PRECEDENTS; e++) {
 		const specc_example *ex = &p->examples.items[e];
 		json_t *conv = NULL;
 
