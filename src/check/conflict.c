@@ -363,13 +363,14 @@ static void bad_override(specc_project *p, const specc_section *s, const char *w
 				      "level or below");
 }
 
-/* Resolves every overrides= and reports the ones that cannot hold. */
-static void overrides_init(specc_project *p, struct overrides *o)
+/* Resolves every overrides=; with say, reports the ones that cannot hold. */
+static void overrides_init(specc_project *p, struct overrides *o, bool say)
 {
 	o->target = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->target);
 	o->used = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->used);
 	for (uint32_t i = 0; i < p->sections.len; i++) {
 		const specc_section *s = &p->sections.items[i];
+		const char *why = NULL;
 		uint32_t t;
 
 		o->target[i] = SPECC_NONE;
@@ -377,15 +378,16 @@ static void overrides_init(specc_project *p, struct overrides *o)
 			continue;
 		t = specc_map_get(&p->section_ids, s->overrides);
 		if (t == SPECC_NONE)
-			bad_override(p, s, "which is no section of the project");
+			why = "which is no section of the project";
 		else if (t == i || within(p, i, t))
-			bad_override(p, s, "itself or a section it is part of");
+			why = "itself or a section it is part of";
 		else if (s->authority_rank != SPECC_NONE && p->sections.items[t].authority_rank != SPECC_NONE &&
 			 s->authority_rank > p->sections.items[t].authority_rank)
-			bad_override(p, s, "which has higher authority; a lower level can never override a "
-					   "higher one");
+			why = "which has higher authority; a lower level can never override a higher one";
 		else
 			o->target[i] = t;
+		if (why && say)
+			bad_override(p, s, why);
 	}
 }
 
@@ -664,7 +666,7 @@ void specc_check_conflicts(specc_project *p)
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 
-	overrides_init(p, &o);
+	overrides_init(p, &o, true);
 	specc_antonyms_init(&ant);
 	specc_norms_extract(&ns, p);
 	if (ns.items.len < 2)
@@ -724,4 +726,15 @@ items:
 	specc_map_release(&index);
 	specc_buf_release(&why);
 	specc_norms_release(&ns);
+}
+
+void specc_conflict_report(specc_project *p, uint32_t ca, uint32_t cb, const char *why)
+{
+	struct overrides o;
+
+	/* specc_check_conflicts() has reported the illegal overrides already. */
+	overrides_init(p, &o, false);
+	report(p, &o, ca, cb, why);
+	free(o.target);
+	free(o.used);
 }

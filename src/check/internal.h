@@ -40,5 +40,12 @@ int specc_antonyms_load_wordnet(specc_antonyms *a, const char *path);
 /* Clauses that contradict each other: errors at one level of authority,
  * notes where a higher level wins.  Appends findings to p->diags. */
 void specc_check_conflicts(specc_project *p);
+/*
+ * Reports that clauses ca and cb (into p->clauses) conflict, for why (one
+ * sentence), resolved as specc_check_conflicts() resolves its own: by a
+ * legal overrides=, else by authority, else an error at both clauses.
+ * For tiers that judge pairs the lexical tier did not (specc check --deep).
+ */
+void specc_conflict_report(specc_project *p, uint32_t ca, uint32_t cb, const char *why);
 
 #endif
