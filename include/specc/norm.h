@@ -44,7 +44,7 @@ const char *specc_cond_name(int k);
 
 typedef enum specc_limit_kind {
 	SPECC_LIMIT_NONE,
-	SPECC_LIMIT_AT_MOST,      /* at most, no more than, up to, under, fewer than */
+	SPECC_LIMIT_AT_MOST,      /* at most, no more than, up to, under, fewer than, within */
 	SPECC_LIMIT_AT_LEAST,     /* at least, no fewer than, more than, over */
 } specc_limit_kind;
 
@@ -54,17 +54,31 @@ typedef struct specc_norm {
 	bool imperative;          /* no subject: "Don't ...", "Ask ..." */
 	bool absolute;            /* "never", "always", "under no circumstances" */
 	specc_str actor;          /* the subject's head word, lower case; empty for an imperative */
+	bool person;              /* the actor is a person ("the customer"), not the assistant or its output */
 	specc_str verb;           /* the action's verb as written, lower case */
 	specc_str action;         /* its stem (Snowball); "be <stem>" for "be honest" */
 	specc_str object;         /* the object's content words as written, space-separated */
 	specc_str object_stems;   /* their stems, space-separated, in order */
+	/* The object's head phrase, stemmed: its first content words up to a
+	 * preposition, a relative clause or a list ("transfers" of "transfers
+	 * to countries on the list"), people left out ("customers to log out"
+	 * is "log out"), four words at most.  Objects are compared by it too,
+	 * since what follows the head is usually where two rules differ in
+	 * wording, not in what they are about. */
+	specc_str core_stems;
+	bool pronoun;             /* the object is "it" or "them", named in the condition */
+	bool only;                /* "should reply only in ...": a restriction, not an obligation */
+	/* The subject's content words' stems when it is not the assistant
+	 * ("replies about mortgages"): what a limit is on. */
+	specc_str subject_stems;
 	uint8_t cond;             /* specc_cond_kind */
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */
 	specc_str condition;      /* the condition's words, as written */
 	specc_str condition_stems; /* its content words' stems, space-separated */
 	uint8_t limit;            /* specc_limit_kind */
 	int64_t limit_value;
-	specc_str limit_unit;     /* the stem of what is counted: "word", "sentenc" */
+	specc_str limit_unit;     /* the stem of what is counted: "word", "sentenc", or "£" */
+	specc_str limit_text;     /* the limit as written: "within 30 days" */
 	uint32_t start, end;      /* the statement's bytes in the clause's text */
 } specc_norm;
 

@@ -49,6 +49,18 @@ static const char *const antonyms[][2] = {
 	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },
 };
 
+/* Qualities that exclude each other, by stem: "write in a formal
+ * register" and "write in a casual register" ask for opposites. */
+static const char *const qualities[][2] = {
+	{ "formal", "casual" },  { "formal", "inform" },  { "formal", "chatti" }, { "short", "long" },
+	{ "brief", "long" },     { "brief", "lengthi" },  { "concis", "verbos" }, { "concis", "lengthi" },
+	{ "simpl", "complex" },  { "plain", "technic" },  { "serious", "playful" }, { "warm", "cold" },
+	{ "explicit", "implicit" }, { "direct", "indirect" }, { "exact", "approxim" },
+	{ "precis", "approxim" }, { "full", "partial" },  { "public", "privat" }, { "posit", "negat" },
+	{ "activ", "passiv" },   { "literal", "figur" },  { "option", "mandatori" }, { "upper", "lower" },
+	{ "uppercas", "lowercas" }, { "visibl", "hidden" },
+};
+
 static bool eq(specc_str a, specc_str b)
 {
 	return a.len == b.len && (a.len == 0 || !memcmp(a.ptr, b.ptr, a.len));
@@ -78,29 +90,14 @@ static void antonyms_load(specc_antonyms *ant)
 		specc_antonyms_load_wordnet(ant, path);
 }
 
-/* People whose rules are theirs, not the assistant's: a rule on "the
- * customer" never conflicts with one on the assistant. */
-static bool person(specc_str a)
-{
-	static const char *const people[] = {
-		"user", "users", "customer", "customers", "member", "members", "developer", "developers",
-		"operator", "operators", "caller", "callers", "parent", "parents", "staff", "team",
-		"employee", "employees", "admin", "admins", "people", "person", "human", "humans",
-		"agent", "agents", "advisor", "advisors", "adviser", "advisers", NULL,
-	};
-	for (int i = 0; people[i]; i++)
-		if (eqs(a, people[i]))
-			return true;
-	return false;
-}
-
 /* The assistant goes by many names in one spec, and its output ("replies
- * about mortgages should ...") speaks for it: whatever is not a person is
- * the assistant.  People must be the same. */
-static bool same_actor(specc_str a, specc_str b)
+ * about mortgages should ...") speaks for it: whatever is not a person
+ * (norm.c's list: "the customer", "branch staff") is the assistant, and a
+ * rule on a person never conflicts with one on the assistant.  People
+ * must be the same. */
+static bool same_actor(const specc_norm *a, const specc_norm *b)
 {
-	bool pa = person(a), pb = person(b);
-	return pa == pb && (!pa || eq(a, b));
+	return a->person == b->person && (!a->person || eq(a->actor, b->actor));
 }
 
 /* Words of a space-separated stem list, compared as sets. */
@@ -158,7 +155,7 @@ static double jaccard(specc_str a, specc_str b)
  * object's words, two at least, all inside the other's ("emoji" and
  * "emoji to keep replies friendly" are one object; "records" inside
  * "anonymised records" is not enough on its own). */
-static bool same_object(specc_str a, specc_str b)
+static bool same_words(specc_str a, specc_str b)
 {
 	specc_str w[16];
 	double contained, j = jaccard2(a, b, &contained);
@@ -166,6 +163,34 @@ static bool same_object(specc_str a, specc_str b)
 
 	return j >= 0.6 || (contained >= 0.99 && (na < nb ? na : nb) >= 2) ||
 	       (contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
+}
+
+/* Whether two statements act on the same thing: their objects are the
+ * same words, or their objects' heads are ("transfers to countries on the
+ * high-risk list" and "transfers to every country we support").  Two
+ * empty heads match only when both verbs take no object ("joke about
+ * money" and "joke back"). */
+static bool same_object(const specc_norm *a, const specc_norm *b)
+{
+	double contained;
+
+	if (same_words(a->object_stems, b->object_stems))
+		return true;
+	/* "If the fraud tool confirms a card payment as fraud, reverse it":
+	 * it is what the condition names. */
+	if (a->pronoun && a->cond && b->core_stems.len) {
+		jaccard2(b->core_stems, a->condition_stems, &contained);
+		if (contained >= 0.99)
+			return true;
+	}
+	if (b->pronoun && b->cond && a->core_stems.len) {
+		jaccard2(a->core_stems, b->condition_stems, &contained);
+		if (contained >= 0.99)
+			return true;
+	}
+	if (!a->core_stems.len || !b->core_stems.len)
+		return !a->core_stems.len && !b->core_stems.len;
+	return same_words(a->core_stems, b->core_stems);
 }
 
 /* A modality as a sentence says it. */
@@ -190,13 +215,24 @@ static bool opposite(int a, int b)
  */
 static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 {
+	bool xa = a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT,
+	     xb = b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT;
+
 	if (!a->cond && !b->cond)
 		return true;
+	/* A rule without a condition holds in the other's case too: "must
+	 * not recommend funds" and "when asked, should recommend funds"
+	 * clash when asked, and only an exception the text makes ("unless
+	 * asked") settles it. */
 	if (!a->cond || !b->cond)
-		return (!a->cond && a->absolute) || (!b->cond && b->absolute);
-	if ((a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT) !=
-	    (b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT))
-		return false;
+		return true;
+	/* "Must not X unless Y" and "may X when Y" is the exception the text
+	 * allows; "unless Y" against "when Z" leaves Z without Y open. */
+	if (xa != xb) {
+		double contained;
+		jaccard2(a->condition_stems, b->condition_stems, &contained);
+		return contained < 0.5;
+	}
 	/* Conditions that differ in one word ("signed in" and "not signed
 	 * in", "before" and "after the questionnaire") usually exclude each
 	 * other: only the same condition overlaps for sure. */
@@ -204,28 +240,134 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 }
 
 /* Whether two limited statements speak of the same thing: a content word
- * in common that is not the counted unit or part of the limit. */
-static bool shares_topic(const specc_norm *a, const specc_norm *b)
+ * in common, in their objects or their subjects ("replies about
+ * mortgages should run to ..."), that is not the counted unit or part of
+ * the limit. */
+static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need)
 {
 	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
-						   "less", "maximum", "minimum", "exceed", "up", NULL };
-	specc_str wa[16], wb[16];
-	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16);
+						   "less", "maximum", "minimum", "exceed", "up", "within",
+						   "mani", "much", "later", "long", "short", "ahead", "ago", "old",
+						   NULL };
+	specc_str wa[32], wb[32];
+	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16), shared = 0;
 
-	/* "Answers must be at most ..." and "Answers must be at least ...". */
-	if (a->actor.len && eq(a->actor, b->actor))
-		return true;
+	na += words(a->subject_stems, wa + na, 16);
+	nb += words(b->subject_stems, wb + nb, 16);
 	for (uint32_t i = 0; i < na; i++) {
-		bool skip = eq(wa[i], a->limit_unit) || (wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9');
+		/* "The assistant" and "customers" are in most statements and
+		 * no topic. */
+		bool skip = eq(wa[i], a->limit_unit) || (wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') ||
+			    eqs(wa[i], "assist") || eqs(wa[i], "model") || eqs(wa[i], "custom") ||
+			    eqs(wa[i], "user");
 		for (int k = 0; !skip && limit_words[k]; k++)
 			skip = eqs(wa[i], limit_words[k]);
 		if (skip)
 			continue;
 		for (uint32_t j = 0; j < nb; j++)
-			if (eq(wa[i], wb[j]))
-				return true;
+			if (eq(wa[i], wb[j])) {
+				shared++;
+				break;
+			}
 	}
-	return false;
+	return shared >= need;
+}
+
+/* Units of time, by stem, in seconds: limits in minutes and in seconds
+ * are compared. */
+static const struct {
+	const char *unit;
+	int64_t seconds;
+} times[] = {
+	{ "second", 1 },   { "sec", 1 },      { "minut", 60 },      { "min", 60 },
+	{ "hour", 3600 },  { "hr", 3600 },    { "day", 86400 },     { "week", 604800 },
+	{ "month", 2592000 }, { "year", 31536000 }, { "yr", 31536000 },
+};
+
+/* What a limit counts, for comparing: "time" for every unit of time, else
+ * the unit; *scale turns its values into that. */
+static specc_str dimension(const specc_norm *n, int64_t *scale)
+{
+	*scale = 1;
+	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
+		if (eqs(n->limit_unit, times[k].unit)) {
+			*scale = times[k].seconds;
+			return specc_str_make("time", 4);
+		}
+	return n->limit_unit;
+}
+
+/* A limit with the modality read into it: "must not send more than
+ * £1,000" obliges at most 1,000; "may send up to £5,000" permits up to
+ * 5,000. */
+struct bound {
+	int kind;
+	bool permits;
+	double value;
+};
+
+static struct bound bound_of(const specc_norm *n)
+{
+	int64_t scale;
+	struct bound b = { n->limit, n->modality == SPECC_MOD_MAY, 0 };
+
+	dimension(n, &scale);
+	b.value = (double)n->limit_value * (double)scale;
+	if (specc_modality_negative(n->modality))
+		b.kind = n->limit == SPECC_LIMIT_AT_MOST ? SPECC_LIMIT_AT_LEAST : SPECC_LIMIT_AT_MOST;
+	return b;
+}
+
+/* Whether the limits of a and b (of one dimension) cannot both hold: an
+ * obligation of at most m against one of at least l > m, or a permission
+ * past what an obligation allows. */
+static bool limits_clash(const specc_norm *a, const specc_norm *b)
+{
+	struct bound x = bound_of(a), y = bound_of(b);
+
+	if (x.permits && y.permits)
+		return false;
+	if (y.permits) {
+		struct bound t = x;
+		x = y;
+		y = t;
+	}
+	if (x.permits) {
+		/* y obliges; x permits. */
+		if (y.kind == SPECC_LIMIT_AT_MOST)
+			return x.value > y.value;
+		return x.kind == SPECC_LIMIT_AT_MOST && x.value < y.value;
+	}
+	if (x.kind == y.kind)
+		return false;
+	return x.kind == SPECC_LIMIT_AT_MOST ? y.value > x.value : x.value > y.value;
+}
+
+/* Whether two objects ask for opposite qualities of one thing: one
+ * quality pair between them and another word in common ("formal
+ * register", "casual, chatty register"). */
+static bool opposite_qualities(specc_str a, specc_str b)
+{
+	specc_str wa[16], wb[16];
+	uint32_t na = words(a, wa, 16), nb = words(b, wb, 16), pairs = 0, common = 0;
+
+	for (uint32_t i = 0; i < na; i++) {
+		bool paired = false;
+		for (uint32_t j = 0; j < nb; j++) {
+			if (eq(wa[i], wb[j])) {
+				common++;
+				continue;
+			}
+			for (size_t k = 0; k < sizeof qualities / sizeof *qualities && !paired; k++)
+				if ((eqs(wa[i], qualities[k][0]) && eqs(wb[j], qualities[k][1])) ||
+				    (eqs(wa[i], qualities[k][1]) && eqs(wb[j], qualities[k][0])))
+					paired = true;
+		}
+		pairs += paired;
+	}
+	/* Two pairs ("short replies to simple questions", "long replies
+	 * to complex ones") are two cases, not a conflict. */
+	return pairs == 1 && common >= 1;
 }
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
@@ -233,40 +375,45 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b)
 static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const specc_norm *b,
 		      specc_buf *why)
 {
-	bool limits = a->limit && b->limit && eq(a->limit_unit, b->limit_unit) && a->limit != b->limit;
+	int64_t sa, sb;
+	bool limits = a->limit && b->limit && eq(dimension(a, &sa), dimension(b, &sb));
 	bool same = eq(a->action, b->action);
 
-	if (!limits && same && !opposite(a->modality, b->modality))
-		return false;
+	if (!limits && same && !opposite(a->modality, b->modality)) {
+		/* Two duties to do one thing in opposite ways. */
+		if (specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
+		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b) ||
+		    !opposite_qualities(a->object_stems, b->object_stems))
+			return false;
+		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s %.*s "
+				    "%.*s, the opposite",
+			       said(a->modality), (int)a->verb.len, a->verb.ptr, (int)a->object.len,
+			       a->object.ptr, said(b->modality), (int)b->verb.len, b->verb.ptr,
+			       (int)b->object.len, b->object.ptr);
+		return true;
+	}
 	if (!limits && !same &&
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
-	if (!same_actor(a->actor, b->actor) || !conditions_overlap(a, b))
+	if (!same_actor(a, b) || !conditions_overlap(a, b))
 		return false;
 	if (limits) {
-		const specc_norm *most = a->limit == SPECC_LIMIT_AT_MOST ? a : b;
-		const specc_norm *least = most == a ? b : a;
 		/* Limits on one unit in two unrelated places are no conflict:
 		 * the objects must share a word besides the count. */
-		if (!shares_topic(a, b))
+		uint32_t need = same || specc_antonyms_are(ant, a->action, b->action) ? 1 : 2;
+		if (!shares_topic(a, b, need) || !limits_clash(a, b))
 			return false;
-		if (least->limit_value > most->limit_value) {
-			specc_buf_addf(why, "one sets at most %lld and the other at least %lld of the same thing "
-					    "(%.*s), which cannot both hold",
-				       (long long)most->limit_value, (long long)least->limit_value,
-				       (int)most->limit_unit.len, most->limit_unit.ptr);
-			return true;
-		}
-		return false;
+		specc_buf_addf(why, "one %s %.*s \"%.*s\" and the other %s %.*s \"%.*s\", which cannot "
+				    "both hold",
+			       said(a->modality), (int)a->verb.len, a->verb.ptr, (int)a->limit_text.len,
+			       a->limit_text.ptr, said(b->modality), (int)b->verb.len, b->verb.ptr,
+			       (int)b->limit_text.len, b->limit_text.ptr);
+		return true;
 	}
-	/* "Never reverse a card payment" and "if ..., reverse it": the
-	 * conditional one names its object by a pronoun, which leaves it no
-	 * content words; the absolute rule still covers it. */
-	if (!same_object(a->object_stems, b->object_stems) &&
-	    !(eq(a->action, b->action) && ((a->absolute && !a->cond && b->cond && !b->object_stems.len) ||
-					    (b->absolute && !b->cond && a->cond && !a->object_stems.len))))
+	if (!same_object(a, b))
 		return false;
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
+	    !(specc_modality_negative(a->modality) ? b->only : a->only) &&
 	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT) &&
 	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT)) {
 		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s",
@@ -274,8 +421,11 @@ static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const spec
 			       (int)a->object.len, a->object.ptr, said(b->modality));
 		return true;
 	}
+	/* "Must not freeze" and "must not unfreeze" both hold by doing
+	 * neither: only two duties clash. */
 	if (specc_antonyms_are(ant, a->action, b->action) && !opposite(a->modality, b->modality) &&
-	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY) {
+	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY &&
+	    !specc_modality_negative(a->modality)) {
 		specc_buf_addf(why, "one says the assistant %s %.*s and the other that it %s %.*s, the "
 				    "opposite, to %.*s",
 			       said(a->modality), (int)a->verb.len, a->verb.ptr,
@@ -681,7 +831,8 @@ void specc_check_conflicts(specc_project *p)
 	for (uint32_t i = 0; i < ns.items.len; i++) {
 		const specc_norm *n = &ns.items.items[i];
 		next[i] = SPECC_NONE;
-		chain_add(&index, n->limit ? n->limit_unit : n->action, i, head, tail, next, &groups);
+		int64_t scale;
+		chain_add(&index, n->limit ? dimension(n, &scale) : n->action, i, head, tail, next, &groups);
 	}
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];

@@ -66,7 +66,18 @@ static const specc_str imperative_verbs[] = {
 	W("speak"), W("answer"), W("respond"), W("lead"), W("open"), W("close"), W("link"), W("read"),
 	W("repeat"), W("sign"), W("greet"), W("refer"), W("prioritize"), W("prioritise"),
 	W("maintain"), W("avoid"), W("refuse"), W("never"), W("always"), W("remain"), W("err"),
-	W("assist"), W("engage"), W("discuss"), W("mirror"), W("match"), W("adapt"), W("tailor"), { NULL, 0 },
+	W("assist"), W("engage"), W("discuss"), W("mirror"), W("match"), W("adapt"), W("tailor"),
+	W("attach"), W("mask"), W("block"), W("approve"), W("schedule"), W("lock"), W("unlock"),
+	W("delete"), W("discard"), W("collapse"), W("expand"), W("spell"), W("leave"), W("click"),
+	W("joke"), W("change"), W("reset"), W("finish"), W("unblock"), W("freeze"), W("unfreeze"),
+	W("cancel"), W("refund"), W("submit"), W("omit"), W("exclude"), W("remove"), W("redact"),
+	W("notify"), W("inform"), W("advise"), W("reassure"), W("emphasise"), W("emphasize"),
+	W("skip"), W("waive"), W("enable"), W("disable"), W("push"), W("pressure"), W("interrupt"),
+	W("contact"), W("display"), W("discourage"), W("predict"), W("promise"), W("guarantee"),
+	W("criticise"), W("criticize"), W("judge"), W("lecture"), W("speculate"), W("guess"),
+	W("invent"), W("fabricate"), W("pretend"), W("imply"), W("threaten"), W("blame"), W("set"),
+	W("deny"), W("grant"), W("retain"), W("erase"), W("store"), W("save"), W("collect"),
+	W("upgrade"), W("rebook"), W("reroute"), W("waitlist"), W("overbook"), W("charge"), { NULL, 0 },
 };
 
 /* The words a modal or a condition reading can start with: only they
@@ -80,7 +91,7 @@ static const specc_str modal_starts[] = {
 
 static const specc_str cond_starts[] = {
 	W("if"), W("only"), W("provided"), W("as"), W("when"), W("whenever"), W("unless"), W("while"),
-	W("except"), W("other"), { NULL, 0 },
+	W("except"), W("other"), W("once"), { NULL, 0 },
 };
 
 /* Words that cannot be the verb after a modal ("may the ..."). */
@@ -97,6 +108,57 @@ static const specc_str actors[] = {
 	W("system"), W("ai"), { NULL, 0 },
 };
 
+/* Words that end an object's head phrase ("transfers to countries"). */
+static const specc_str prepositions[] = {
+	W("to"), W("at"), W("in"), W("on"), W("for"), W("with"), W("from"), W("by"), W("into"),
+	W("about"), W("before"), W("after"), W("during"), W("within"), W("without"), W("over"),
+	W("under"), W("than"), W("as"), W("via"), W("through"), W("across"), W("per"), W("until"),
+	W("like"), W("onto"), W("toward"), W("towards"), W("against"), W("rather"), W("instead"),
+	W("so"), W("because"), W("since"), W("unless"), W("if"), W("when"), W("while"), W("once"),
+	W("whatever"), W("however"), W("regardless"), W("even"), W("but"), { NULL, 0 },
+};
+
+/* Words that start a relative clause after a noun. */
+static const specc_str relatives[] = {
+	W("that"), W("which"), W("who"), W("whom"), W("whose"), W("where"), { NULL, 0 },
+};
+
+/* People an action is done to or for: "tell customers to hang up" is about
+ * hanging up, so they are left out of the object's head. */
+static const specc_str persons[] = {
+	W("customer"), W("customers"), W("user"), W("users"), W("member"), W("members"), W("client"),
+	W("clients"), W("people"), W("person"), W("someone"), W("anyone"), W("them"), W("him"),
+	W("her"), W("us"), W("me"), W("you"), W("passenger"), W("passengers"), W("patient"),
+	W("patients"), W("holder"), W("holders"), W("owner"), W("owners"), W("guardian"),
+	W("guardians"), W("traveller"), W("travellers"), W("traveler"), W("travelers"), W("caller"),
+	W("callers"), W("child"), W("children"), W("student"), W("students"), W("staff"),
+	W("employee"), W("employees"), W("agent"), W("agents"), W("developer"), W("developers"),
+	W("operator"), W("operators"), W("parent"), W("parents"), W("team"), W("admin"),
+	W("admins"), W("human"), W("humans"), W("advisor"), W("advisors"), W("adviser"),
+	W("advisers"), { NULL, 0 },
+};
+
+/* Particles of phrasal verbs ("joke back", "set up payments"): not part of
+ * the object. */
+static const specc_str particles[] = {
+	W("back"), W("out"), W("up"), W("off"), W("down"), W("away"), W("over"), { NULL, 0 },
+};
+
+/* Phrasal verbs that mean one verb of the antonym lists, and verbs that
+ * mean the same as a more common one, by stem: "leave out" is "omit". */
+static const struct {
+	const char *verb, *particle, *action;
+} phrasal[] = {
+	{ "leav", "out", "omit" },     { "cut", "out", "omit" },       { "spell", "out", "explain" },
+	{ "point", "out", "mention" }, { "bring", "up", "mention" },   { "turn", "off", "disabl" },
+	{ "turn", "on", "enabl" },     { "switch", "off", "disabl" },  { "switch", "on", "enabl" },
+	{ "hold", "back", "withhold" }, { "take", "down", "remov" },   { "finish", NULL, "end" },
+	{ "conclud", NULL, "end" },    { "display", NULL, "show" },    { "utilis", NULL, "use" },
+	{ "utiliz", NULL, "use" },     { "suppli", NULL, "provid" },   { "inform", NULL, "tell" },
+	{ "permit", NULL, "allow" },   { "eras", NULL, "delet" },      { "retain", NULL, "keep" },
+	{ "grant", NULL, "approv" },   { "deni", NULL, "reject" },     { "turn", "down", "reject" },
+};
+
 static bool in(const specc_str *list, specc_str w)
 {
 	/* Lengths first: most words differ there, and the lists are read
@@ -107,7 +169,10 @@ static bool in(const specc_str *list, specc_str w)
 	return false;
 }
 
-enum { F_ADVERB = 1, F_STOP = 2, F_VERB = 4, F_NOT_VERB = 8, F_ACTOR = 16, F_MODAL = 32, F_COND = 64 };
+enum {
+	F_ADVERB = 1, F_STOP = 2, F_VERB = 4, F_NOT_VERB = 8, F_ACTOR = 16, F_MODAL = 32, F_COND = 64,
+	F_PREP = 128, F_REL = 256, F_PERSON = 512, F_PARTICLE = 1024,
+};
 
 struct tok {
 	uint32_t start, end;      /* bytes in the text */
@@ -117,7 +182,7 @@ struct tok {
 	/* Read once per token (classify), since the reader asks again and
 	 * again: which lists the word is in, and the modal and condition
 	 * readings that start here. */
-	uint8_t flags;            /* F_* */
+	uint16_t flags;           /* F_* */
 	uint8_t modal_len, mod, cond, cond_skip;
 	bool abs;
 };
@@ -163,9 +228,14 @@ static void tokenize(struct reader *r)
 	while (i < r->len) {
 		unsigned char c = s[i];
 		/* U+2000 to U+203F (dashes, quotes, ellipsis) bound words. */
-		if (word_byte(c) && !(c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80)) {
+		bool dollar = c == '$' && i + 1 < r->len && s[i + 1] >= '0' && s[i + 1] <= '9';
+		if (dollar || (word_byte(c) && !(c == 0xe2 && i + 1 < r->len && s[i + 1] == 0x80))) {
 			specc_buf *b = &r->low;
 			size_t start = i, from = b->len;
+			if (dollar) {
+				specc_buf_addch(b, '$');
+				i++;
+			}
 			while (i < r->len) {
 				c = s[i];
 				if (c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 && s[i + 2] == 0x99 &&
@@ -176,6 +246,12 @@ static void tokenize(struct reader *r)
 					break; /* a typographic dash, quote or ellipsis */
 				} else if (word_byte(c)) {
 					specc_buf_addch(b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+					i++;
+				} else if (c == ',' && b->len > from && b->ptr[b->len - 1] >= '0' &&
+					   b->ptr[b->len - 1] <= '9' && i + 1 < r->len && s[i + 1] >= '0' &&
+					   s[i + 1] <= '9') {
+					/* "1,000" is one number. */
+					specc_buf_addch(b, ',');
 					i++;
 				} else if ((c == '\'' || c == '-' || c == '.') && i + 1 < r->len &&
 					   word_byte(s[i + 1]) && s[i + 1] != 0xe2 && b->len > from) {
@@ -278,6 +354,14 @@ static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 		return SPECC_COND_UNLESS;
 	if (WIS(r, i, "while"))
 		return SPECC_COND_WHILE;
+	/* "once they have passed the check", not "refund it once". */
+	if (WIS(r, i, "once") && is_word(r, i + 1) &&
+	    (WIS(r, i + 1, "the") || WIS(r, i + 1, "a") || WIS(r, i + 1, "an") || WIS(r, i + 1, "they") ||
+	     WIS(r, i + 1, "it") || WIS(r, i + 1, "you") || WIS(r, i + 1, "he") || WIS(r, i + 1, "she") ||
+	     WIS(r, i + 1, "we") || WIS(r, i + 1, "their") || WIS(r, i + 1, "its") || WIS(r, i + 1, "your") ||
+	     WIS(r, i + 1, "customer") || WIS(r, i + 1, "customers") || WIS(r, i + 1, "user") ||
+	     WIS(r, i + 1, "users")))
+		return SPECC_COND_WHEN;
 	if (WIS(r, i, "except")) {
 		if (WIS(r, i + 1, "when") || WIS(r, i + 1, "if") || WIS(r, i + 1, "for") || WIS(r, i + 1, "in") ||
 		    WIS(r, i + 1, "where"))
@@ -406,7 +490,8 @@ static void lists_init(struct reader *r)
 		unsigned flag;
 	} lists[] = { { adverbs, F_ADVERB },       { stopwords, F_STOP }, { imperative_verbs, F_VERB },
 		      { not_verbs, F_NOT_VERB },    { actors, F_ACTOR },  { modal_starts, F_MODAL },
-		      { cond_starts, F_COND } };
+		      { cond_starts, F_COND },      { prepositions, F_PREP }, { relatives, F_REL },
+		      { persons, F_PERSON },        { particles, F_PARTICLE } };
 	const size_t n = sizeof lists / sizeof *lists;
 
 	for (size_t l = 0; l < n; l++)
@@ -428,7 +513,7 @@ static void classify(struct reader *r)
 		if (t->punct)
 			continue;
 		f = specc_map_get(&r->lists, t->w);
-		t->flags = f == SPECC_NONE ? 0 : (uint8_t)f;
+		t->flags = f == SPECC_NONE ? 0 : (uint16_t)f;
 	}
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct tok *t = &r->toks[i];
@@ -448,6 +533,7 @@ static void classify(struct reader *r)
 }
 
 static uint32_t verb_after(struct reader *r, uint32_t i);
+static uint32_t lead_phrase(struct reader *r);
 
 /* Where an object ends: punctuation, a condition, a coordinated clause.
  * A comma that goes on with a word continues a list ("detailed,
@@ -470,7 +556,8 @@ static bool object_stop(struct reader *r, uint32_t i)
 	if (WIS(r, i, "without") || WIS(r, i, "but") || WIS(r, i, "even") || WIS(r, i, "because") ||
 	    WIS(r, i, "so") || WIS(r, i, "since"))
 		return true;
-	if ((WIS(r, i, "and") || WIS(r, i, "or")) &&
+	/* "ask a customer to type or read out": the list is the infinitive's. */
+	if ((WIS(r, i, "and") || WIS(r, i, "or")) && !(i >= 2 && WIS(r, i - 2, "to")) &&
 	    (modal_at(r, i + 1, &mod, &abs) || has(r, verb_after(r, i + 1), F_VERB)))
 		return true;
 	return modal_at(r, i, &mod, &abs) != 0;
@@ -498,13 +585,24 @@ static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, 
 	}
 }
 
+/* The currency a number is written in ("£1,000", "$5", "€20"), as the
+ * unit of a limit on money, or an empty string. */
+static specc_str currency(specc_str w)
+{
+	static const specc_str signs[] = { W("\xc2\xa3"), W("$"), W("\xe2\x82\xac"), { NULL, 0 } };
+	for (const specc_str *c = signs; c->ptr; c++)
+		if (w.len > c->len && !memcmp(w.ptr, c->ptr, c->len))
+			return *c;
+	return SPECC_STR_NULL;
+}
+
 static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 {
 	static const char *const small[] = { "zero", "one", "two", "three", "four", "five", "six",
 					     "seven", "eight", "nine", "ten", "eleven", "twelve",
 					     "thirteen", "fourteen", "fifteen", "sixteen",
 					     "seventeen", "eighteen", "nineteen", "twenty", NULL };
-	specc_str w = word(r, i);
+	specc_str w = word(r, i), cur;
 	int64_t v = 0;
 
 	*ok = false;
@@ -520,39 +618,64 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 		return IS(w, "thirty") ? 30 : IS(w, "forty") ? 40 : IS(w, "fifty") ? 50
 		       : IS(w, "hundred") ? 100 : 1000;
 	}
+	cur = currency(w);
+	w.ptr += cur.len;
+	w.len -= cur.len;
 	for (size_t k = 0; k < w.len; k++) {
-		if (w.ptr[k] == ',' || w.ptr[k] == '.')
+		/* Decimals are cut ("2.5" reads as 2): limits compare whole units. */
+		if (w.ptr[k] == '.')
+			break;
+		if (w.ptr[k] == ',')
 			continue;
 		if (w.ptr[k] < '0' || w.ptr[k] > '9' || v > (INT64_MAX - 9) / 10)
 			return 0;
 		v = v * 10 + (w.ptr[k] - '0');
 	}
-	*ok = true;
+	*ok = w.len > 0 && w.ptr[0] >= '0' && w.ptr[0] <= '9';
 	return v;
 }
 
 /* "at most 100 words" and the like, from token i: the limit's kind (0
- * for none), with its value and unit. */
-static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit)
+ * for none), with its value and unit, and the token its unit is at. */
+static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
 {
 	int kind = SPECC_LIMIT_NONE;
 	uint32_t k = i;
-	bool ok;
+	bool ok, when = false;
 
 	if ((WIS(r, i, "at") && WIS(r, i + 1, "most")) || (WIS(r, i, "no") && WIS(r, i + 1, "more") &&
 							   WIS(r, i + 2, "than")) ||
 	    (WIS(r, i, "up") && WIS(r, i + 1, "to")) || (WIS(r, i, "fewer") && WIS(r, i + 1, "than")) ||
 	    (WIS(r, i, "less") && WIS(r, i + 1, "than")) || WIS(r, i, "under") || WIS(r, i, "maximum") ||
-	    WIS(r, i, "exceed") || WIS(r, i, "exceeding"))
+	    /* "not exceeding 100 words", where no modal has read the "not" */
+	    ((WIS(r, i, "exceed") || WIS(r, i, "exceeding")) && i > 1 && WIS(r, i - 1, "not") &&
+	     !has(r, i - 2, F_MODAL)) ||
+	    WIS(r, i, "within") ||
+	    (WIS(r, i, "as") && (WIS(r, i + 1, "many") || WIS(r, i + 1, "much")) && WIS(r, i + 2, "as")))
 		kind = SPECC_LIMIT_AT_MOST;
 	else if ((WIS(r, i, "at") && WIS(r, i + 1, "least")) ||
 		 (WIS(r, i, "no") && (WIS(r, i + 1, "fewer") || WIS(r, i + 1, "less")) && WIS(r, i + 2, "than")) ||
-		 (WIS(r, i, "more") && WIS(r, i + 1, "than")) || WIS(r, i, "over") || WIS(r, i, "minimum"))
+		 (WIS(r, i, "more") && WIS(r, i + 1, "than")) || WIS(r, i, "over") || WIS(r, i, "minimum") ||
+		 /* "must not exceed 25 words": the modality turns it round */
+		 WIS(r, i, "exceed") || WIS(r, i, "exceeds") || WIS(r, i, "exceeding"))
 		kind = SPECC_LIMIT_AT_LEAST;
+	/* "no later than 2 days after" is at most 2 days; "no earlier than 60
+	 * seconds before the end" is at most 60 seconds before it. */
+	if (!kind && WIS(r, i, "no") && WIS(r, i + 2, "than") &&
+	    (WIS(r, i + 1, "earlier") || WIS(r, i + 1, "sooner") || WIS(r, i + 1, "later"))) {
+		kind = WIS(r, i + 1, "later") ? SPECC_LIMIT_AT_MOST : SPECC_LIMIT_AT_LEAST;
+		when = true;
+	}
 	if (!kind)
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
 		*value = number_at(r, k, &ok);
+		if (ok && currency(word(r, k)).len) {
+			/* Money: what it pays for is not the unit. */
+			*unit = keep(r, currency(word(r, k)));
+			*last = k;
+			return kind;
+		}
 		if (ok && is_word(r, k + 1) && !has(r, k + 1, F_STOP)) {
 			/* The counted thing is the head of the phrase: "five
 			 * passcode attempts" counts attempts. */
@@ -565,10 +688,14 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 			       word(r, u).ptr[word(r, u).len - 1] != 's')
 				u++;
 			*unit = stem(r, word(r, u));
+			*last = u;
+			if (when && WIS(r, u + 1, "before"))
+				kind = kind == SPECC_LIMIT_AT_MOST ? SPECC_LIMIT_AT_LEAST : SPECC_LIMIT_AT_MOST;
 			return kind;
 		}
 		if (ok && WIS(r, k + 1, "of") && is_word(r, k + 2)) {
 			*unit = stem(r, word(r, k + 2));
+			*last = k + 2;
 			return kind;
 		}
 		k++;
@@ -576,12 +703,91 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
+/* The head of the object in tokens [a, b): its stems, space-separated,
+ * into stems (see specc_norm.core_stems). */
+static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
+{
+	uint32_t n = 0;
+	bool person = false, infinitive = false;
+
+	for (uint32_t k = a; k < b && k < r->n && n < 4; k++) {
+		specc_str w = r->toks[k].w, st;
+		if (!is_word(r, k))
+			break;
+		if (k == a && has(r, k, F_PARTICLE))
+			continue;
+		/* "respond to requests for ...", "joke about money": the
+		 * verb's preposition leads to its object.  "to" before a verb
+		 * is a purpose ("to build rapport"), not an object. */
+		if (!n && !person && (k == a || (k == a + 1 && has(r, a, F_PARTICLE))) &&
+		    (WIS(r, k, "with") || WIS(r, k, "about") || WIS(r, k, "on") || WIS(r, k, "in") ||
+		     WIS(r, k, "for") || (WIS(r, k, "to") && !has(r, k + 1, F_VERB))))
+			continue;
+		if (has(r, k, F_PERSON)) {
+			person = true;
+			continue;
+		}
+		/* "tell customers to hang up", "ask them for the PIN",
+		 * "tell customers whether ...": what follows the person is the
+		 * object. */
+		if (!n && person && (WIS(r, k, "to") || WIS(r, k, "for") || WIS(r, k, "about") ||
+				     WIS(r, k, "that") || WIS(r, k, "whether") || WIS(r, k, "how") ||
+				     WIS(r, k, "what"))) {
+			infinitive = WIS(r, k, "to");
+			continue;
+		}
+		/* "ask a customer to type or read out a passcode": the
+		 * infinitive's verbs and their object are the head. */
+		if (infinitive && (WIS(r, k, "or") || WIS(r, k, "and")))
+			continue;
+		/* "advice about pensions" is about pensions. */
+		if (WIS(r, k, "of") || (n && WIS(r, k, "about")))
+			continue;
+		if (has(r, k, F_PREP) || has(r, k, F_REL) || WIS(r, k, "and") || WIS(r, k, "or") ||
+		    WIS(r, k, "nor"))
+			break;
+		if (has(r, k, F_STOP))
+			continue;
+		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
+			continue; /* "a customer's direct debits": whose, not what */
+		st = stem_tmp(r, w);
+		if (stems->len)
+			specc_buf_addch(stems, ' ');
+		specc_buf_add(stems, st.ptr, st.len);
+		n++;
+	}
+}
+
+/* The action of verb token v: its stem, or the verb a phrasal verb or a
+ * synonym stands for.  *obj is where the object starts. */
+static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
+{
+	specc_str st = stem_tmp(r, word(r, v));
+
+	*obj = v + 1;
+	for (size_t k = 0; k < sizeof phrasal / sizeof *phrasal; k++) {
+		if (st.len != strlen(phrasal[k].verb) || memcmp(st.ptr, phrasal[k].verb, st.len))
+			continue;
+		if (phrasal[k].particle) {
+			specc_str p = word(r, v + 1);
+			if (!is_word(r, v + 1) || p.len != strlen(phrasal[k].particle) ||
+			    memcmp(p.ptr, phrasal[k].particle, p.len))
+				continue;
+			*obj = v + 2;
+		}
+		return specc_str_make(phrasal[k].action, strlen(phrasal[k].action));
+	}
+	return st;
+}
+
+/* A statement of verb token v, its object starting at token obj (after a
+ * list of verbs, "click, open or follow links", the list's last). */
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
-		 uint32_t verb, uint32_t stmt_start)
+		 uint32_t verb, uint32_t obj, uint32_t stmt_start)
 {
 	specc_norm *n = SPECC_PUSH(r->out->items);
-	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
-	uint32_t obj = verb + 1, end = obj;
+	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT, head = SPECC_BUF_INIT;
+	uint32_t end;
 	specc_str v = word(r, verb);
 
 	memset(n, 0, sizeof *n);
@@ -590,29 +796,94 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->imperative = imperative;
 	n->absolute = absolute;
 	n->actor = keep(r, actor);
+	/* Pronouns are whoever the sentence before named: the assistant. */
+	n->person = actor.len && specc_map_get(&r->lists, actor) != SPECC_NONE &&
+		    (specc_map_get(&r->lists, actor) & F_PERSON) && !IS(actor, "you") && !IS(actor, "them") &&
+		    !IS(actor, "him") && !IS(actor, "her") && !IS(actor, "us") && !IS(actor, "me");
 	n->verb = keep(r, v);
-	if (IS(v, "be") && is_word(r, verb + 1)) {
+	if (IS(v, "be") && is_word(r, verb + 1) && !WIS(r, verb + 1, "at") && !WIS(r, verb + 1, "no") &&
+	    !WIS(r, verb + 1, "up") && !WIS(r, verb + 1, "under") && !WIS(r, verb + 1, "over") &&
+	    !WIS(r, verb + 1, "within") && !WIS(r, verb + 1, "more") && !WIS(r, verb + 1, "fewer") &&
+	    !WIS(r, verb + 1, "less")) {
 		/* "must be honest": the state is the action. */
 		specc_str st = stem(r, word(r, verb + 1));
 		specc_buf b = SPECC_BUF_INIT;
 		specc_buf_addf(&b, "be %.*s", (int)st.len, st.ptr);
 		n->action = specc_arena_str(&r->out->arena, b.ptr, b.len);
 		specc_buf_release(&b);
-		obj = end = verb + 2;
+		if (obj == verb + 1)
+			obj = verb + 2;
 	} else {
-		n->action = stem(r, v);
+		uint32_t after;
+		specc_str act = action_of(r, verb, &after);
+		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
+		if (obj == verb + 1)
+			obj = after;
 	}
 	/* Twelve words are enough to tell objects apart; a longer run is
 	 * the sentence going on, not the object. */
+	end = obj;
 	while (end < r->n && end < obj + 12 && !object_stop(r, end))
 		end++;
 	content(r, obj, end, &words, &stems);
+	core(r, obj, end, &head);
 	n->object = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
 	n->object_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	n->core_stems = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
+	n->pronoun = WIS(r, obj, "it") || WIS(r, obj, "them");
+	/* "should reply only in English or Welsh" restricts, not obliges. */
+	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
+		n->only |= WIS(r, k, "only");
 	n->start = r->toks[stmt_start].start;
 	n->end = end > 0 && end - 1 < r->n ? r->toks[end - 1].end : r->toks[verb].end;
 	specc_buf_release(&words);
 	specc_buf_release(&stems);
+	specc_buf_release(&head);
+}
+
+/* The last verb of a list that shares one object: "click, open or follow
+ * links" from "click".  Verbs after the first must be known ones. */
+static uint32_t verb_list(struct reader *r, uint32_t v)
+{
+	for (;;) {
+		uint32_t k = v + 1;
+		bool last = false;
+		if (k < r->n && r->toks[k].punct == ',')
+			k++;
+		if (WIS(r, k, "or") || WIS(r, k, "and")) {
+			k++;
+			last = true;
+		}
+		if (k == v + 1 || !is_word(r, k) || !has(r, k, F_VERB) || has(r, k, F_STOP) ||
+		    WIS(r, k, "never") || WIS(r, k, "always"))
+			return v;
+		/* "open or follow links" is a list; "read and summarise it"
+		 * too; "ask and the assistant ..." is not: a list's verb is
+		 * followed by its object or the next verb. */
+		v = k;
+		if (last)
+			return v;
+	}
+}
+
+/* Emits the statements of the verb at token v (a list of verbs gives one
+ * each) and returns the token after the object. */
+static uint32_t emit_verbs(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
+			   uint32_t v, uint32_t stmt_start)
+{
+	uint32_t last = verb_list(r, v), end;
+
+	if (last == v) {
+		emit(r, mod, imperative, absolute, actor, v, v + 1, stmt_start);
+	} else {
+		for (uint32_t k = v; k <= last; k++)
+			if (is_word(r, k) && !WIS(r, k, "or") && !WIS(r, k, "and"))
+				emit(r, mod, imperative, absolute, actor, k, last + 1, stmt_start);
+	}
+	end = last + 1;
+	while (end < r->n && !object_stop(r, end))
+		end++;
+	return end;
 }
 
 /* The verb after a modal: past adverbs ("should also politely decline"). */
@@ -639,8 +910,21 @@ static specc_str actor_before(struct reader *r, uint32_t i, uint32_t first)
 		if (WIS(r, i, "and") || WIS(r, i, "or") || WIS(r, i, "but") || WIS(r, i, "then"))
 			return r->out->items.len > first ? r->out->items.items[r->out->items.len - 1].actor
 							 : SPECC_STR_NULL;
-		if (!has(r, i, F_ADVERB))
-			return word(r, i);
+		if (!has(r, i, F_ADVERB)) {
+			/* "Either holder of a joint account may": the head is
+			 * before the subject's first preposition. */
+			uint32_t head = i, k = i;
+			while (k > 0 && is_word(r, k - 1) && !WIS(r, k - 1, "and") && !WIS(r, k - 1, "or") &&
+			       !WIS(r, k - 1, "but") && !has(r, k - 1, F_COND))
+				k--;
+			for (uint32_t j = k + 1; j <= i; j++)
+				if ((has(r, j, F_PREP) || has(r, j, F_REL) || WIS(r, j, "of")) &&
+				    !has(r, j - 1, F_STOP)) {
+					head = j - 1;
+					break;
+				}
+			return word(r, head);
+		}
 	}
 	return SPECC_STR_NULL;
 }
@@ -656,19 +940,20 @@ static uint32_t coordinated(struct reader *r, uint32_t i, int mod, bool absolute
 		if (!is_word(r, v) || !has(r, v, F_VERB) || IS(word(r, v), "never") ||
 		    IS(word(r, v), "always"))
 			break;
-		emit(r, mod, imperative, absolute, actor, v, v);
-		i = v + 1;
-		while (i < r->n && !object_stop(r, i))
-			i++;
+		i = emit_verbs(r, mod, imperative, absolute, actor, v, v);
 	}
 	return i;
 }
 
-/* The first condition of the sentence applies to its statements. */
+/* The first condition of the sentence applies to its statements; a
+ * leading scope ("During business hours, ...") is one, its first word
+ * kept, since "before" and "after" are what tell two scopes apart. */
 static void conditions(struct reader *r, uint32_t first)
 {
-	uint32_t skip, start, end;
-	int kind = SPECC_COND_NONE;
+	uint32_t skip = 1, start = 0, end = lead_phrase(r);
+	int kind = end ? SPECC_COND_WHEN : SPECC_COND_NONE;
+	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
+	bool neg = false;
 
 	for (uint32_t i = 0; i < r->n && !kind; i++)
 		if ((kind = cond_at(r, i, &skip)) != SPECC_COND_NONE) {
@@ -677,24 +962,23 @@ static void conditions(struct reader *r, uint32_t first)
 			while (end < r->n && r->toks[end].punct != ',' && r->toks[end].punct != ';' &&
 			       r->toks[end].punct != '.' && r->toks[end].punct != '-')
 				end++;
-			specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
-			bool neg = false;
-			for (uint32_t k = start; k < end; k++)
-				neg |= WIS(r, k, "not") || WIS(r, k, "no") || WIS(r, k, "never") ||
-				       WIS(r, k, "without") || (is_word(r, k) && r->toks[k].w.len > 3 &&
-								!memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
-			content(r, start, end, &words, &stems);
-			for (uint32_t k = first; k < r->out->items.len; k++) {
-				specc_norm *n = &r->out->items.items[k];
-				n->cond = (uint8_t)kind;
-				n->cond_negated = neg;
-				n->condition = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
-				n->condition_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "",
-								     stems.len);
-			}
-			specc_buf_release(&words);
-			specc_buf_release(&stems);
 		}
+	if (!kind)
+		return;
+	for (uint32_t k = start; k < end; k++)
+		neg |= WIS(r, k, "not") || WIS(r, k, "no") || WIS(r, k, "never") || WIS(r, k, "without") ||
+		       (is_word(r, k) && r->toks[k].w.len > 3 &&
+			!memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
+	content(r, start, end, &words, &stems);
+	for (uint32_t k = first; k < r->out->items.len; k++) {
+		specc_norm *n = &r->out->items.items[k];
+		n->cond = (uint8_t)kind;
+		n->cond_negated = neg;
+		n->condition = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
+		n->condition_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	}
+	specc_buf_release(&words);
+	specc_buf_release(&stems);
 }
 
 static void limits(struct reader *r, uint32_t first)
@@ -702,26 +986,86 @@ static void limits(struct reader *r, uint32_t first)
 	for (uint32_t i = 0; i < r->n && first < r->out->items.len; i++) {
 		int64_t value = 0;
 		specc_str unit = SPECC_STR_NULL;
-		int kind = limit_at(r, i, &value, &unit);
-		specc_norm *n = &r->out->items.items[first];
+		uint32_t last = i;
+		int kind = limit_at(r, i, &value, &unit, &last);
+		specc_norm *n = NULL;
 		if (!kind)
 			continue;
-		/* The statement whose words hold the limit, else the first. */
+		/* The statement whose words hold the limit: one in a condition
+		 * ("if it was charged more than 30 days ago") limits nothing. */
 		for (uint32_t k = first; k < r->out->items.len; k++)
 			if (r->toks[i].start >= r->out->items.items[k].start &&
 			    r->toks[i].start < r->out->items.items[k].end)
 				n = &r->out->items.items[k];
-		if (n->limit)
+		if (!n || n->limit)
 			continue;
 		n->limit = (uint8_t)kind;
 		n->limit_value = value;
 		n->limit_unit = unit;
+		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
+						r->toks[last].end - r->toks[i].start);
 	}
+}
+
+/* Whether the sentence opens with a phrase that scopes it, closed by a
+ * comma before any modal: "Before the customer has ..., the assistant
+ * must not ...", "During business hours, ...".  Returns the comma's
+ * token, or 0. */
+static uint32_t lead_phrase(struct reader *r)
+{
+	int mod;
+	bool abs;
+
+	if (!(WIS(r, 0, "before") || WIS(r, 0, "after") || WIS(r, 0, "during") || WIS(r, 0, "outside") ||
+	      WIS(r, 0, "until") || WIS(r, 0, "inside") ||
+	      (WIS(r, 0, "for") && !WIS(r, 1, "example") && !WIS(r, 1, "instance"))))
+		return 0;
+	for (uint32_t k = 1; k < r->n && k < 24; k++) {
+		if (r->toks[k].punct == ',')
+			return k;
+		if (r->toks[k].punct || modal_at(r, k, &mod, &abs))
+			return 0;
+	}
+	return 0;
+}
+
+/* Sets the subject of statements [first, len) to the content words of
+ * tokens [a, b). */
+static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
+{
+	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
+	specc_str st;
+
+	if (first >= r->out->items.len)
+		return;
+	core(r, a, b, &stems);
+	st = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	for (uint32_t k = first; k < r->out->items.len; k++)
+		r->out->items.items[k].subject_stems = st;
+	specc_buf_release(&words);
+	specc_buf_release(&stems);
+}
+
+/* Whether token i may be an imperative verb the lists do not know, after
+ * a leading condition ("If a customer is abroad, order the card ..."):
+ * no stopword, person or subject, and no modal in its phrase. */
+static bool open_verb(struct reader *r, uint32_t i)
+{
+	int mod;
+	bool abs;
+
+	if (!is_word(r, i) || has(r, i, F_STOP) || has(r, i, F_PERSON) || has(r, i, F_ACTOR) ||
+	    has(r, i, F_NOT_VERB) || has(r, i, F_PREP) || has(r, i, F_REL) || has(r, i, F_COND))
+		return false;
+	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
+		if (modal_at(r, k, &mod, &abs))
+			return false;
+	return true;
 }
 
 static void read_sentence(struct reader *r)
 {
-	uint32_t first = r->out->items.len, i = 0;
+	uint32_t first = r->out->items.len, i = 0, lead;
 	int mod;
 	bool absolute;
 
@@ -738,18 +1082,46 @@ static void read_sentence(struct reader *r)
 				i++;
 			if (i < r->n)
 				i++;
+		} else if ((lead = lead_phrase(r)) != 0) {
+			i = lead + 1;
 		}
 	}
+	lead = i;
 	if (WIS(r, i, "please"))
 		i++;
+	/* "Under no circumstances may the assistant ...": the modal comes
+	 * before its subject. */
+	if ((WIS(r, i, "under") && WIS(r, i + 1, "no") && WIS(r, i + 2, "circumstances")) ||
+	    (WIS(r, i, "in") && WIS(r, i + 1, "no") && WIS(r, i + 2, "case")) ||
+	    (WIS(r, i, "at") && WIS(r, i + 1, "no") && WIS(r, i + 2, "time"))) {
+		uint32_t k = i + 3, v;
+		if (k < r->n && r->toks[k].punct == ',')
+			k++;
+		if (WIS(r, k, "may") || WIS(r, k, "should") || WIS(r, k, "must") || WIS(r, k, "can") ||
+		    WIS(r, k, "will") || WIS(r, k, "shall") || WIS(r, k, "would") || WIS(r, k, "could") ||
+		    WIS(r, k, "does") || WIS(r, k, "do")) {
+			uint32_t subj = k + 1;
+			if (WIS(r, subj, "the") || WIS(r, subj, "a") || WIS(r, subj, "an") || WIS(r, subj, "our"))
+				subj++;
+			v = verb_after(r, subj + 1);
+			if (is_word(r, subj) && is_word(r, v) && !has(r, v, F_NOT_VERB)) {
+				uint32_t at = r->out->items.len;
+				mod = WIS(r, k, "should") ? SPECC_MOD_SHOULD_NOT : SPECC_MOD_MUST_NOT;
+				i = emit_verbs(r, mod, false, true, word(r, subj), v, i);
+				i = coordinated(r, i, mod, true, word(r, subj), false);
+				subject(r, k + 1, subj + 1, at);
+			}
+		}
+	}
 	/* Imperatives. */
-	if (is_word(r, i)) {
+	if (is_word(r, i) && r->out->items.len == first) {
 		uint32_t v = SPECC_NONE;
 		mod = SPECC_MOD_MUST;
 		absolute = false;
 		if ((WIS(r, i, "do") && WIS(r, i + 1, "not")) || WIS(r, i, "don't")) {
 			mod = SPECC_MOD_MUST_NOT;
 			v = verb_after(r, i + (WIS(r, i, "do") ? 2 : 1));
+			/* "Don't ever ask": "ever" is an adverb. */
 		} else if (WIS(r, i, "never")) {
 			mod = SPECC_MOD_MUST_NOT;
 			absolute = true;
@@ -763,34 +1135,39 @@ static void read_sentence(struct reader *r)
 		} else if (WIS(r, i, "refuse") && WIS(r, i + 1, "to")) {
 			mod = SPECC_MOD_MUST_NOT;
 			v = verb_after(r, i + 2);
-		} else if (has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute)) {
+		} else if ((has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute)) ||
+			   (i > 0 && open_verb(r, i))) {
 			mod = SPECC_MOD_MUST;
 			absolute = false;
 			v = i;
 		}
 		if (v != SPECC_NONE && is_word(r, v)) {
-			uint32_t end;
-			emit(r, mod, true, absolute, SPECC_STR_NULL, v, i);
-			end = v + 1;
-			while (end < r->n && !object_stop(r, end))
-				end++;
+			uint32_t end = emit_verbs(r, mod, true, absolute, SPECC_STR_NULL, v, i);
 			i = coordinated(r, end, mod, absolute, SPECC_STR_NULL, true);
 		}
 	}
-	for (; i < r->n; i++) {
-		uint32_t len = modal_at(r, i, &mod, &absolute), v, end;
+	for (uint32_t subj_from = lead; i < r->n; i++) {
+		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i;
 		specc_str actor;
 		if (!len)
 			continue;
 		v = verb_after(r, i + len);
+		/* "must not, under any circumstances, change ...": past the
+		 * aside. */
+		if (v < r->n && r->toks[v].punct == ',') {
+			uint32_t k = v + 1;
+			while (k < r->n && k < v + 8 && is_word(r, k))
+				k++;
+			if (k < r->n && r->toks[k].punct == ',')
+				v = verb_after(r, k + 1);
+		}
 		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
 			continue;
 		actor = actor_before(r, i, first);
-		emit(r, mod, false, absolute, actor, v, i);
-		end = v + 1;
-		while (end < r->n && !object_stop(r, end))
-			end++;
+		end = emit_verbs(r, mod, false, absolute, actor, v, i);
 		i = coordinated(r, end, mod, absolute, actor, false);
+		subject(r, subj_from, m, at);
+		subj_from = i;
 		if (i > 0)
 			i--;
 	}
@@ -799,9 +1176,15 @@ static void read_sentence(struct reader *r)
 	/* Words that make a rule hold in every case. */
 	for (uint32_t k = 0; k < r->n; k++)
 		if ((WIS(r, k, "even") && (WIS(r, k + 1, "if") || WIS(r, k + 1, "when"))) ||
-		    WIS(r, k, "regardless") || (WIS(r, k, "under") && WIS(r, k + 1, "no") &&
-						 WIS(r, k + 2, "circumstances")) ||
-		    (WIS(r, k, "at") && WIS(r, k + 1, "all") && WIS(r, k + 2, "times")))
+		    WIS(r, k, "regardless") ||
+		    ((WIS(r, k, "under") || WIS(r, k, "in")) && (WIS(r, k + 1, "no") || WIS(r, k + 1, "any")) &&
+		     WIS(r, k + 2, "circumstances")) ||
+		    (WIS(r, k, "at") && WIS(r, k + 1, "all") && WIS(r, k + 2, "times")) ||
+		    (WIS(r, k, "without") && WIS(r, k + 1, "exception")) ||
+		    (WIS(r, k, "in") && (WIS(r, k + 1, "all") || WIS(r, k + 1, "every")) &&
+		     (WIS(r, k + 2, "cases") || WIS(r, k + 2, "case"))) ||
+		    WIS(r, k, "whatever") ||
+		    (k > 0 && r->toks[k - 1].punct == ',' && WIS(r, k, "however") && is_word(r, k + 1)))
 			for (uint32_t j = first; j < r->out->items.len; j++)
 				r->out->items.items[j].absolute = true;
 }

@@ -156,6 +156,8 @@ static json_t *jnorm(const specc_norm *n)
 	json_object_set_new(o, "action", jstr(n->action));
 	json_object_set_new(o, "object", jstr(n->object));
 	json_object_set_new(o, "object_stems", jstr(n->object_stems));
+	json_object_set_new(o, "object_head", jstr(n->core_stems));
+	json_object_set_new(o, "subject", n->subject_stems.len ? jstr(n->subject_stems) : json_null());
 	if (n->cond)
 		json_object_set_new(o, "condition",
 				    json_pack("{s:s, s:o, s:o}", "kind", specc_cond_name(n->cond), "text",
@@ -164,9 +166,10 @@ static json_t *jnorm(const specc_norm *n)
 		json_object_set_new(o, "condition", json_null());
 	if (n->limit)
 		json_object_set_new(o, "limit",
-				    json_pack("{s:s, s:I, s:o}", "kind",
+				    json_pack("{s:s, s:I, s:o, s:o}", "kind",
 					      n->limit == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least", "value",
-					      (json_int_t)n->limit_value, "unit", jstr(n->limit_unit)));
+					      (json_int_t)n->limit_value, "unit", jstr(n->limit_unit), "text",
+					      jstr(n->limit_text)));
 	else
 		json_object_set_new(o, "limit", json_null());
 	json_object_set_new(o, "start", json_integer(n->start));

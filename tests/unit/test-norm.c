@@ -145,6 +145,141 @@ static void limits(void **state)
 	specc_norms_release(&ns);
 }
 
+/* The object's head, and what the reader makes of verbs around it. */
+static void heads(void **state)
+{
+	static const struct {
+		const char *sentence;
+		uint32_t statement;
+		const char *action, *head;
+	} cases[] = {
+		{ "The assistant should decline transfers to countries on the high-risk list.", 0, "declin", "transfer" },
+		{ "Always tell the customer to hang up and call the bank.", 0, "tell", "hang up" },
+		{ "The assistant should collapse the list of a customer's direct debits to the five largest.", 0,
+		  "collaps", "list direct debit" },
+		{ "The assistant must never ask a customer to type or read out a passcode in the chat.", 0, "ask",
+		  "type read out passcod" },
+		{ "Never joke about money worries.", 0, "joke", "money worri" },
+		{ "Don't click, open or follow links that customers paste.", 1, "open", "link" },
+		{ "Don't click, open or follow links that customers paste.", 2, "follow", "link" },
+		{ "The assistant should leave out transaction times.", 0, "omit", "transact time" },
+		{ "Do not finish replies with a question.", 0, "end", "repli" },
+		{ "Under no circumstances may the assistant ask a customer for the full PIN.", 0, "ask", "full pin" },
+		{ "The assistant must not, under any circumstances, change a customer's phone number.", 0, "chang",
+		  "phone number" },
+		{ "If a customer is abroad, order the replacement card to the hotel.", 0, "order", "replac card" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		specc_norms ns;
+		specc_norms_init(&ns);
+		specc_norms_read(&ns, 0, cases[i].sentence, strlen(cases[i].sentence));
+		if (ns.items.len <= cases[i].statement) {
+			print_error("%s: %u statements\n", cases[i].sentence, ns.items.len);
+			fail();
+		}
+		s_eq(ns.items.items[cases[i].statement].action, cases[i].action, "the action", cases[i].sentence);
+		s_eq(ns.items.items[cases[i].statement].core_stems, cases[i].head, "the head", cases[i].sentence);
+		specc_norms_release(&ns);
+	}
+}
+
+/* The forms that make a rule absolute, a restriction, or about a person. */
+static void readings(void **state)
+{
+	static const char *const absolute[] = {
+		"Under no circumstances may the assistant ask for the PIN.",
+		"The assistant must not, under any circumstances, change the number.",
+		"The assistant must reject requests made in chat, whatever the score.",
+		"The assistant should record every complaint, however minor.",
+	};
+	specc_norms ns;
+	const char *only = "The assistant should reply only in English or Welsh.";
+	const char *person = "Either holder of a joint account may add a trusted contact.";
+	const char *pronoun = "If the fraud tool confirms a card payment as fraud, reverse it.";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof absolute / sizeof *absolute; i++) {
+		specc_norms_init(&ns);
+		specc_norms_read(&ns, 0, absolute[i], strlen(absolute[i]));
+		assert_int_equal(ns.items.len, 1);
+		if (!ns.items.items[0].absolute) {
+			print_error("%s: not read as absolute\n", absolute[i]);
+			fail();
+		}
+		specc_norms_release(&ns);
+	}
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, only, strlen(only));
+	specc_norms_read(&ns, 1, person, strlen(person));
+	specc_norms_read(&ns, 2, pronoun, strlen(pronoun));
+	assert_int_equal(ns.items.len, 3);
+	assert_true(ns.items.items[0].only && !ns.items.items[0].person);
+	assert_true(ns.items.items[1].person && !ns.items.items[1].only);
+	s_eq(ns.items.items[1].actor, "holder", "the actor", person);
+	assert_true(ns.items.items[2].pronoun);
+	assert_int_equal(ns.items.items[2].cond, SPECC_COND_IF);
+	specc_norms_release(&ns);
+}
+
+/* Conditions the sentence opens with, and "once". */
+static void scopes(void **state)
+{
+	static const struct want before[] = {
+		{ "must-not", "assistant", "open", "invest isa", "when", "before customer completed questionnaire", false, false }
+	};
+	static const struct want during[] = {
+		{ "should", "assistant", "pass", "card disput live agent", "when", "during business hours", false, false }
+	};
+	static const struct want once[] = {
+		{ "may", "assistant", "reset", "memor word", "when", "passed passcode check", false, false }
+	};
+	static const struct want refund_once[] = {
+		{ "may", "assistant", "refund", "fee", "", "", false, false }
+	};
+	(void)state;
+	reads("Before the customer has completed the questionnaire, the assistant must not open an investment ISA.",
+	      before, 1);
+	reads("During business hours, the assistant should pass card disputes to a live agent.", during, 1);
+	reads("The assistant may reset a memorable word once they have passed the passcode check.", once, 1);
+	reads("The assistant may refund the fee once.", refund_once, 1);
+}
+
+/* One limit: its kind after the words around it, value, unit and text. */
+static void limit_is(const char *sentence, int kind, int64_t value, const char *unit, const char *text)
+{
+	specc_norms ns;
+
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, sentence, strlen(sentence));
+	if (ns.items.len < 1 || ns.items.items[0].limit != kind || ns.items.items[0].limit_value != value) {
+		print_error("%s: no %s limit of %lld\n", sentence, kind == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least",
+			    (long long)value);
+		fail();
+	}
+	s_eq(ns.items.items[0].limit_unit, unit, "the unit", sentence);
+	s_eq(ns.items.items[0].limit_text, text, "the limit's text", sentence);
+	specc_norms_release(&ns);
+}
+
+static void more_limits(void **state)
+{
+	(void)state;
+	limit_is("The assistant must not send more than \xc2\xa3" "1,000 in a single payment.", SPECC_LIMIT_AT_LEAST,
+		 1000, "\xc2\xa3", "more than \xc2\xa3" "1,000");
+	limit_is("The assistant may send payments of up to $5,000 from the chat.", SPECC_LIMIT_AT_MOST, 5000, "$",
+		 "up to $5,000");
+	limit_is("The assistant may set up payments to as many as 50 payees.", SPECC_LIMIT_AT_MOST, 50, "paye",
+		 "as many as 50 payees");
+	limit_is("Chat transcripts must be deleted within 30 days.", SPECC_LIMIT_AT_MOST, 30, "day",
+		 "within 30 days");
+	limit_is("Risk warnings must not exceed 25 words.", SPECC_LIMIT_AT_LEAST, 25, "word", "exceed 25 words");
+	limit_is("Show the warning no earlier than 60 seconds before the session ends.", SPECC_LIMIT_AT_MOST, 60,
+		 "second", "no earlier than 60 seconds");
+	limit_is("Risk warnings must be at least 40 words long.", SPECC_LIMIT_AT_LEAST, 40, "word",
+		 "at least 40 words");
+}
+
 static void no_statement(void **state)
 {
 	static const char *const plain[] = {
@@ -164,6 +299,10 @@ int main(void)
 		cmocka_unit_test(imperatives),
 		cmocka_unit_test(coordination_and_conditions),
 		cmocka_unit_test(limits),
+		cmocka_unit_test(heads),
+		cmocka_unit_test(readings),
+		cmocka_unit_test(scopes),
+		cmocka_unit_test(more_limits),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
