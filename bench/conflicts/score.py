@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Score specc's conflict detection on the labelled pairs of bench/conflicts.
 
-usage: python3 bench/conflicts/score.py [SPECC]     (SPECC defaults to build/specc)
+usage: python3 bench/conflicts/score.py [SPECC] [--project DIR] [--pairs FILE]
 
-Runs `SPECC check --format json bench/conflicts/project`, reads every
+SPECC defaults to build/specc, DIR to bench/conflicts/project and FILE to
+bench/conflicts/pairs.tsv; bench/conflicts/heldout is another set to score.
+Runs `SPECC check --format json DIR`, reads every
 `clause-conflict` and `conflict-overridden` diagnostic as an unordered pair
-of clause anchors, and compares them with pairs.tsv: true positives, false
+of clause anchors, and compares them with the pairs file: true positives, false
 positives, false negatives, precision, recall, and whether each true
 positive was resolved the way the pair expects.  It measures and never
 gates: the exit status is always 0.  Standard library only.
 """
 
+import argparse
 import json
 import os
 import re
@@ -140,7 +143,13 @@ def anchor_at(offsets, path, start, end):
 
 
 def main():
-    specc = sys.argv[1] if len(sys.argv) > 1 else 'build/specc'
+    global PROJECT, PAIRS
+    ap = argparse.ArgumentParser(description='Score specc\'s conflict detection on labelled pairs.')
+    ap.add_argument('specc', nargs='?', default='build/specc')
+    ap.add_argument('--project', default=PROJECT, help='the project directory (default: bench/conflicts/project)')
+    ap.add_argument('--pairs', default=PAIRS, help='the labelled pairs (default: bench/conflicts/pairs.tsv)')
+    args = ap.parse_args()
+    specc, PROJECT, PAIRS = args.specc, os.path.abspath(args.project), os.path.abspath(args.pairs)
     clauses, sections, chain, file_anchors = read_specs()
 
     pairs = []
