@@ -343,47 +343,72 @@ static bool limits_clash(const specc_norm *a, const specc_norm *b)
 	return x.kind == SPECC_LIMIT_AT_MOST ? y.value > x.value : x.value > y.value;
 }
 
-/* Whether two objects ask for opposite qualities of one thing: one
- * quality pair between them and another word in common ("formal
- * register", "casual, chatty register"). */
-static bool opposite_qualities(specc_str a, specc_str b)
+/* The quality words of an object, as bits: bit 2k is qualities[k][0], bit
+ * 2k + 1 qualities[k][1].  Read once per statement, since every pair in a
+ * chain asks. */
+static uint64_t quality_bits(specc_str stems)
 {
-	specc_str wa[16], wb[16];
-	uint32_t na = words(a, wa, 16), nb = words(b, wb, 16), pairs = 0, common = 0;
+	specc_str w[16];
+	uint32_t n = words(stems, w, 16);
+	uint64_t bits = 0;
 
+	for (uint32_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof qualities / sizeof *qualities; k++)
+			for (int side = 0; side < 2; side++)
+				if (eqs(w[i], qualities[k][side]))
+					bits |= (uint64_t)1 << (2 * k + (size_t)side);
+	return bits;
+}
+
+/* Whether two objects ask for opposite qualities of one thing: one word
+ * of a has its opposite in b, and another word is in both ("formal
+ * register", "casual, chatty register"). */
+static bool opposite_qualities(const specc_norm *a, uint64_t qa, const specc_norm *b, uint64_t qb)
+{
+	const uint64_t low = 0x5555555555555555u;
+	specc_str wa[16];
+	uint32_t na, nb, common = 0, paired = 0;
+	specc_str wb[16];
+
+	/* Bits of b's words that are opposites of a's. */
+	if (!((((qa & low) << 1) & qb) | (((qa >> 1) & low) & qb)))
+		return false;
+	na = words(a->object_stems, wa, 16);
+	nb = words(b->object_stems, wb, 16);
 	for (uint32_t i = 0; i < na; i++) {
-		bool paired = false;
-		for (uint32_t j = 0; j < nb; j++) {
-			if (eq(wa[i], wb[j])) {
+		uint64_t mine = quality_bits(wa[i]), opp = (((mine & low) << 1) | ((mine >> 1) & low)) & qb;
+		paired += opp != 0;
+		for (uint32_t j = 0; j < nb; j++)
+			if (eq(wa[i], wb[j]))
 				common++;
-				continue;
-			}
-			for (size_t k = 0; k < sizeof qualities / sizeof *qualities && !paired; k++)
-				if ((eqs(wa[i], qualities[k][0]) && eqs(wb[j], qualities[k][1])) ||
-				    (eqs(wa[i], qualities[k][1]) && eqs(wb[j], qualities[k][0])))
-					paired = true;
-		}
-		pairs += paired;
 	}
 	/* Two pairs ("short replies to simple questions", "long replies
 	 * to complex ones") are two cases, not a conflict. */
-	return pairs == 1 && common >= 1;
+	return paired == 1 && common >= 1;
 }
+
+/* What the comparison of two statements reads besides them: the antonyms,
+ * and each statement's quality words (by index from base). */
+struct tier {
+	const specc_antonyms *ant;
+	const specc_norm *base;
+	const uint64_t *qual;
+};
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
-static bool conflicts(const specc_antonyms *ant, const specc_norm *a, const specc_norm *b,
-		      specc_buf *why)
+static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
 {
+	const specc_antonyms *ant = t->ant;
 	int64_t sa, sb;
 	bool limits = a->limit && b->limit && eq(dimension(a, &sa), dimension(b, &sb));
 	bool same = eq(a->action, b->action);
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {
 		/* Two duties to do one thing in opposite ways. */
-		if (specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
-		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b) ||
-		    !opposite_qualities(a->object_stems, b->object_stems))
+		if (!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) ||
+		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
+		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b))
 			return false;
 		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s %.*s "
 				    "%.*s, the opposite",
@@ -782,7 +807,7 @@ static void check_items(specc_project *p, struct overrides *o, uint64_t *compare
 
 /* Compares one candidate pair within the budget, and reports it when it
  * conflicts (up to MAX_LISTED).  Returns false once the budget is spent. */
-static bool consider(specc_project *p, struct overrides *o, const specc_antonyms *ant,
+static bool consider(specc_project *p, struct overrides *o, const struct tier *t,
 		     const specc_norm *a, const specc_norm *b, uint64_t *compared, uint64_t *found,
 		     specc_buf *why)
 {
@@ -791,7 +816,7 @@ static bool consider(specc_project *p, struct overrides *o, const specc_antonyms
 	if (a->clause == b->clause)
 		return true;
 	specc_buf_reset(why);
-	if (conflicts(ant, a, b, why) && ++*found <= MAX_LISTED)
+	if (conflicts(t, a, b, why) && ++*found <= MAX_LISTED)
 		report(p, o, a->clause, b->clause, why->ptr);
 	return true;
 }
@@ -812,7 +837,8 @@ void specc_check_conflicts(specc_project *p)
 	specc_map index = { 0 };     /* action stem -> group */
 	uint32_t *next = NULL;       /* statement -> next with the same action */
 	uint32_t *head = NULL, *tail = NULL, groups = 0;
-	uint64_t compared = 0, found = 0;
+	uint64_t compared = 0, found = 0, *qual = NULL;
+	struct tier t;
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 
@@ -826,6 +852,10 @@ void specc_check_conflicts(specc_project *p)
 	next = specc_xcalloc(ns.items.len, sizeof *next);
 	head = specc_xcalloc(ns.items.len, sizeof *head);
 	tail = specc_xcalloc(ns.items.len, sizeof *tail);
+	qual = specc_xcalloc(ns.items.len, sizeof *qual);
+	for (uint32_t i = 0; i < ns.items.len; i++)
+		qual[i] = quality_bits(ns.items.items[i].object_stems);
+	t = (struct tier){ &ant, ns.items.items, qual };
 	/* A chain per action, in project order; limits go under their unit,
 	 * since limits on one unit conflict whatever the verb. */
 	for (uint32_t i = 0; i < ns.items.len; i++) {
@@ -838,7 +868,7 @@ void specc_check_conflicts(specc_project *p)
 		const specc_norm *a = &ns.items.items[i];
 		/* Same action (or unit), later in the chain. */
 		for (uint32_t j = next[i]; j != SPECC_NONE && !stopped; j = next[j])
-			stopped = !consider(p, &o, &ant, a, &ns.items.items[j], &compared, &found, &why);
+			stopped = !consider(p, &o, &t, a, &ns.items.items[j], &compared, &found, &why);
 		/* Antonymous actions; each pair once, from its earlier statement. */
 		for (uint32_t e = specc_antonyms_first(&ant, a->action); e != SPECC_NONE && !stopped;
 		     e = ant.edges.items[e].next) {
@@ -846,7 +876,7 @@ void specc_check_conflicts(specc_project *p)
 			for (uint32_t j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE && !stopped;
 			     j = next[j])
 				if (j > i)
-					stopped = !consider(p, &o, &ant, a, &ns.items.items[j], &compared, &found,
+					stopped = !consider(p, &o, &t, a, &ns.items.items[j], &compared, &found,
 							    &why);
 		}
 	}
@@ -874,6 +904,7 @@ items:
 	free(next);
 	free(head);
 	free(tail);
+	free(qual);
 	specc_map_release(&index);
 	specc_buf_release(&why);
 	specc_norms_release(&ns);
