@@ -68,6 +68,9 @@ typedef struct specc_norm {
 	specc_str core_stems;
 	bool pronoun;             /* the object is "it" or "them", named in the condition */
 	bool only;                /* "should reply only in ...": a restriction, not an obligation */
+	bool without;             /* the object is followed by "without ...": a manner, not the act */
+	bool object_negated;      /* the object holds a "not" ("customers who have not opted in") */
+	bool passive;             /* "refunds must be paid ...": the object is the subject, the actor anyone */
 	/* The subject's content words' stems when it is not the assistant
 	 * ("replies about mortgages"): what a limit is on. */
 	specc_str subject_stems;

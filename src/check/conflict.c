@@ -46,7 +46,10 @@ static const char *const antonyms[][2] = {
 	{ "withhold", "reveal" }, { "block", "allow" },   { "collaps", "expand" }, { "record", "discard" },
 	{ "approv", "reject" },  { "approv", "declin" },  { "declin", "agre" },  { "refus", "agre" },
 	{ "show", "omit" },      { "keep", "discard" },   { "attach", "omit" },  { "mask", "reveal" },
-	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },
+	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },  { "waiv", "charg" },
+	{ "approv", "refus" },   { "give", "omit" },      { "provid", "omit" },   { "accept", "refus" },
+	{ "grant", "refus" },    { "escal", "resolv" },   { "return", "forfeit" }, { "refund", "forfeit" },
+	{ "keep", "forfeit" },
 };
 
 /* Qualities that exclude each other, by stem: "write in a formal
@@ -97,6 +100,9 @@ static void antonyms_load(specc_antonyms *ant)
  * must be the same. */
 static bool same_actor(const specc_norm *a, const specc_norm *b)
 {
+	/* "Power banks must not be carried" binds whoever carries them. */
+	if (a->passive || b->passive)
+		return true;
 	return a->person == b->person && (!a->person || eq(a->actor, b->actor));
 }
 
@@ -145,24 +151,18 @@ static double jaccard2(specc_str a, specc_str b, double *contained)
 	return (double)common / (double)(na + nb - common);
 }
 
-static double jaccard(specc_str a, specc_str b)
-{
-	double c;
-	return jaccard2(a, b, &c);
-}
-
 /* Whether two objects are the same thing: most words shared, or one
  * object's words, two at least, all inside the other's ("emoji" and
  * "emoji to keep replies friendly" are one object; "records" inside
  * "anonymised records" is not enough on its own). */
-static bool same_words(specc_str a, specc_str b)
+static bool same_words(specc_str a, specc_str b, bool one)
 {
 	specc_str w[16];
 	double contained, j = jaccard2(a, b, &contained);
 	uint32_t na = words(a, w, 16), nb = words(b, w, 16);
 
 	return j >= 0.6 || (contained >= 0.99 && (na < nb ? na : nb) >= 2) ||
-	       (contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
+	       (one && contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
 }
 
 /* Whether two statements act on the same thing: their objects are the
@@ -174,7 +174,9 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 {
 	double contained;
 
-	if (same_words(a->object_stems, b->object_stems))
+	if (a->object_negated != b->object_negated)
+		return false;
+	if (same_words(a->object_stems, b->object_stems, true))
 		return true;
 	/* "If the fraud tool confirms a card payment as fraud, reverse it":
 	 * it is what the condition names. */
@@ -188,16 +190,12 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 		if (contained >= 0.99)
 			return true;
 	}
+	/* An empty head ("tell passengers when ...") says nothing. */
 	if (!a->core_stems.len || !b->core_stems.len)
-		return !a->core_stems.len && !b->core_stems.len;
-	return same_words(a->core_stems, b->core_stems);
-}
-
-/* A modality as a sentence says it. */
-static const char *said(int m)
-{
-	static const char *const words[] = { "must", "must not", "should", "should not", "may" };
-	return m >= 0 && m < 5 ? words[m] : "?";
+		return false;
+	/* One word inside two ("fee" and "change fee", "request" and "seat
+	 * request") is a compound more often than the same thing. */
+	return same_words(a->core_stems, b->core_stems, false);
 }
 
 static bool opposite(int a, int b)
@@ -206,37 +204,86 @@ static bool opposite(int a, int b)
 	return na != nb;
 }
 
+/* A condition's words that tell it from another: people ("the customer
+ * asks") are in most conditions, and "after X" is "when X". */
+static uint32_t cond_words(specc_str stems, specc_str *out, uint32_t max)
+{
+	static const char *const common[] = { "custom", "user", "passeng", "member", "patient",
+					       "client", "caller", "after", "someon", NULL };
+	specc_str w[16];
+	uint32_t n = words(stems, w, 16), m = 0;
+
+	for (uint32_t i = 0; i < n && m < max; i++) {
+		bool skip = false;
+		for (int k = 0; common[k] && !skip; k++)
+			skip = eqs(w[i], common[k]);
+		if (!skip)
+			out[m++] = w[i];
+	}
+	return m;
+}
+
+/* How many of a's words are in b. */
+static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < na; i++)
+		for (uint32_t j = 0; j < nb; j++)
+			if (eq(a[i], b[j])) {
+				n++;
+				break;
+			}
+	return n;
+}
+
 /*
- * Whether the two statements can apply at once.  Both unconditional: yes.
- * The same condition: yes.  One conditional: only when the other is
- * absolute ("never ...", "even if"), since otherwise the conditional one
- * is the exception or refinement the text makes.  An "unless"/"except"
- * that names the other's condition is an exception the text allows.
+ * Whether the two statements can apply at once.  Both unconditional, or
+ * one: yes.  Both conditional: when the conditions are the same, or when
+ * an "unless"/"except" on one side does not name the other's condition.
  */
 static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 {
 	bool xa = a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT,
 	     xb = b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT;
+	specc_str ca[16], cb[16];
+	uint32_t na, nb, common;
 
 	if (!a->cond && !b->cond)
 		return true;
-	/* A rule without a condition holds in the other's case too: "must
-	 * not recommend funds" and "when asked, should recommend funds"
-	 * clash when asked, and only an exception the text makes ("unless
-	 * asked") settles it. */
-	if (!a->cond || !b->cond)
+	if (!a->cond || !b->cond) {
+		/* A rule without a condition holds in the other's case too:
+		 * "must not recommend funds" and "when asked, should
+		 * recommend funds" clash when asked. */
 		return true;
+	}
+	na = cond_words(a->condition_stems, ca, 16);
+	nb = cond_words(b->condition_stems, cb, 16);
+	common = shared(ca, na, cb, nb);
 	/* "Must not X unless Y" and "may X when Y" is the exception the text
 	 * allows; "unless Y" against "when Z" leaves Z without Y open. */
-	if (xa != xb) {
-		double contained;
-		jaccard2(a->condition_stems, b->condition_stems, &contained);
-		return contained < 0.5;
-	}
+	if (xa != xb)
+		return 2 * common < (na < nb ? na : nb);
 	/* Conditions that differ in one word ("signed in" and "not signed
 	 * in", "before" and "after the questionnaire") usually exclude each
 	 * other: only the same condition overlaps for sure. */
-	return jaccard(a->condition_stems, b->condition_stems) >= 0.99 && a->cond_negated == b->cond_negated;
+	return common == na && common == nb && a->cond_negated == b->cond_negated;
+}
+
+/* Adds the words of s to w[0..n) (room for 32) that are not there yet. */
+static uint32_t merge_words(specc_str *w, uint32_t n, specc_str s)
+{
+	specc_str more[16];
+	uint32_t m = words(s, more, 16);
+
+	for (uint32_t i = 0; i < m && n < 32; i++) {
+		bool dup = false;
+		for (uint32_t k = 0; k < n && !dup; k++)
+			dup = eq(w[k], more[i]);
+		if (!dup)
+			w[n++] = more[i];
+	}
+	return n;
 }
 
 /* Whether two limited statements speak of the same thing: a content word
@@ -249,17 +296,22 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 						   "less", "maximum", "minimum", "exceed", "up", "within",
 						   "mani", "much", "later", "long", "short", "ahead", "ago", "old",
 						   NULL };
+	static const char *const numbers[] = { "one", "two", "three", "four", "five", "six", "seven",
+					       "eight", "nine", "ten", "eleven", "twelv", "twenti", "thirti",
+					       "forti", "fifti", "hundr", "thousand", NULL };
 	specc_str wa[32], wb[32];
 	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16), shared = 0;
 
-	na += words(a->subject_stems, wa + na, 16);
-	nb += words(b->subject_stems, wb + nb, 16);
+	na = merge_words(wa, na, a->subject_stems);
+	nb = merge_words(wb, nb, b->subject_stems);
 	for (uint32_t i = 0; i < na; i++) {
 		/* "The assistant" and "customers" are in most statements and
 		 * no topic. */
 		bool skip = eq(wa[i], a->limit_unit) || (wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') ||
 			    eqs(wa[i], "assist") || eqs(wa[i], "model") || eqs(wa[i], "custom") ||
 			    eqs(wa[i], "user");
+		for (int k = 0; !skip && numbers[k]; k++)
+			skip = eqs(wa[i], numbers[k]);
 		for (int k = 0; !skip && limit_words[k]; k++)
 			skip = eqs(wa[i], limit_words[k]);
 		if (skip)
@@ -284,8 +336,16 @@ static const struct {
 	{ "month", 2592000 }, { "year", 31536000 }, { "yr", 31536000 },
 };
 
+/* Units written two ways, by stem: the second is how they compare. */
+static const char *const units[][2] = {
+	{ "kg", "kilogram" },  { "kilo", "kilogram" }, { "g", "gram" },        { "ml", "millilitr" },
+	{ "milliliter", "millilitr" }, { "l", "litr" },  { "liter", "litr" },  { "km", "kilometr" },
+	{ "kilomet", "kilometr" }, { "euro", "\xe2\x82\xac" }, { "eur", "\xe2\x82\xac" },
+	{ "dollar", "$" },     { "usd", "$" },          { "pound", "\xc2\xa3" }, { "gbp", "\xc2\xa3" },
+};
+
 /* What a limit counts, for comparing: "time" for every unit of time, else
- * the unit; *scale turns its values into that. */
+ * the unit as units[] spells it; *scale turns its values into that. */
 static specc_str dimension(const specc_norm *n, int64_t *scale)
 {
 	*scale = 1;
@@ -294,7 +354,35 @@ static specc_str dimension(const specc_norm *n, int64_t *scale)
 			*scale = times[k].seconds;
 			return specc_str_make("time", 4);
 		}
+	for (size_t k = 0; k < sizeof units / sizeof *units; k++)
+		if (eqs(n->limit_unit, units[k][0]))
+			return specc_str_make(units[k][1], strlen(units[k][1]));
 	return n->limit_unit;
+}
+
+/* Units that say nothing of what is limited ("words" of what?): any other
+ * unit ("alternative flights") is part of the topic. */
+static bool generic_unit(specc_str dim)
+{
+	static const char *const generic[] = { "time", "word", "charact", "sentenc", "paragraph", "line",
+					       "item", "bullet", "point", "step", "\xe2\x82\xac", "$",
+					       "\xc2\xa3", "page", "messag", "repli", NULL };
+	for (int k = 0; generic[k]; k++)
+		if (eqs(dim, generic[k]))
+			return true;
+	return false;
+}
+
+/* Verbs that carry no topic of their own in a limit: "must not exceed",
+ * "should be no longer than", "may weigh up to". */
+static bool light_verb(specc_str action)
+{
+	static const char *const light[] = { "be", "exceed", "run", "last", "weigh", "take", "contain",
+					      "have", "cost", "limit", "measur", "reach", "stay", NULL };
+	for (int k = 0; light[k]; k++)
+		if (eqs(action, light[k]))
+			return true;
+	return false;
 }
 
 /* A limit with the modality read into it: "must not send more than
@@ -390,10 +478,27 @@ static bool opposite_qualities(const specc_norm *a, uint64_t qa, const specc_nor
 /* What the comparison of two statements reads besides them: the antonyms,
  * and each statement's quality words (by index from base). */
 struct tier {
+	specc_project *p;         /* for quoting the statements in messages */
 	const specc_antonyms *ant;
 	const specc_norm *base;
 	const uint64_t *qual;
 };
+
+/* Why a and b conflict: both statements quoted from their clauses, and
+ * how they clash. */
+static bool say_why(const struct tier *t, const specc_norm *a, const specc_norm *b, const char *how,
+		    specc_buf *why)
+{
+	const specc_clause *ca = &t->p->clauses.items[a->clause], *cb = &t->p->clauses.items[b->clause];
+	specc_buf qa = SPECC_BUF_INIT;
+
+	/* specc_diag_quote's result lives until the next call: keep one. */
+	specc_buf_addstr(&qa, specc_diag_quote(&t->p->diags, ca->text.ptr + a->start, a->end - a->start, 80));
+	specc_buf_addf(why, "one says \"%s\" and the other \"%s\", %s", qa.ptr,
+		       specc_diag_quote(&t->p->diags, cb->text.ptr + b->start, b->end - b->start, 80), how);
+	specc_buf_release(&qa);
+	return true;
+}
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
@@ -410,12 +515,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
 		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b))
 			return false;
-		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s %.*s "
-				    "%.*s, the opposite",
-			       said(a->modality), (int)a->verb.len, a->verb.ptr, (int)a->object.len,
-			       a->object.ptr, said(b->modality), (int)b->verb.len, b->verb.ptr,
-			       (int)b->object.len, b->object.ptr);
-		return true;
+		return say_why(t, a, b, "opposite ways of doing one thing", why);
 	}
 	if (!limits && !same &&
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
@@ -425,38 +525,44 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:
 		 * the objects must share a word besides the count. */
-		uint32_t need = same || specc_antonyms_are(ant, a->action, b->action) ? 1 : 2;
-		if (!shares_topic(a, b, need) || !limits_clash(a, b))
+		uint32_t need = same || specc_antonyms_are(ant, a->action, b->action) || light_verb(a->action) ||
+				light_verb(b->action) ? 1 : 2;
+		/* "three alternative flights" and "five alternative flights":
+		 * the unit is what they are about. */
+		if (!generic_unit(dimension(a, &sa)))
+			need--;
+		if (!shares_topic(a, b, need))
 			return false;
-		specc_buf_addf(why, "one %s %.*s \"%.*s\" and the other %s %.*s \"%.*s\", which cannot "
-				    "both hold",
-			       said(a->modality), (int)a->verb.len, a->verb.ptr, (int)a->limit_text.len,
-			       a->limit_text.ptr, said(b->modality), (int)b->verb.len, b->verb.ptr,
-			       (int)b->limit_text.len, b->limit_text.ptr);
-		return true;
+		if (!limits_clash(a, b)) {
+			/* The same limit ("within 48 hours" and "less than 48
+			 * hours") is part of what both act on. */
+			int64_t va = a->limit_value * sa, vb = b->limit_value * sb;
+			if (bound_of(a).kind != bound_of(b).kind || va != vb)
+				return false;
+			goto actions;
+		}
+		return say_why(t, a, b, "limits that cannot both hold", why);
 	}
+actions:
 	if (!same_object(a, b))
 		return false;
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
 	    !(specc_modality_negative(a->modality) ? b->only : a->only) &&
+	    /* "must not quote a fare without its taxes" and "must quote fares":
+	     * a manner, unless both speak of it */
+	    (specc_modality_negative(a->modality) ? a->without <= b->without : b->without <= a->without) &&
 	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT) &&
 	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT)) {
-		specc_buf_addf(why, "one says the assistant %s %.*s %.*s and the other that it %s",
-			       said(a->modality), (int)a->verb.len, a->verb.ptr,
-			       (int)a->object.len, a->object.ptr, said(b->modality));
-		return true;
+		bool allows = a->modality == SPECC_MOD_MAY || b->modality == SPECC_MOD_MAY;
+		return say_why(t, a, b, allows ? "one allowing what the other forbids"
+					       : "one requiring what the other forbids", why);
 	}
 	/* "Must not freeze" and "must not unfreeze" both hold by doing
 	 * neither: only two duties clash. */
 	if (specc_antonyms_are(ant, a->action, b->action) && !opposite(a->modality, b->modality) &&
 	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY &&
 	    !specc_modality_negative(a->modality)) {
-		specc_buf_addf(why, "one says the assistant %s %.*s and the other that it %s %.*s, the "
-				    "opposite, to %.*s",
-			       said(a->modality), (int)a->verb.len, a->verb.ptr,
-			       said(b->modality), (int)b->verb.len, b->verb.ptr,
-			       (int)a->object.len, a->object.ptr);
-		return true;
+		return say_why(t, a, b, "opposite actions on one thing", why);
 	}
 	return false;
 }
@@ -829,52 +935,84 @@ static specc_span first_span(const specc_project *p)
 	return specc_span_make(0, 0, 0);
 }
 
+/* Statements in chains by a key: the members of one chain are compared
+ * with each other, in project order. */
+struct chains {
+	specc_map index;          /* key -> chain */
+	uint32_t *next;           /* statement -> the next in its chain, or SPECC_NONE */
+	uint32_t *head, *tail, count;
+};
+
+static void chains_init(struct chains *c, uint32_t n)
+{
+	memset(&c->index, 0, sizeof c->index);
+	c->next = specc_xcalloc(n ? n : 1, sizeof *c->next);
+	c->head = specc_xcalloc(n ? n : 1, sizeof *c->head);
+	c->tail = specc_xcalloc(n ? n : 1, sizeof *c->tail);
+	c->count = 0;
+	for (uint32_t i = 0; i < n; i++)
+		c->next[i] = SPECC_NONE;
+}
+
+static void chains_release(struct chains *c)
+{
+	specc_map_release(&c->index);
+	free(c->next);
+	free(c->head);
+	free(c->tail);
+}
+
 void specc_check_conflicts(specc_project *p)
 {
 	struct overrides o;
 	specc_antonyms ant;
 	specc_norms ns;
-	specc_map index = { 0 };     /* action stem -> group */
-	uint32_t *next = NULL;       /* statement -> next with the same action */
-	uint32_t *head = NULL, *tail = NULL, groups = 0;
+	/* By action (every statement), and by what a limit counts (limited
+	 * ones): limits on one thing conflict whatever the verb. */
+	struct chains acts = { 0 }, dims = { 0 };
 	uint64_t compared = 0, found = 0, *qual = NULL;
-	struct tier t;
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
+	struct tier t;
 
 	overrides_init(p, &o, true);
 	specc_antonyms_init(&ant);
 	specc_norms_extract(&ns, p);
+	chains_init(&acts, ns.items.len);
+	chains_init(&dims, ns.items.len);
 	if (ns.items.len < 2)
 		goto items;
 	specc_antonyms_release(&ant);
 	antonyms_load(&ant);
-	next = specc_xcalloc(ns.items.len, sizeof *next);
-	head = specc_xcalloc(ns.items.len, sizeof *head);
-	tail = specc_xcalloc(ns.items.len, sizeof *tail);
 	qual = specc_xcalloc(ns.items.len, sizeof *qual);
-	for (uint32_t i = 0; i < ns.items.len; i++)
-		qual[i] = quality_bits(ns.items.items[i].object_stems);
-	t = (struct tier){ &ant, ns.items.items, qual };
-	/* A chain per action, in project order; limits go under their unit,
-	 * since limits on one unit conflict whatever the verb. */
 	for (uint32_t i = 0; i < ns.items.len; i++) {
 		const specc_norm *n = &ns.items.items[i];
-		next[i] = SPECC_NONE;
 		int64_t scale;
-		chain_add(&index, n->limit ? dimension(n, &scale) : n->action, i, head, tail, next, &groups);
+		qual[i] = quality_bits(n->object_stems);
+		chain_add(&acts.index, n->action, i, acts.head, acts.tail, acts.next, &acts.count);
+		if (n->limit)
+			chain_add(&dims.index, dimension(n, &scale), i, dims.head, dims.tail, dims.next,
+				  &dims.count);
 	}
+	t = (struct tier){ p, &ant, ns.items.items, qual };
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
-		/* Same action (or unit), later in the chain. */
-		for (uint32_t j = next[i]; j != SPECC_NONE && !stopped; j = next[j])
+		/* Same action, later in the chain. */
+		for (uint32_t j = acts.next[i]; j != SPECC_NONE && !stopped; j = acts.next[j])
 			stopped = !consider(p, &o, &t, a, &ns.items.items[j], &compared, &found, &why);
+		/* Limits on one thing with other actions (the same action's
+		 * pairs are compared above, antonyms' below). */
+		for (uint32_t j = a->limit ? dims.next[i] : SPECC_NONE; j != SPECC_NONE && !stopped;
+		     j = dims.next[j])
+			if (!eq(a->action, ns.items.items[j].action) &&
+			    !specc_antonyms_are(&ant, a->action, ns.items.items[j].action))
+				stopped = !consider(p, &o, &t, a, &ns.items.items[j], &compared, &found, &why);
 		/* Antonymous actions; each pair once, from its earlier statement. */
 		for (uint32_t e = specc_antonyms_first(&ant, a->action); e != SPECC_NONE && !stopped;
 		     e = ant.edges.items[e].next) {
-			uint32_t g = specc_map_get(&index, ant.edges.items[e].word);
-			for (uint32_t j = g == SPECC_NONE ? SPECC_NONE : head[g]; j != SPECC_NONE && !stopped;
-			     j = next[j])
+			uint32_t g = specc_map_get(&acts.index, ant.edges.items[e].word);
+			for (uint32_t j = g == SPECC_NONE ? SPECC_NONE : acts.head[g]; j != SPECC_NONE && !stopped;
+			     j = acts.next[j])
 				if (j > i)
 					stopped = !consider(p, &o, &t, a, &ns.items.items[j], &compared, &found,
 							    &why);
@@ -901,11 +1039,9 @@ items:
 	}
 	overrides_finish(p, &o, !stopped);
 	specc_antonyms_release(&ant);
-	free(next);
-	free(head);
-	free(tail);
+	chains_release(&acts);
+	chains_release(&dims);
 	free(qual);
-	specc_map_release(&index);
 	specc_buf_release(&why);
 	specc_norms_release(&ns);
 }

@@ -135,7 +135,13 @@ static const specc_str persons[] = {
 	W("employee"), W("employees"), W("agent"), W("agents"), W("developer"), W("developers"),
 	W("operator"), W("operators"), W("parent"), W("parents"), W("team"), W("admin"),
 	W("admins"), W("human"), W("humans"), W("advisor"), W("advisors"), W("adviser"),
-	W("advisers"), { NULL, 0 },
+	W("advisers"), W("crew"), W("pilot"), W("pilots"), W("captain"), W("supervisor"),
+	W("supervisors"), W("manager"), W("managers"), W("doctor"), W("doctors"), W("nurse"),
+	W("nurses"), W("clinician"), W("clinicians"), W("pharmacist"), W("pharmacists"),
+	W("teacher"), W("teachers"), W("officer"), W("officers"), W("reviewer"), W("reviewers"),
+	W("moderator"), W("moderators"), W("specialist"), W("specialists"), W("caregiver"),
+	W("caregivers"), W("carer"), W("carers"), W("family"), W("friend"), W("friends"),
+	W("someone"), W("anybody"), W("everyone"), { NULL, 0 },
 };
 
 /* Particles of phrasal verbs ("joke back", "set up payments"): not part of
@@ -157,6 +163,37 @@ static const struct {
 	{ "utiliz", NULL, "use" },     { "suppli", NULL, "provid" },   { "inform", NULL, "tell" },
 	{ "permit", NULL, "allow" },   { "eras", NULL, "delet" },      { "retain", NULL, "keep" },
 	{ "grant", NULL, "approv" },   { "deni", NULL, "reject" },     { "turn", "down", "reject" },
+	{ "disclos", NULL, "reveal" }, { "divulg", NULL, "reveal" },
+};
+
+/* Participles that do not end in -ed, and their verbs. */
+static const struct {
+	const char *participle, *verb;
+} participles[] = {
+	{ "paid", "pay" },      { "kept", "keep" },     { "made", "make" },     { "sent", "send" },
+	{ "held", "hold" },     { "told", "tell" },     { "sold", "sell" },     { "shown", "show" },
+	{ "given", "give" },    { "taken", "take" },    { "written", "write" }, { "left", "leave" },
+	{ "brought", "bring" }, { "bought", "buy" },    { "found", "find" },    { "spent", "spend" },
+	{ "lost", "lose" },     { "done", "do" },       { "seen", "see" },      { "known", "know" },
+	{ "chosen", "choose" }, { "hidden", "hide" },   { "withheld", "withhold" }, { "forbidden", "forbid" },
+	{ "put", "put" },       { "set", "set" },       { "read", "read" },     { "sent", "send" },
+	{ "shared", "share" },  { "met", "meet" },      { "driven", "drive" },  { "drawn", "draw" },
+};
+
+/* The words a limit can start with (limit_forms), and numbers in words:
+ * only tokens with them are read for limits. */
+static const specc_str limit_starts[] = {
+	W("at"), W("no"), W("not"), W("up"), W("fewer"), W("less"), W("under"), W("below"),
+	W("maximum"), W("within"), W("as"), W("shorter"), W("limited"), W("capped"), W("younger"),
+	W("sooner"), W("earlier"), W("more"), W("longer"), W("older"), W("over"), W("above"),
+	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), { NULL, 0 },
+};
+
+static const specc_str number_words[] = {
+	W("zero"), W("one"), W("two"), W("three"), W("four"), W("five"), W("six"), W("seven"),
+	W("eight"), W("nine"), W("ten"), W("eleven"), W("twelve"), W("thirteen"), W("fourteen"),
+	W("fifteen"), W("sixteen"), W("seventeen"), W("eighteen"), W("nineteen"), W("twenty"),
+	W("thirty"), W("forty"), W("fifty"), W("hundred"), W("thousand"), { NULL, 0 },
 };
 
 static bool in(const specc_str *list, specc_str w)
@@ -171,7 +208,7 @@ static bool in(const specc_str *list, specc_str w)
 
 enum {
 	F_ADVERB = 1, F_STOP = 2, F_VERB = 4, F_NOT_VERB = 8, F_ACTOR = 16, F_MODAL = 32, F_COND = 64,
-	F_PREP = 128, F_REL = 256, F_PERSON = 512, F_PARTICLE = 1024,
+	F_PREP = 128, F_REL = 256, F_PERSON = 512, F_PARTICLE = 1024, F_LIMIT = 2048, F_NUMBER = 4096,
 };
 
 struct tok {
@@ -202,6 +239,10 @@ struct reader {
 	specc_map stem_index;     /* word -> index into stems */
 	SPECC_TABLE(specc_str) stems;
 	specc_arena stem_arena;
+	/* The subject of the statement being read, as tokens [subj_a,
+	 * subj_b): a passive's object ("refunds must be paid"). */
+	uint32_t subj_a, subj_b;
+	uint32_t particle;        /* a phrasal verb's particle after its object, or SPECC_NONE */
 };
 
 static bool word_byte(unsigned char c)
@@ -429,6 +470,12 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 			*mod = WIS(r, k, "expected") || WIS(r, k, "encouraged") ? SPECC_MOD_SHOULD : SPECC_MOD_MUST;
 			return k + 2 - i;
 		}
+		/* "Liquids are limited to 100 ml": a rule with no modal. */
+		if ((WIS(r, k, "limited") || WIS(r, k, "capped") || WIS(r, k, "restricted")) &&
+		    (WIS(r, k + 1, "to") || WIS(r, k + 1, "at")) && !neg) {
+			*mod = SPECC_MOD_MUST;
+			return k - i;
+		}
 		if ((WIS(r, k, "allowed") || WIS(r, k, "permitted")) && WIS(r, k + 1, "to")) {
 			*mod = neg ? SPECC_MOD_MUST_NOT : SPECC_MOD_MAY;
 			return k + 2 - i;
@@ -491,7 +538,8 @@ static void lists_init(struct reader *r)
 	} lists[] = { { adverbs, F_ADVERB },       { stopwords, F_STOP }, { imperative_verbs, F_VERB },
 		      { not_verbs, F_NOT_VERB },    { actors, F_ACTOR },  { modal_starts, F_MODAL },
 		      { cond_starts, F_COND },      { prepositions, F_PREP }, { relatives, F_REL },
-		      { persons, F_PERSON },        { particles, F_PARTICLE } };
+		      { persons, F_PERSON },        { particles, F_PARTICLE }, { limit_starts, F_LIMIT },
+		      { number_words, F_NUMBER } };
 	const size_t n = sizeof lists / sizeof *lists;
 
 	for (size_t l = 0; l < n; l++)
@@ -534,6 +582,7 @@ static void classify(struct reader *r)
 
 static uint32_t verb_after(struct reader *r, uint32_t i);
 static uint32_t lead_phrase(struct reader *r);
+static bool embedded(struct reader *r, uint32_t i);
 
 /* Where an object ends: punctuation, a condition, a coordinated clause.
  * A comma that goes on with a word continues a list ("detailed,
@@ -560,7 +609,7 @@ static bool object_stop(struct reader *r, uint32_t i)
 	if ((WIS(r, i, "and") || WIS(r, i, "or")) && !(i >= 2 && WIS(r, i - 2, "to")) &&
 	    (modal_at(r, i + 1, &mod, &abs) || has(r, verb_after(r, i + 1), F_VERB)))
 		return true;
-	return modal_at(r, i, &mod, &abs) != 0;
+	return modal_at(r, i, &mod, &abs) != 0 && !embedded(r, i);
 }
 
 /* Appends the words of tokens [a, b) to both buffers: as written, and
@@ -569,7 +618,7 @@ static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, 
 {
 	for (uint32_t k = a; k < b && k < r->n; k++) {
 		specc_str w = r->toks[k].w, st;
-		if (!is_word(r, k) || (r->toks[k].flags & F_STOP))
+		if (!is_word(r, k) || (r->toks[k].flags & F_STOP) || k == r->particle)
 			continue;
 		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
 			w.len -= 2; /* "member's" reads as "member" */
@@ -598,18 +647,19 @@ static specc_str currency(specc_str w)
 
 static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 {
-	static const char *const small[] = { "zero", "one", "two", "three", "four", "five", "six",
-					     "seven", "eight", "nine", "ten", "eleven", "twelve",
-					     "thirteen", "fourteen", "fifteen", "sixteen",
-					     "seventeen", "eighteen", "nineteen", "twenty", NULL };
+	static const specc_str small[] = { W("zero"), W("one"), W("two"), W("three"), W("four"),
+					   W("five"), W("six"), W("seven"), W("eight"), W("nine"),
+					   W("ten"), W("eleven"), W("twelve"), W("thirteen"),
+					   W("fourteen"), W("fifteen"), W("sixteen"), W("seventeen"),
+					   W("eighteen"), W("nineteen"), W("twenty"), { NULL, 0 } };
 	specc_str w = word(r, i), cur;
 	int64_t v = 0;
 
 	*ok = false;
 	if (!is_word(r, i) || !w.len)
 		return 0;
-	for (int k = 0; small[k]; k++)
-		if (w.len == strlen(small[k]) && !memcmp(w.ptr, small[k], w.len)) {
+	for (int k = 0; small[k].ptr; k++)
+		if (w.len == small[k].len && !memcmp(w.ptr, small[k].ptr, w.len)) {
 			*ok = true;
 			return k;
 		}
@@ -635,6 +685,92 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 	return v;
 }
 
+/* The words that open a limit, as the words say it: a negative modality
+ * turns it round later ("must not exceed 25 words" is at most 25).  With
+ * when, "before" after the unit turns it round too: "no earlier than 60
+ * seconds before the end" is at most 60 seconds before it. */
+static const struct {
+	specc_str w[3];
+	int kind;
+	bool when;
+} limit_forms[] = {
+	{ { W("at"), W("most") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("no"), W("more"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("not"), W("more"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("up"), W("to") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("fewer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("less"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("under") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("below") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("maximum") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("within") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("as"), W("many"), W("as") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("as"), W("much"), W("as") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("no"), W("longer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("not"), W("longer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("shorter"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("limited"), W("to") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("capped"), W("at") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("younger"), W("than") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("no"), W("later"), W("than") }, SPECC_LIMIT_AT_MOST, true },
+	{ { W("sooner"), W("than") }, SPECC_LIMIT_AT_MOST, true },
+	{ { W("earlier"), W("than") }, SPECC_LIMIT_AT_MOST, true },
+	{ { W("at"), W("least") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("no"), W("fewer"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("no"), W("less"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("not"), W("less"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("no"), W("shorter"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("more"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("longer"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("older"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("over") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("above") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("minimum") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("exceed") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("exceeds") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("exceeding") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("no"), W("earlier"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
+	{ { W("no"), W("sooner"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
+	{ { W("later"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
+};
+
+/* Whether a word starting with c can be a number: a digit, or a
+ * currency sign ("$5", "£1,000"). */
+static bool numeric_start(char c)
+{
+	return (c >= '0' && c <= '9') || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* "100 ml or less", "four hours or more", "five and over": the limit
+ * after its number, from number token i; its kind (0 for none), value
+ * and unit, and its last token. */
+static int limit_after(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
+{
+	bool ok;
+	uint32_t k = i + 1;
+	int64_t v;
+
+	if (!has(r, i, F_NUMBER) && !(is_word(r, i) && r->toks[i].w.len && numeric_start(r->toks[i].w.ptr[0])))
+		return 0;
+	v = number_at(r, i, &ok);
+	if (!ok)
+		return 0;
+	if (is_word(r, k) && !WIS(r, k, "or") && !WIS(r, k, "and"))
+		k++;
+	if (!(WIS(r, k, "or") || WIS(r, k, "and")) || !is_word(r, k + 1))
+		return 0;
+	*value = v;
+	*unit = k > i + 1 ? stem(r, word(r, i + 1)) : SPECC_STR_NULL;
+	*last = k + 1;
+	if (WIS(r, k + 1, "less") || WIS(r, k + 1, "fewer") || WIS(r, k + 1, "under") || WIS(r, k + 1, "below") ||
+	    WIS(r, k + 1, "younger") || WIS(r, k + 1, "shorter"))
+		return SPECC_LIMIT_AT_MOST;
+	if (WIS(r, k + 1, "more") || WIS(r, k + 1, "over") || WIS(r, k + 1, "above") || WIS(r, k + 1, "older") ||
+	    WIS(r, k + 1, "longer"))
+		return SPECC_LIMIT_AT_LEAST;
+	return 0;
+}
+
 /* "at most 100 words" and the like, from token i: the limit's kind (0
  * for none), with its value and unit, and the token its unit is at. */
 static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
@@ -643,29 +779,23 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	uint32_t k = i;
 	bool ok, when = false;
 
-	if ((WIS(r, i, "at") && WIS(r, i + 1, "most")) || (WIS(r, i, "no") && WIS(r, i + 1, "more") &&
-							   WIS(r, i + 2, "than")) ||
-	    (WIS(r, i, "up") && WIS(r, i + 1, "to")) || (WIS(r, i, "fewer") && WIS(r, i + 1, "than")) ||
-	    (WIS(r, i, "less") && WIS(r, i + 1, "than")) || WIS(r, i, "under") || WIS(r, i, "maximum") ||
-	    /* "not exceeding 100 words", where no modal has read the "not" */
-	    ((WIS(r, i, "exceed") || WIS(r, i, "exceeding")) && i > 1 && WIS(r, i - 1, "not") &&
-	     !has(r, i - 2, F_MODAL)) ||
-	    WIS(r, i, "within") ||
-	    (WIS(r, i, "as") && (WIS(r, i + 1, "many") || WIS(r, i + 1, "much")) && WIS(r, i + 2, "as")))
-		kind = SPECC_LIMIT_AT_MOST;
-	else if ((WIS(r, i, "at") && WIS(r, i + 1, "least")) ||
-		 (WIS(r, i, "no") && (WIS(r, i + 1, "fewer") || WIS(r, i + 1, "less")) && WIS(r, i + 2, "than")) ||
-		 (WIS(r, i, "more") && WIS(r, i + 1, "than")) || WIS(r, i, "over") || WIS(r, i, "minimum") ||
-		 /* "must not exceed 25 words": the modality turns it round */
-		 WIS(r, i, "exceed") || WIS(r, i, "exceeds") || WIS(r, i, "exceeding"))
-		kind = SPECC_LIMIT_AT_LEAST;
-	/* "no later than 2 days after" is at most 2 days; "no earlier than 60
-	 * seconds before the end" is at most 60 seconds before it. */
-	if (!kind && WIS(r, i, "no") && WIS(r, i + 2, "than") &&
-	    (WIS(r, i + 1, "earlier") || WIS(r, i + 1, "sooner") || WIS(r, i + 1, "later"))) {
-		kind = WIS(r, i + 1, "later") ? SPECC_LIMIT_AT_MOST : SPECC_LIMIT_AT_LEAST;
-		when = true;
+	if (!has(r, i, F_LIMIT))
+		return 0;
+	for (size_t f = 0; f < sizeof limit_forms / sizeof *limit_forms && !kind; f++) {
+		uint32_t w = 0;
+		while (w < 3 && limit_forms[f].w[w].ptr && is_word(r, i + w) &&
+		       r->toks[i + w].w.len == limit_forms[f].w[w].len &&
+		       !memcmp(r->toks[i + w].w.ptr, limit_forms[f].w[w].ptr, r->toks[i + w].w.len))
+			w++;
+		if (w == 3 || !limit_forms[f].w[w].ptr) {
+			kind = limit_forms[f].kind;
+			when = limit_forms[f].when;
+		}
 	}
+	/* "not exceeding 100 words", where no modal has read the "not". */
+	if ((WIS(r, i, "exceed") || WIS(r, i, "exceeding")) && i > 1 && WIS(r, i - 1, "not") &&
+	    !has(r, i - 2, F_MODAL))
+		kind = SPECC_LIMIT_AT_MOST;
 	if (!kind)
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
@@ -705,7 +835,7 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 
 /* The head of the object in tokens [a, b): its stems, space-separated,
  * into stems (see specc_norm.core_stems). */
-static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
+static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_buf *stems)
 {
 	uint32_t n = 0;
 	bool person = false, infinitive = false;
@@ -714,7 +844,16 @@ static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
 		specc_str w = r->toks[k].w, st;
 		if (!is_word(r, k))
 			break;
+		/* "leave the allowance out of ...": the particle is the verb's */
+		if (k == r->particle || (w.len && w.ptr[0] >= '0' && w.ptr[0] <= '9'))
+			continue;
 		if (k == a && has(r, k, F_PARTICLE))
+			continue;
+		/* "suggest that passengers take a voucher", "tell them which
+		 * vaccinations": the clause is the object. */
+		if (!n && (WIS(r, k, "that") || WIS(r, k, "whether") || WIS(r, k, "which") ||
+			   WIS(r, k, "how") || WIS(r, k, "what") || WIS(r, k, "why")) &&
+		    (k == a || person))
 			continue;
 		/* "respond to requests for ...", "joke about money": the
 		 * verb's preposition leads to its object.  "to" before a verb
@@ -723,7 +862,7 @@ static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
 		    (WIS(r, k, "with") || WIS(r, k, "about") || WIS(r, k, "on") || WIS(r, k, "in") ||
 		     WIS(r, k, "for") || (WIS(r, k, "to") && !has(r, k + 1, F_VERB))))
 			continue;
-		if (has(r, k, F_PERSON)) {
+		if (has(r, k, F_PERSON) && !people) {
 			person = true;
 			continue;
 		}
@@ -740,8 +879,11 @@ static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
 		 * infinitive's verbs and their object are the head. */
 		if (infinitive && (WIS(r, k, "or") || WIS(r, k, "and")))
 			continue;
-		/* "advice about pensions" is about pensions. */
-		if (WIS(r, k, "of") || (n && WIS(r, k, "about")))
+		/* "advice about pensions" is about pensions; "requests for
+		 * wheelchair assistance" are not any requests. */
+		if (WIS(r, k, "of") || (n && WIS(r, k, "about")) ||
+		    (n && WIS(r, k, "for") && !(r->toks[k - 1].w.len > 2 &&
+						 !memcmp(r->toks[k - 1].w.ptr + r->toks[k - 1].w.len - 2, "ed", 2))))
 			continue;
 		if (has(r, k, F_PREP) || has(r, k, F_REL) || WIS(r, k, "and") || WIS(r, k, "or") ||
 		    WIS(r, k, "nor"))
@@ -758,6 +900,21 @@ static void core(struct reader *r, uint32_t a, uint32_t b, specc_buf *stems)
 	}
 }
 
+static bool has_number(struct reader *r, uint32_t i)
+{
+	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
+}
+
+/* The verb a one-word synonym stands for ("finish" is "end"), by stem. */
+static specc_str canon(specc_str st)
+{
+	for (size_t k = 0; k < sizeof phrasal / sizeof *phrasal; k++)
+		if (!phrasal[k].particle && st.len == strlen(phrasal[k].verb) &&
+		    !memcmp(st.ptr, phrasal[k].verb, st.len))
+			return specc_str_make(phrasal[k].action, strlen(phrasal[k].action));
+	return st;
+}
+
 /* The action of verb token v: its stem, or the verb a phrasal verb or a
  * synonym stands for.  *obj is where the object starts. */
 static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
@@ -765,15 +922,25 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 	specc_str st = stem_tmp(r, word(r, v));
 
 	*obj = v + 1;
+	if (!is_word(r, v))
+		return st;
 	for (size_t k = 0; k < sizeof phrasal / sizeof *phrasal; k++) {
 		if (st.len != strlen(phrasal[k].verb) || memcmp(st.ptr, phrasal[k].verb, st.len))
 			continue;
 		if (phrasal[k].particle) {
-			specc_str p = word(r, v + 1);
-			if (!is_word(r, v + 1) || p.len != strlen(phrasal[k].particle) ||
-			    memcmp(p.ptr, phrasal[k].particle, p.len))
+			/* "leave out the times" or "leave the times out". */
+			uint32_t at = v + 1;
+			size_t pl = strlen(phrasal[k].particle);
+			while (at < r->n && at < v + 6 && is_word(r, at) &&
+			       !(r->toks[at].w.len == pl && !memcmp(r->toks[at].w.ptr, phrasal[k].particle, pl)))
+				at++;
+			if (at >= r->n || at >= v + 6 || !is_word(r, at) ||
+			    (at > v + 1 && (WIS(r, at + 1, "to") || has_number(r, at + 1))))
 				continue;
-			*obj = v + 2;
+			if (at == v + 1)
+				*obj = v + 2;
+			else
+				r->particle = at;
 		}
 		return specc_str_make(phrasal[k].action, strlen(phrasal[k].action));
 	}
@@ -787,8 +954,10 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 {
 	specc_norm *n = SPECC_PUSH(r->out->items);
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT, head = SPECC_BUF_INIT;
-	uint32_t end;
-	specc_str v = word(r, verb);
+	uint32_t end, after;
+	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
+	const char *base = NULL;
+	bool passive = false;
 
 	memset(n, 0, sizeof *n);
 	n->clause = r->clause;
@@ -801,7 +970,24 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		    (specc_map_get(&r->lists, actor) & F_PERSON) && !IS(actor, "you") && !IS(actor, "them") &&
 		    !IS(actor, "him") && !IS(actor, "her") && !IS(actor, "us") && !IS(actor, "me");
 	n->verb = keep(r, v);
-	if (IS(v, "be") && is_word(r, verb + 1) && !WIS(r, verb + 1, "at") && !WIS(r, verb + 1, "no") &&
+	if (IS(v, "be") && part.len > 3 && r->subj_b > r->subj_a) {
+		for (size_t k = 0; k < sizeof participles / sizeof *participles && !base; k++)
+			if (part.len == strlen(participles[k].participle) &&
+			    !memcmp(part.ptr, participles[k].participle, part.len))
+				base = participles[k].verb;
+		passive = base || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
+	}
+	if (passive) {
+		/* "Fares should not be quoted in euros": the subject is what
+		 * is acted on, and the participle is the action. */
+		specc_str act = canon(base ? stem_tmp(r, specc_str_make(base, strlen(base))) : stem_tmp(r, part));
+		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
+		n->verb = keep(r, part);
+		n->passive = true;
+		n->person = false;
+		if (obj == verb + 1)
+			obj = verb + 2;
+	} else if (IS(v, "be") && is_word(r, verb + 1) && !WIS(r, verb + 1, "at") && !WIS(r, verb + 1, "no") &&
 	    !WIS(r, verb + 1, "up") && !WIS(r, verb + 1, "under") && !WIS(r, verb + 1, "over") &&
 	    !WIS(r, verb + 1, "within") && !WIS(r, verb + 1, "more") && !WIS(r, verb + 1, "fewer") &&
 	    !WIS(r, verb + 1, "less")) {
@@ -813,8 +999,11 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		specc_buf_release(&b);
 		if (obj == verb + 1)
 			obj = verb + 2;
+	} else if (IS(v, "avoid") || IS(v, "refrain")) {
+		/* "Avoid humour": the use of it (emit_verbs turned the
+		 * modality round). */
+		n->action = specc_arena_str(&r->out->arena, "use", 3);
 	} else {
-		uint32_t after;
 		specc_str act = action_of(r, verb, &after);
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
 		if (obj == verb + 1)
@@ -825,20 +1014,48 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	end = obj;
 	while (end < r->n && end < obj + 12 && !object_stop(r, end))
 		end++;
-	content(r, obj, end, &words, &stems);
-	core(r, obj, end, &head);
+	if (passive) {
+		/* "must not be made by the assistant without ...": the agent
+		 * names the actor, not the object. */
+		uint32_t stop = end;
+		if (WIS(r, obj, "by")) {
+			obj++;
+			while (obj < end && is_word(r, obj) && !has(r, obj, F_PREP))
+				obj++;
+		}
+		content(r, r->subj_a, r->subj_b, &words, &stems);
+		content(r, obj, stop, &words, &stems);
+		/* "A passenger who needs a stretcher must not be booked": the
+		 * passenger is what is acted on; "miles should be credited
+		 * for flights": the rest tells which miles. */
+		core(r, r->subj_a, r->subj_b, true, &head);
+		core(r, obj, stop, false, &head);
+		stmt_start = r->subj_a;
+	} else {
+		content(r, obj, end, &words, &stems);
+		core(r, obj, end, false, &head);
+	}
 	n->object = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
 	n->object_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	n->core_stems = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
 	n->pronoun = WIS(r, obj, "it") || WIS(r, obj, "them");
-	/* "should reply only in English or Welsh" restricts, not obliges. */
+	/* "should reply only in English or Welsh" restricts, not obliges;
+	 * so does "must not quote a fare without its taxes". */
 	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
 		n->only |= WIS(r, k, "only");
+	n->without = WIS(r, end, "without");
+	/* "customers who have not opted in": not the same people as "who
+	 * have opted in". */
+	for (uint32_t k = obj; k < end && k < r->n; k++)
+		n->object_negated |= WIS(r, k, "not") || WIS(r, k, "never") ||
+				     (is_word(r, k) && r->toks[k].w.len > 3 &&
+				      !memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
 	n->start = r->toks[stmt_start].start;
 	n->end = end > 0 && end - 1 < r->n ? r->toks[end - 1].end : r->toks[verb].end;
 	specc_buf_release(&words);
 	specc_buf_release(&stems);
 	specc_buf_release(&head);
+	r->particle = SPECC_NONE;
 }
 
 /* The last verb of a list that shares one object: "click, open or follow
@@ -871,7 +1088,26 @@ static uint32_t verb_list(struct reader *r, uint32_t v)
 static uint32_t emit_verbs(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
 			   uint32_t v, uint32_t stmt_start)
 {
-	uint32_t last = verb_list(r, v), end;
+	uint32_t last, end;
+
+	/* "should avoid giving", "refrain from giving": should not give;
+	 * "avoid jargon": should not use it. */
+	if ((WIS(r, v, "avoid") || WIS(r, v, "refrain")) && !specc_modality_negative(mod)) {
+		uint32_t g = v + 1 + (WIS(r, v, "refrain") && WIS(r, v + 1, "from"));
+		specc_str w = word(r, g);
+		mod = mod == SPECC_MOD_MUST ? SPECC_MOD_MUST_NOT : SPECC_MOD_SHOULD_NOT;
+		if (!is_word(r, g))
+			return g;
+		if (!(w.len > 4 && !memcmp(w.ptr + w.len - 3, "ing", 3))) {
+			emit(r, mod, imperative, absolute, actor, v, g, stmt_start);
+			end = g;
+			while (end < r->n && !object_stop(r, end))
+				end++;
+			return end;
+		}
+		v = g;
+	}
+	last = verb_list(r, v);
 
 	if (last == v) {
 		emit(r, mod, imperative, absolute, actor, v, v + 1, stmt_start);
@@ -988,6 +1224,8 @@ static void limits(struct reader *r, uint32_t first)
 		specc_str unit = SPECC_STR_NULL;
 		uint32_t last = i;
 		int kind = limit_at(r, i, &value, &unit, &last);
+		if (!kind)
+			kind = limit_after(r, i, &value, &unit, &last);
 		specc_norm *n = NULL;
 		if (!kind)
 			continue;
@@ -1017,7 +1255,8 @@ static uint32_t lead_phrase(struct reader *r)
 	bool abs;
 
 	if (!(WIS(r, 0, "before") || WIS(r, 0, "after") || WIS(r, 0, "during") || WIS(r, 0, "outside") ||
-	      WIS(r, 0, "until") || WIS(r, 0, "inside") ||
+	      WIS(r, 0, "until") || WIS(r, 0, "inside") || WIS(r, 0, "once") || WIS(r, 0, "on") ||
+	      WIS(r, 0, "in") ||
 	      (WIS(r, 0, "for") && !WIS(r, 1, "example") && !WIS(r, 1, "instance"))))
 		return 0;
 	for (uint32_t k = 1; k < r->n && k < 24; k++) {
@@ -1038,12 +1277,26 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 
 	if (first >= r->out->items.len)
 		return;
-	core(r, a, b, &stems);
+	core(r, a, b, false, &stems);
 	st = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	for (uint32_t k = first; k < r->out->items.len; k++)
 		r->out->items.items[k].subject_stems = st;
 	specc_buf_release(&words);
 	specc_buf_release(&stems);
+}
+
+/* Whether a modal of the sentence's own (not a clause's inside it) comes
+ * after token i in its clause: "Call recordings ... must be kept" is no
+ * order to call. */
+static bool later_modal(struct reader *r, uint32_t i)
+{
+	int mod;
+	bool abs;
+
+	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
+		if (modal_at(r, k, &mod, &abs) && !embedded(r, k))
+			return true;
+	return false;
 }
 
 /* Whether token i may be an imperative verb the lists do not know, after
@@ -1063,6 +1316,24 @@ static bool open_verb(struct reader *r, uint32_t i)
 	return true;
 }
 
+/* Whether the modal at token i is inside a clause that is no rule of its
+ * own: "someone who cannot give the reference", "even if they don't need
+ * it", "whether an item may be taken". */
+static bool embedded(struct reader *r, uint32_t i)
+{
+	uint32_t skip;
+
+	for (uint32_t k = i; k > 0 && is_word(r, k - 1); k--) {
+		if (has(r, k - 1, F_REL) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even"))
+			return true;
+		if (cond_at(r, k - 1, &skip) != SPECC_COND_NONE)
+			return true;
+		if (WIS(r, k - 1, "and") || WIS(r, k - 1, "but") || WIS(r, k - 1, "or"))
+			return false;
+	}
+	return false;
+}
+
 static void read_sentence(struct reader *r)
 {
 	uint32_t first = r->out->items.len, i = 0, lead;
@@ -1070,6 +1341,7 @@ static void read_sentence(struct reader *r)
 	bool absolute;
 
 	r->n = 0;
+	r->particle = SPECC_NONE;
 	specc_buf_reset(&r->low);
 	tokenize(r);
 	classify(r);
@@ -1130,12 +1402,13 @@ static void read_sentence(struct reader *r)
 			absolute = true;
 			v = verb_after(r, i + 1);
 		} else if (WIS(r, i, "avoid")) {
-			mod = SPECC_MOD_SHOULD_NOT;
-			v = verb_after(r, i + 1);
+			/* emit_verbs reads it as should-not */
+			mod = SPECC_MOD_SHOULD;
+			v = i;
 		} else if (WIS(r, i, "refuse") && WIS(r, i + 1, "to")) {
 			mod = SPECC_MOD_MUST_NOT;
 			v = verb_after(r, i + 2);
-		} else if ((has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute)) ||
+		} else if ((has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute) && !later_modal(r, i)) ||
 			   (i > 0 && open_verb(r, i))) {
 			mod = SPECC_MOD_MUST;
 			absolute = false;
@@ -1149,7 +1422,7 @@ static void read_sentence(struct reader *r)
 	for (uint32_t subj_from = lead; i < r->n; i++) {
 		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i;
 		specc_str actor;
-		if (!len)
+		if (!len || embedded(r, i))
 			continue;
 		v = verb_after(r, i + len);
 		/* "must not, under any circumstances, change ...": past the
@@ -1164,7 +1437,10 @@ static void read_sentence(struct reader *r)
 		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
 			continue;
 		actor = actor_before(r, i, first);
+		r->subj_a = subj_from;
+		r->subj_b = m;
 		end = emit_verbs(r, mod, false, absolute, actor, v, i);
+		r->subj_a = r->subj_b = 0;
 		i = coordinated(r, end, mod, absolute, actor, false);
 		subject(r, subj_from, m, at);
 		subj_from = i;
@@ -1183,7 +1459,7 @@ static void read_sentence(struct reader *r)
 		    (WIS(r, k, "without") && WIS(r, k + 1, "exception")) ||
 		    (WIS(r, k, "in") && (WIS(r, k + 1, "all") || WIS(r, k + 1, "every")) &&
 		     (WIS(r, k + 2, "cases") || WIS(r, k + 2, "case"))) ||
-		    WIS(r, k, "whatever") ||
+		    WIS(r, k, "whatever") || (WIS(r, k, "no") && WIS(r, k + 1, "matter")) ||
 		    (k > 0 && r->toks[k - 1].punct == ',' && WIS(r, k, "however") && is_word(r, k + 1)))
 			for (uint32_t j = first; j < r->out->items.len; j++)
 				r->out->items.items[j].absolute = true;
