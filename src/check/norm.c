@@ -45,7 +45,8 @@ static const specc_str stopwords[] = {
 	W("ones"), W("each"), W("every"), W("way"), W("ways"), W("its"), W("has"), W("have"),
 	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), W("itself"),
 	W("themselves"), W("himself"), W("herself"), W("straight"), W("away"), W("once"), W("right"),
-	W("now"), W("immediately"), W("always"), W("never"), { NULL, 0 },
+	W("now"), W("immediately"), W("always"), W("never"), W("little"), W("few"), W("several"),
+	W("plenty"), W("lot"), W("lots"), W("bit"), { NULL, 0 },
 };
 
 /* Verbs that begin an imperative sentence ("Ask for ...", "Include ..."). */
@@ -243,6 +244,10 @@ struct reader {
 	 * subj_b): a passive's object ("refunds must be paid"). */
 	uint32_t subj_a, subj_b;
 	uint32_t particle;        /* a phrasal verb's particle after its object, or SPECC_NONE */
+	/* Read a modal after "who", "which" or "that" as the sentence's own:
+	 * when nothing else in it is ("Complaints that mention it should be
+	 * resolved ..."). */
+	bool relative_main;
 };
 
 static bool word_byte(unsigned char c)
@@ -833,6 +838,18 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
+/* Whether w is a past participle that is not also a verb's plain form:
+ * "-ed", or one of participles[] ("spent", not "read"). */
+static bool participle(specc_str w)
+{
+	if (w.len > 3 && w.ptr[w.len - 2] == 'e' && w.ptr[w.len - 1] == 'd')
+		return true;
+	for (size_t k = 0; k < sizeof participles / sizeof *participles; k++)
+		if (w.len == strlen(participles[k].participle) && !memcmp(w.ptr, participles[k].participle, w.len))
+			return strcmp(participles[k].participle, participles[k].verb) != 0;
+	return false;
+}
+
 /* The head of the object in tokens [a, b): its stems, space-separated,
  * into stems (see specc_norm.core_stems). */
 static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_buf *stems)
@@ -892,6 +909,10 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 			continue;
 		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
 			continue; /* "a customer's direct debits": whose, not what */
+		/* "claims filed within two years", "miles spent on it": a
+		 * participle after the noun says which, as a clause would. */
+		if (n && participle(w))
+			break;
 		st = stem_tmp(r, w);
 		if (stems->len)
 			specc_buf_addch(stems, ' ');
@@ -1293,8 +1314,12 @@ static bool later_modal(struct reader *r, uint32_t i)
 	int mod;
 	bool abs;
 
+	/* "Tell customers that they should ...", "Keep the reply short":
+	 * an order goes on with its object's determiner or person. */
+	if (!is_word(r, i + 1) || has(r, i + 1, F_STOP) || has(r, i + 1, F_PERSON) || has(r, i + 1, F_ADVERB))
+		return false;
 	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
-		if (modal_at(r, k, &mod, &abs) && !embedded(r, k))
+		if (modal_at(r, k, &mod, &abs))
 			return true;
 	return false;
 }
@@ -1324,7 +1349,7 @@ static bool embedded(struct reader *r, uint32_t i)
 	uint32_t skip;
 
 	for (uint32_t k = i; k > 0 && is_word(r, k - 1); k--) {
-		if (has(r, k - 1, F_REL) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even"))
+		if ((has(r, k - 1, F_REL) && !r->relative_main) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even"))
 			return true;
 		if (cond_at(r, k - 1, &skip) != SPECC_COND_NONE)
 			return true;
@@ -1332,6 +1357,43 @@ static bool embedded(struct reader *r, uint32_t i)
 			return false;
 	}
 	return false;
+}
+
+/* The statements of the modals from token i on: "the assistant must not
+ * ...", with their subjects from lead on. */
+static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, uint32_t i)
+{
+	int mod;
+	bool absolute;
+
+	for (uint32_t subj_from = lead; i < r->n; i++) {
+		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i;
+		specc_str actor;
+		if (!len || embedded(r, i))
+			continue;
+		v = verb_after(r, i + len);
+		/* "must not, under any circumstances, change ...": past the
+		 * aside. */
+		if (v < r->n && r->toks[v].punct == ',') {
+			uint32_t k = v + 1;
+			while (k < r->n && k < v + 8 && is_word(r, k))
+				k++;
+			if (k < r->n && r->toks[k].punct == ',')
+				v = verb_after(r, k + 1);
+		}
+		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
+			continue;
+		actor = actor_before(r, i, first);
+		r->subj_a = subj_from;
+		r->subj_b = m;
+		end = emit_verbs(r, mod, false, absolute, actor, v, i);
+		r->subj_a = r->subj_b = 0;
+		i = coordinated(r, end, mod, absolute, actor, false);
+		subject(r, subj_from, m, at);
+		subj_from = i;
+		if (i > 0)
+			i--;
+	}
 }
 
 static void read_sentence(struct reader *r)
@@ -1419,33 +1481,11 @@ static void read_sentence(struct reader *r)
 			i = coordinated(r, end, mod, absolute, SPECC_STR_NULL, true);
 		}
 	}
-	for (uint32_t subj_from = lead; i < r->n; i++) {
-		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i;
-		specc_str actor;
-		if (!len || embedded(r, i))
-			continue;
-		v = verb_after(r, i + len);
-		/* "must not, under any circumstances, change ...": past the
-		 * aside. */
-		if (v < r->n && r->toks[v].punct == ',') {
-			uint32_t k = v + 1;
-			while (k < r->n && k < v + 8 && is_word(r, k))
-				k++;
-			if (k < r->n && r->toks[k].punct == ',')
-				v = verb_after(r, k + 1);
-		}
-		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
-			continue;
-		actor = actor_before(r, i, first);
-		r->subj_a = subj_from;
-		r->subj_b = m;
-		end = emit_verbs(r, mod, false, absolute, actor, v, i);
-		r->subj_a = r->subj_b = 0;
-		i = coordinated(r, end, mod, absolute, actor, false);
-		subject(r, subj_from, m, at);
-		subj_from = i;
-		if (i > 0)
-			i--;
+	modal_statements(r, first, lead, i);
+	if (r->out->items.len == first) {
+		r->relative_main = true;
+		modal_statements(r, first, lead, i);
+		r->relative_main = false;
 	}
 	conditions(r, first);
 	limits(r, first);
