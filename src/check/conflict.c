@@ -843,10 +843,64 @@ static void where(const specc_project *p, const specc_example *it, specc_buf *b)
 	specc_buf_addf(b, "%s:%u", src->path, pos.line);
 }
 
+/* Example i of check_items: eval items first, then the spec's inline
+ * examples. */
+static const specc_example *example_at(const specc_project *p, uint32_t i)
+{
+	return i < p->items.len ? &p->items.items[i] : &p->examples.items[i - p->items.len];
+}
+
+/*
+ * The clause an inline example illustrates, for each example, into
+ * clause[items.len + e]: the last clause of its section before it (a
+ * section states its rule, then shows it), else the section's first.
+ */
+static void example_clauses(const specc_project *p, uint32_t *clause)
+{
+	uint32_t ns = p->sections.len, *start, *fill, *list;
+
+	if (!ns || !p->examples.len)
+		return;
+	/* The clauses of each section, in order: list[start[s] .. start[s + 1]). */
+	start = specc_xcalloc(ns + 1, sizeof *start);
+	fill = specc_xcalloc(ns, sizeof *fill);
+	list = specc_xcalloc(p->clauses.len ? p->clauses.len : 1, sizeof *list);
+	for (uint32_t c = 0; c < p->clauses.len; c++)
+		if (p->clauses.items[c].section < ns)
+			start[p->clauses.items[c].section + 1]++;
+	for (uint32_t s = 0; s < ns; s++)
+		start[s + 1] += start[s];
+	for (uint32_t c = 0; c < p->clauses.len; c++) {
+		uint32_t s = p->clauses.items[c].section;
+		if (s < ns)
+			list[start[s] + fill[s]++] = c;
+	}
+	for (uint32_t e = 0; e < p->examples.len; e++) {
+		const specc_example *ex = &p->examples.items[e];
+		uint32_t s = ex->section, lo, hi;
+		if (s >= ns || start[s] == start[s + 1])
+			continue;
+		/* The last clause that starts before the example. */
+		lo = start[s];
+		hi = start[s + 1];
+		while (hi - lo > 1) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (p->clauses.items[list[mid]].span.start < ex->span.start)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		clause[p->items.len + e] = list[lo];
+	}
+	free(start);
+	free(fill);
+	free(list);
+}
+
 static void check_items(specc_project *p, struct overrides *o, uint64_t *compared, uint64_t *found,
 			bool *stopped)
 {
-	uint32_t n = p->items.len, groups = 0;
+	uint32_t n = p->items.len + p->examples.len, groups = 0;
 	uint32_t *clause, *next, *head, *tail;
 	uint8_t *expect;
 	specc_map index = { 0 };
@@ -865,13 +919,14 @@ static void check_items(specc_project *p, struct overrides *o, uint64_t *compare
 	for (uint32_t e = 0; e < p->eval_files.len; e++) {
 		const specc_eval_file *ef = &p->eval_files.items[e];
 		uint32_t c = ef->anchor == SPECC_NONE ? SPECC_NONE : p->anchors.items[ef->anchor].clause;
-		for (uint32_t k = 0; k < ef->item_count && ef->item_first + k < n; k++)
+		for (uint32_t k = 0; k < ef->item_count && ef->item_first + k < p->items.len; k++)
 			clause[ef->item_first + k] = c;
 	}
+	example_clauses(p, clause);
 	for (uint32_t i = 0; i < n; i++) {
 		specc_str prompt, key;
 		next[i] = SPECC_NONE;
-		expect[i] = (uint8_t)item_expects(p, &p->items.items[i], &prompt);
+		expect[i] = (uint8_t)item_expects(p, example_at(p, i), &prompt);
 		if (expect[i] == EXPECT_UNKNOWN || clause[i] == SPECC_NONE)
 			continue;
 		key = normal_prompt(&arena, prompt);
@@ -881,7 +936,7 @@ static void check_items(specc_project *p, struct overrides *o, uint64_t *compare
 		for (uint32_t i = head[g]; i != SPECC_NONE && !*stopped; i = next[i])
 			for (uint32_t j = next[i]; j != SPECC_NONE; j = next[j]) {
 				specc_buf why = SPECC_BUF_INIT, wi = SPECC_BUF_INIT, wj = SPECC_BUF_INIT;
-				const specc_example *a = &p->items.items[i], *b = &p->items.items[j];
+				const specc_example *a = example_at(p, i), *b = example_at(p, j);
 				specc_str prompt;
 				if (++*compared > PAIR_BUDGET) {
 					*stopped = true;
