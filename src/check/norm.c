@@ -850,6 +850,36 @@ static bool participle(specc_str w)
 	return false;
 }
 
+/* Whether an actor is another party than the assistant: a person or a
+ * team ("the customer", "cabin crew", "the billing office"), or a word
+ * made for people who do a job ("pharmacist", "clinician").  Pronouns are
+ * whoever the sentence before named: the assistant. */
+static bool party(struct reader *r, specc_str actor)
+{
+	static const specc_str groups[] = {
+		W("office"), W("offices"), W("department"), W("departments"), W("desk"), W("regulator"),
+		W("regulators"), W("insurer"), W("insurers"), W("pharmacy"), W("pharmacies"),
+		W("hospital"), W("hospitals"), W("lawyer"), W("lawyers"), W("partner"), W("partners"),
+		W("physician"), W("physicians"), W("surgeon"), W("surgeons"), W("dentist"), W("dentists"),
+		{ NULL, 0 },
+	};
+	uint32_t f;
+
+	if (!actor.len || IS(actor, "you") || IS(actor, "them") || IS(actor, "him") || IS(actor, "her") ||
+	    IS(actor, "us") || IS(actor, "me"))
+		return false;
+	f = specc_map_get(&r->lists, actor);
+	if (f != SPECC_NONE && (f & F_PERSON))
+		return true;
+	if (in(groups, actor))
+		return true;
+	/* -ist, -ian and their plurals: specialist, technician. */
+	return (actor.len > 5 && (!memcmp(actor.ptr + actor.len - 3, "ist", 3) ||
+				  !memcmp(actor.ptr + actor.len - 3, "ian", 3))) ||
+	       (actor.len > 6 && (!memcmp(actor.ptr + actor.len - 4, "ists", 4) ||
+				  !memcmp(actor.ptr + actor.len - 4, "ians", 4)));
+}
+
 /* The head of the object in tokens [a, b): its stems, space-separated,
  * into stems (see specc_norm.core_stems). */
 static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_buf *stems)
@@ -987,9 +1017,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->absolute = absolute;
 	n->actor = keep(r, actor);
 	/* Pronouns are whoever the sentence before named: the assistant. */
-	n->person = actor.len && specc_map_get(&r->lists, actor) != SPECC_NONE &&
-		    (specc_map_get(&r->lists, actor) & F_PERSON) && !IS(actor, "you") && !IS(actor, "them") &&
-		    !IS(actor, "him") && !IS(actor, "her") && !IS(actor, "us") && !IS(actor, "me");
+	n->person = party(r, actor);
 	n->verb = keep(r, v);
 	if (IS(v, "be") && part.len > 3 && r->subj_b > r->subj_a) {
 		for (size_t k = 0; k < sizeof participles / sizeof *participles && !base; k++)
