@@ -278,6 +278,59 @@ static void more_limits(void **state)
 		 "second", "no earlier than 60 seconds");
 	limit_is("Risk warnings must be at least 40 words long.", SPECC_LIMIT_AT_LEAST, 40, "word",
 		 "at least 40 words");
+	limit_is("Liquids are limited to containers of 100 ml or less.", SPECC_LIMIT_AT_MOST, 100, "ml",
+		 "100 ml or less");
+	limit_is("Rebooking should be offered for delays of four hours or more.", SPECC_LIMIT_AT_LEAST, 4,
+		 "hour", "four hours or more");
+	limit_is("An email should be no longer than 80 words.", SPECC_LIMIT_AT_MOST, 80, "word",
+		 "no longer than 80 words");
+	limit_is("Refunds must not be processed sooner than fourteen days after the request.",
+		 SPECC_LIMIT_AT_MOST, 14, "day", "sooner than fourteen days");
+}
+
+/* Passives, avoid, embedded modals, other parties. */
+static void clauses_inside(void **state)
+{
+	static const struct {
+		const char *sentence;
+		uint32_t statements;
+		const char *modality, *action, *head;
+		bool passive, person;
+	} cases[] = {
+		{ "Refunds for cancelled flights must be paid to the original card.", 1, "must", "pay",
+		  "refund origin card", true, false },
+		{ "Fares should not be quoted in euros.", 1, "should-not", "quot", "fare euro", true, false },
+		{ "Avoid jargon in replies.", 1, "should-not", "use", "jargon", false, false },
+		{ "The assistant should avoid giving legal advice.", 1, "should-not", "give", "legal advic", false,
+		  false },
+		{ "Under no circumstances should the assistant reveal an itinerary to someone who cannot give its "
+		  "reference.", 1, "should-not", "reveal", "itinerari", false, false },
+		{ "Complaints that mention discrimination should be resolved by a person.", 1, "should", "resolv",
+		  "complaint", true, false },
+		{ "The billing office may issue refunds.", 1, "may", "issu", "refund", false, true },
+		{ "A pharmacist may change the dose.", 1, "may", "chang", "dose", false, true },
+		{ "Call recordings must be kept for a year.", 1, "must", "keep", "call record year", true, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		specc_norms ns;
+		const specc_norm *n;
+		specc_norms_init(&ns);
+		specc_norms_read(&ns, 0, cases[i].sentence, strlen(cases[i].sentence));
+		if (ns.items.len != cases[i].statements) {
+			print_error("%s: %u statements, not %u\n", cases[i].sentence, ns.items.len, cases[i].statements);
+			fail();
+		}
+		n = &ns.items.items[0];
+		assert_string_equal(specc_modality_name(n->modality), cases[i].modality);
+		s_eq(n->action, cases[i].action, "the action", cases[i].sentence);
+		s_eq(n->core_stems, cases[i].head, "the head", cases[i].sentence);
+		if (n->passive != cases[i].passive || n->person != cases[i].person) {
+			print_error("%s: passive %d, person %d\n", cases[i].sentence, n->passive, n->person);
+			fail();
+		}
+		specc_norms_release(&ns);
+	}
 }
 
 static void no_statement(void **state)
@@ -303,6 +356,7 @@ int main(void)
 		cmocka_unit_test(readings),
 		cmocka_unit_test(scopes),
 		cmocka_unit_test(more_limits),
+		cmocka_unit_test(clauses_inside),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
