@@ -233,7 +233,8 @@ struct reader {
 	struct tok *toks;
 	uint32_t n, cap;
 	struct sb_stemmer *stemmer;
-	specc_map lists;          /* word -> F_* flags of the lists it is in */
+	specc_map lists;          /* word -> index into list_flags */
+	SPECC_TABLE(uint16_t) list_flags; /* F_* of the lists a word is in */
 	specc_buf low;            /* the sentence's words in lower case; tokens point here */
 	/* Stems already computed, by word: a project repeats its words, and
 	 * the stemmer costs more than a lookup. */
@@ -549,12 +550,18 @@ static void lists_init(struct reader *r)
 
 	for (size_t l = 0; l < n; l++)
 		for (const specc_str *w = lists[l].words; w->ptr; w++) {
-			unsigned flags = 0;
-			for (size_t k = 0; k < n; k++)
-				if (in(lists[k].words, *w))
-					flags |= lists[k].flag;
-			specc_map_put(&r->lists, *w, flags, NULL);
+			uint32_t at = r->list_flags.len;
+			if (specc_map_put(&r->lists, *w, at, &at))
+				*SPECC_PUSH(r->list_flags) = 0;
+			r->list_flags.items[at] |= (uint16_t)lists[l].flag;
 		}
+}
+
+/* The F_* flags of word w: the lists it is in. */
+static unsigned flags_of(const struct reader *r, specc_str w)
+{
+	uint32_t at = specc_map_get(&r->lists, w);
+	return at == SPECC_NONE ? 0 : r->list_flags.items[at];
 }
 
 /* Reads each token's lists, then its modal and condition readings. */
@@ -565,8 +572,8 @@ static void classify(struct reader *r)
 		uint32_t f;
 		if (t->punct)
 			continue;
-		f = specc_map_get(&r->lists, t->w);
-		t->flags = f == SPECC_NONE ? 0 : (uint16_t)f;
+		f = flags_of(r, t->w);
+		t->flags = (uint16_t)f;
 	}
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct tok *t = &r->toks[i];
@@ -868,8 +875,8 @@ static bool party(struct reader *r, specc_str actor)
 	if (!actor.len || IS(actor, "you") || IS(actor, "them") || IS(actor, "him") || IS(actor, "her") ||
 	    IS(actor, "us") || IS(actor, "me"))
 		return false;
-	f = specc_map_get(&r->lists, actor);
-	if (f != SPECC_NONE && (f & F_PERSON))
+	f = flags_of(r, actor);
+	if (f & F_PERSON)
 		return true;
 	if (in(groups, actor))
 		return true;
@@ -1550,6 +1557,7 @@ static void reader_close(struct reader *r)
 {
 	sb_stemmer_delete(r->stemmer);
 	specc_map_release(&r->lists);
+	SPECC_TABLE_FREE(r->list_flags);
 	specc_buf_release(&r->low);
 	specc_map_release(&r->stem_index);
 	SPECC_TABLE_FREE(r->stems);
