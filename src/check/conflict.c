@@ -3,13 +3,16 @@
  * across the specs of a project, resolved by authority.
  *
  * The lexical tier: two statements conflict when they give the same actor
- * the same action on the same object under overlapping conditions with
- * opposite polarity (must / must not, should / should not, may / must
- * not), when their actions are antonyms with the same polarity, or when
- * their numeric limits on the same unit cannot both hold.  Candidate pairs
- * come from an index over action stems, never from all pairs, and the
- * pairing has a budget: a project of near-duplicate clauses gets a note
- * that the budget was reached, not a hang.
+ * the same action on the same object (its words, or its head) under
+ * overlapping conditions with opposite polarity (must / must not, should /
+ * should not, may / must not), when two duties are antonymous actions or
+ * opposite qualities of one action ("formal" and "casual"), or when their
+ * numeric limits on one thing cannot both hold (units of time and money
+ * converted).  Eval items and inline examples conflict when one prompt is
+ * refused under one clause and answered under another.  Candidate pairs
+ * come from indexes over action stems and limit units, never from all
+ * pairs, and the pairing has a budget: a project of near-duplicate clauses
+ * gets a note that the budget was reached, not a hang.
  *
  * A conflict between levels of the chain of command is resolved in favour
  * of the higher one and reported as a note at the lower clause; a conflict

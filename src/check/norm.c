@@ -3,12 +3,17 @@
  *
  * A small, predictable reader rather than a parser of English: it finds
  * the modal words ("must", "should not", "may", "is not allowed to", an
- * imperative at the start), takes the word before them as the actor and
- * the verb after them (past adverbs) as the action, the content words up
- * to the next boundary as the object, the first condition word's clause
- * as the condition, and "at most 100 words" as a limit.  What it cannot
- * read it leaves out: a sentence with no modal reading has no statement,
- * which costs recall in conflict detection, never a false conflict.
+ * imperative at the start, "Under no circumstances may ..."), takes the
+ * subject's head before them as the actor and the verb after them (past
+ * adverbs and asides) as the action (a passive's participle, a phrasal
+ * verb's meaning), the content words up to the next boundary as the
+ * object and its first words as the object's head, the first condition
+ * word's clause (or a leading scope, "During business hours,") as the
+ * condition, and "at most 100 words", "within 30 days", "100 ml or less"
+ * as a limit.  Modals inside relative and conditional clauses are not the
+ * sentence's rules.  What it cannot read it leaves out: a sentence with no
+ * modal reading has no statement, which costs recall in conflict
+ * detection, never a false conflict.
  */
 #include <libstemmer.h>
 #include <stdlib.h>
