@@ -74,6 +74,10 @@ int specc_grade_subject_init(specc_grade_subject *s, const specc_project *p, con
  */
 void *specc_grade_messages(const specc_project *p, const specc_grade_subject *s);
 
+/* The messages of a model asked with a fixed system prompt and one user
+ * message (both valid UTF-8): a JSON array (json_t *, new reference). */
+void *specc_prompt_messages(const char *system, const char *user);
+
 /*
  * The judgement key of s: SHA-256 of the clause (ID and text), the section
  * ID, the conversation, the rubric and the answer.  Two cases with the
@@ -93,6 +97,22 @@ const char *specc_grade_response_format(void);
  */
 void specc_grade_fingerprint(const specc_provider *pv, const char *model, bool structured,
 			     char out[65]);
+
+/*
+ * The fingerprint of a model asked with a fixed system prompt: SHA-256 of
+ * tag, the provider's kind, endpoint, model and parameters with format as
+ * its response_format (NULL for none), and the template's SHA-256.  The
+ * grader's, and the deep check's, are this with their own tag and prompt.
+ */
+void specc_model_fingerprint(const specc_provider *pv, const char *model, const char *format,
+			     const char *tag, const char *template, char out[65]);
+
+/*
+ * The text of section sec up to its first subsection, each of its
+ * examples replaced by example_note, cut at cap bytes (at a UTF-8
+ * boundary, then "[... cut]").  A new JSON string (json_t *).
+ */
+void *specc_section_text_json(const specc_project *p, uint32_t sec, size_t cap, const char *example_note);
 
 /*
  * Reads a grader's output (untrusted text[0, len)) as a verdict.  It must

@@ -53,6 +53,10 @@ struct cli_output {
 	const char *color;
 };
 int cli_output_option(int c, const char *arg, struct cli_output *o);
+/* Reads the value of option opt as a whole number from lo to hi into
+ * *out.  Returns -1 to go on, or an exit code after saying what is
+ * wrong. */
+int cli_parse_count(const char *opt, const char *arg, long lo, long hi, long *out);
 /* The optional PATH operand: at most one, "." by default.  Returns -1 to
  * go on, or an exit code after saying what is wrong. */
 int cli_path_operand(int argc, char **argv, const char *command, const char **path);

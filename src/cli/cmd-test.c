@@ -172,18 +172,6 @@ static int parse_number(const char *opt, const char *arg, double lo, double hi, 
 	return -1;
 }
 
-static int parse_count(const char *opt, const char *arg, long lo, long hi, long *out)
-{
-	char *end;
-	long n;
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (!*arg || *end || errno || n < lo || n > hi)
-		return cli_error("%s takes a whole number from %ld to %ld, not \"%s\"", opt, lo, hi, arg);
-	*out = n;
-	return -1;
-}
-
 static int parse_args(int argc, char **argv, struct test_args *a, const char **path)
 {
 	static const struct option opts[] = {
@@ -231,7 +219,7 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		case OPT_AUTHORITY: list_add(&a->authorities, optarg); break;
 		case OPT_EXAMPLES: a->include_examples = true; break;
 		case OPT_REPEAT:
-			if ((rc = parse_count("--repeat", optarg, 1, 100000, &a->repeat)) >= 0)
+			if ((rc = cli_parse_count("--repeat", optarg, 1, 100000, &a->repeat)) >= 0)
 				return rc;
 			break;
 		case OPT_SHARD: {
@@ -252,7 +240,7 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 			a->base_url = optarg;
 			break;
 		case 'j':
-			if ((rc = parse_count("--concurrency", optarg, 1, 4096, &a->concurrency)) >= 0)
+			if ((rc = cli_parse_count("--concurrency", optarg, 1, 4096, &a->concurrency)) >= 0)
 				return rc;
 			break;
 		case OPT_RESUME: a->resume = optarg; break;
@@ -267,7 +255,7 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 				return rc;
 			break;
 		case OPT_MAX_ERRORS:
-			if ((rc = parse_count("--max-errors", optarg, 0, 1000000000, &a->max_errors)) >= 0)
+			if ((rc = cli_parse_count("--max-errors", optarg, 0, 1000000000, &a->max_errors)) >= 0)
 				return rc;
 			break;
 		case OPT_STORE: a->store = optarg; break;
@@ -289,7 +277,7 @@ static int parse_args(int argc, char **argv, struct test_args *a, const char **p
 		case OPT_NO_PROGRESS: a->no_progress = true; break;
 		case OPT_GRADER: a->grader = optarg; break;
 		case OPT_JUDGES:
-			if ((rc = parse_count("--judges", optarg, 1, 99, &a->judges)) >= 0)
+			if ((rc = cli_parse_count("--judges", optarg, 1, 99, &a->judges)) >= 0)
 				return rc;
 			if (a->judges % 2 == 0)
 				return cli_error("--judges takes an odd number, so that a majority exists, not %ld",

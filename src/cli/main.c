@@ -109,6 +109,18 @@ int cli_output_option(int c, const char *arg, struct cli_output *o)
 	return 0;
 }
 
+int cli_parse_count(const char *opt, const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long n;
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || n < lo || n > hi)
+		return cli_error("%s takes a whole number from %ld to %ld, not \"%s\"", opt, lo, hi, arg);
+	*out = n;
+	return -1;
+}
+
 int cli_path_operand(int argc, char **argv, const char *command, const char **path)
 {
 	if (argc - optind > 1)

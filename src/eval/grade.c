@@ -97,10 +97,10 @@ static uint32_t past_fence(const specc_source *src, uint32_t pos)
 
 /*
  * The section's own text (up to its first subsection), with its examples
- * cut out: they go in as precedents, one of which may be the answer under
- * calibration, and its label must not reach the grader twice.
+ * cut out: for a grader they go in as precedents, one of which may be the
+ * answer under calibration, and its label must not reach the grader twice.
  */
-static json_t *section_text(const specc_project *p, uint32_t sec, size_t cap)
+void *specc_section_text_json(const specc_project *p, uint32_t sec, size_t cap, const char *example_note)
 {
 	const specc_section *s = &p->sections.items[sec];
 	const specc_source *src = &p->sources.items[s->span.file];
@@ -124,7 +124,7 @@ static json_t *section_text(const specc_project *p, uint32_t sec, size_t cap)
 			ex_end = ex->expect_span.end;
 		ex_end = past_fence(src, ex_end);
 		specc_buf_add(&b, src->data + start, ex->span.start - start);
-		specc_buf_addstr(&b, "[example: see precedents]\n");
+		specc_buf_addstr(&b, example_note);
 		start = ex_end < end ? ex_end : end;
 	}
 	if (start < end)
@@ -150,7 +150,7 @@ static json_t *section_json(const specc_project *p, uint32_t sec, size_t cap)
 	json_object_set_new(o, "id", str_json(s->id));
 	json_object_set_new(o, "title", str_json(s->title));
 	json_object_set_new(o, "authority", s->authority.ptr ? str_json(s->authority) : json_null());
-	json_object_set_new(o, "text", section_text(p, sec, cap));
+	json_object_set_new(o, "text", specc_section_text_json(p, sec, cap, "[example: see precedents]\n"));
 	return o;
 }
 
@@ -301,7 +301,7 @@ static json_t *rubric_json(const specc_grade_subject *s)
 
 void *specc_grade_messages(const specc_project *p, const specc_grade_subject *s)
 {
-	json_t *doc = json_object(), *msgs = json_array(), *m;
+	json_t *doc = json_object(), *msgs;
 	char *text;
 
 	json_object_set_new(doc, "clause", clause_json(p, s));
@@ -316,17 +316,24 @@ void *specc_grade_messages(const specc_project *p, const specc_grade_subject *s)
 	text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!text)
 		specc_die_oom();
+	msgs = specc_prompt_messages(specc_grade_template, text);
+	free(text);
+	json_decref(doc);
+	return msgs;
+}
+
+void *specc_prompt_messages(const char *system, const char *user)
+{
+	json_t *msgs = json_array(), *m;
 
 	m = json_object();
 	json_object_set_new(m, "role", json_string("system"));
-	json_object_set_new(m, "content", json_string(specc_grade_template));
+	json_object_set_new(m, "content", json_string(system));
 	json_array_append_new(msgs, m);
 	m = json_object();
 	json_object_set_new(m, "role", json_string("user"));
-	json_object_set_new(m, "content", json_string(text));
+	json_object_set_new(m, "content", json_string(user));
 	json_array_append_new(msgs, m);
-	free(text);
-	json_decref(doc);
 	return msgs;
 }
 
@@ -348,8 +355,8 @@ void specc_grade_judgement_key(const specc_project *p, const specc_grade_subject
 	json_decref(o);
 }
 
-void specc_grade_fingerprint(const specc_provider *pv, const char *model, bool structured,
-			     char out[65])
+void specc_model_fingerprint(const specc_provider *pv, const char *model, const char *format,
+			     const char *tag, const char *template, char out[65])
 {
 	json_t *msgs = json_array();
 	specc_provider copy = *pv;
@@ -358,13 +365,20 @@ void specc_grade_fingerprint(const specc_provider *pv, const char *model, bool s
 
 	/* The request hash of an empty conversation covers the kind, the
 	 * endpoint, the model and the parameters. */
-	copy.response_format = structured ? response_format : NULL;
+	copy.response_format = format;
 	specc_request_hash(&copy, model, msgs, 0, req);
-	specc_sha256_hex(specc_grade_template, strlen(specc_grade_template), tmpl);
-	specc_buf_addf(&b, "specc-grader-1\n%s\n%s\n", req, tmpl);
+	specc_sha256_hex(template, strlen(template), tmpl);
+	specc_buf_addf(&b, "%s\n%s\n%s\n", tag, req, tmpl);
 	specc_sha256_hex(b.ptr, b.len, out);
 	specc_buf_release(&b);
 	json_decref(msgs);
+}
+
+void specc_grade_fingerprint(const specc_provider *pv, const char *model, bool structured,
+			     char out[65])
+{
+	specc_model_fingerprint(pv, model, structured ? response_format : NULL, "specc-grader-1",
+				specc_grade_template, out);
 }
 
 static int invalid(specc_buf *why, const char *msg)

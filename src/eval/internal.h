@@ -33,4 +33,38 @@ bool specc_batch_get(const specc_batch *b, const char *id, const char **answer, 
 /* Writes one request line. */
 void specc_batch_write(FILE *out, const char *id, const char *body, size_t len);
 
+/*
+ * Asking a model a list of requests whose answers a callback reads: the
+ * engine of specc test (concurrency, retries with backoff, Retry-After,
+ * exec programs) for requests that are neither cases nor verdicts
+ * (specc check --deep).
+ */
+typedef struct specc_ask_options {
+	const specc_provider *provider; /* with the response_format wanted */
+	const char *model;
+	int concurrency;
+	bool progress;            /* a live line on stderr */
+	const char *noun;         /* what the progress line counts ("pairs") */
+	/* The request of item, made when it is asked, so memory follows the
+	 * requests in flight: its messages (json_t *, a new reference), and
+	 * what an exec program gets as its "case", into key. */
+	void *(*request)(void *ctx, uint32_t item, specc_buf *key);
+	/* Reads the answer to item: SPECC_OK takes it; anything else, with
+	 * why, has it asked once more, then given to fail(). */
+	int (*accept)(void *ctx, uint32_t item, const char *output, specc_buf *why);
+	/* item got no usable answer (an HTTP error or a timeout after the
+	 * retries, output refused twice, or never asked); error says why. */
+	void (*fail)(void *ctx, uint32_t item, const char *error);
+	void *ctx;
+} specc_ask_options;
+
+/*
+ * Asks items 0 to n - 1.  Every item ends in exactly one accept() that
+ * returned SPECC_OK or one fail().  Engine counts go to *t.  Returns
+ * SPECC_OK, or an error with a message in err when the engine could not
+ * run.
+ */
+int specc_ask_run(const specc_project *p, uint32_t n, const specc_ask_options *o, specc_test_totals *t,
+		  specc_buf *err);
+
 #endif

@@ -125,6 +125,10 @@ struct runner {
 	int *left;               /* judges still to answer, per item */
 	char (*judgements)[65];  /* per item */
 	char **reasons;          /* item * 3 + kind: the first reason given for it */
+
+	/* Asking (specc_ask_run): j->unit is the item. */
+	bool asking;
+	const specc_ask_options *ao;
 };
 
 /* ------------------------------------------------------------------ */
@@ -359,7 +363,7 @@ static double jitter(struct runner *r)
 
 static void release_job(struct runner *r, struct job *j)
 {
-	if (!r->grading)
+	if (!r->grading && !r->asking)
 		checks_release(r, j->unit);
 	json_decref(j->messages);
 	j->messages = NULL;
@@ -371,6 +375,9 @@ static void start_attempt(struct runner *r, struct job *j);
 static void grade_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
 			   int64_t ctok);
 static void grade_errored(struct runner *r, struct job *j);
+static void ask_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
+			 int64_t ctok);
+static void ask_errored(struct runner *r, struct job *j);
 
 /*
  * The attempt failed with j->err.  Schedules a retry when the failure is
@@ -411,6 +418,10 @@ give_up:
 		grade_errored(r, j);
 		return;
 	}
+	if (r->asking) {
+		ask_errored(r, j);
+		return;
+	}
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, NULL, j->err.ptr, j->attempts,
 		    j->started, 0, 0, false, j->errlog.ptr);
 	release_job(r, j);
@@ -425,6 +436,10 @@ static void attempt_answered(struct runner *r, struct job *j, const char *answer
 	}
 	if (r->grading) {
 		grade_answered(r, j, answer, ptok, ctok);
+		return;
+	}
+	if (r->asking) {
+		ask_answered(r, j, answer, ptok, ctok);
 		return;
 	}
 	finish_case(r, j->unit, j->sample, j->key.ptr, j->hash, answer, NULL, j->attempts, j->started,
@@ -870,10 +885,14 @@ static void exec_body(struct runner *r, struct job *j, uint32_t sample, int judg
 }
 static void batch_case(struct runner *r, struct job *j, bool grade, uint32_t sample, int judge);
 
+static bool next_ask(struct runner *r, struct job *j);
+
 static bool next_case(struct runner *r, struct job *j)
 {
 	if (r->grading)
 		return next_grade(r, j);
+	if (r->asking)
+		return next_ask(r, j);
 	while (r->next_case < r->total_cases && !specc_test_stop && !r->t->gave_up && !r->io_failed) {
 		uint64_t i = r->next_case++;
 		uint32_t unit = (uint32_t)(i / r->cases->repeat), sample = (uint32_t)(i % r->cases->repeat);
@@ -1071,6 +1090,22 @@ static void put_verdict(struct runner *r, uint32_t item, uint32_t judge, specc_v
 	judge_done(r, item, judge, &row->v);
 }
 
+/*
+ * Output that did not validate (why says how) is asked for once more, as
+ * the issue of a sampled model; a model that answers badly twice is not
+ * guessed at.  Returns true when j was asked again (why is then released).
+ */
+static bool ask_again(struct runner *r, struct job *j, specc_buf *why)
+{
+	if (j->reasked || specc_test_stop)
+		return false;
+	j->reasked = true;
+	specc_buf_addf(&j->errlog, "%s\n", why->ptr);
+	specc_buf_release(why);
+	start_attempt(r, j);
+	return true;
+}
+
 static void grade_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
 			   int64_t ctok)
 {
@@ -1079,15 +1114,8 @@ static void grade_answered(struct runner *r, struct job *j, const char *output, 
 
 	if (specc_verdict_parse(r->p, output, strlen(output), &row.v, &why) != SPECC_OK) {
 		r->gt->invalid++;
-		if (!j->reasked && !specc_test_stop) {
-			/* Once more, as the issue of a sampled model; a grader
-			 * that answers badly twice is not guessed at. */
-			j->reasked = true;
-			specc_buf_addf(&j->errlog, "%s\n", why.ptr);
-			specc_buf_release(&why);
-			start_attempt(r, j);
+		if (ask_again(r, j, &why))
 			return;
-		}
 		row.v.kind = SPECC_VERDICT_UNSCORED;
 		row.error = why.ptr;
 	}
@@ -1275,6 +1303,71 @@ static bool next_grade(struct runner *r, struct job *j)
 	return false;
 }
 
+/* ------------------------------------------------------------------ */
+/* Asking: requests whose answers a callback reads */
+
+static void ask_answered(struct runner *r, struct job *j, const char *output, int64_t ptok,
+			 int64_t ctok)
+{
+	specc_buf why = SPECC_BUF_INIT;
+
+	r->t->prompt_tokens += ptok;
+	r->t->completion_tokens += ctok;
+	if (r->ao->accept(r->ao->ctx, j->unit, output, &why) != SPECC_OK) {
+		if (ask_again(r, j, &why))
+			return;
+		r->ao->fail(r->ao->ctx, j->unit, why.len ? why.ptr : "the answer was not usable");
+		r->t->errored++;
+	}
+	r->errors_in_row = 0;
+	r->t->done++;
+	specc_buf_release(&why);
+	release_job(r, j);
+}
+
+static void ask_errored(struct runner *r, struct job *j)
+{
+	r->ao->fail(r->ao->ctx, j->unit, j->err.len ? j->err.ptr : "the request failed");
+	r->t->errored++;
+	r->t->done++;
+	if (++r->errors_in_row >= BREAKER)
+		r->t->gave_up = true;
+	release_job(r, j);
+}
+
+/* Takes the next item into slot j; false when none is left. */
+static bool next_ask(struct runner *r, struct job *j)
+{
+	while (r->next_case < r->total_cases && !specc_test_stop && !r->t->gave_up) {
+		uint32_t item = (uint32_t)r->next_case++;
+
+		j->unit = item;
+		j->sample = 0;
+		j->attempts = 0;
+		j->reasked = false;
+		specc_buf_reset(&j->errlog);
+		specc_buf_reset(&j->key);
+		j->started = specc_now();
+		j->messages = r->ao->request(r->ao->ctx, item, &j->key);
+		r->active++;
+		specc_buf_reset(&j->body);
+		if (r->pv->kind == SPECC_PROVIDER_OPENAI) {
+			specc_request_body(r->pv, r->o->model, j->messages, 0, &j->body);
+		} else if (r->pv->kind == SPECC_PROVIDER_EXEC) {
+			exec_body(r, j, 0, -1);
+		} else {
+			specc_buf_reset(&j->err);
+			specc_buf_addstr(&j->err, "a replay provider answers only the cases it recorded");
+			j->attempts = 1;
+			ask_errored(r, j);
+			continue;
+		}
+		start_attempt(r, j);
+		return true;
+	}
+	return false;
+}
+
 static void progress(struct runner *r, bool final)
 {
 	double now = specc_now(), el = now - r->started, rate;
@@ -1289,8 +1382,8 @@ static void progress(struct runner *r, bool final)
 	}
 	rate = el > 0 ? (double)r->t->done / el : 0;
 	left = r->t->total - r->t->done - r->t->skipped;
-	fprintf(stderr, "\r\033[K%lld/%lld cases  %.0f/s", (long long)(r->t->done + r->t->skipped),
-		(long long)r->t->total, rate);
+	fprintf(stderr, "\r\033[K%lld/%lld %s  %.0f/s", (long long)(r->t->done + r->t->skipped),
+		(long long)r->t->total, r->asking && r->ao->noun ? r->ao->noun : "cases", rate);
 	if (rate > 0 && left > 0)
 		fprintf(stderr, "  ETA %.0fs", (double)left / rate);
 	fprintf(stderr, "  %lld failed  %lld errors  %lld tokens", (long long)r->t->failed,
@@ -1323,6 +1416,16 @@ static void set_up_http(struct runner *r, const char *api_key)
 		memset(h.ptr, 0, h.len);
 		specc_buf_release(&h);
 	}
+}
+
+/* Drops the request in slot j unanswered (a stop): a case or verdict
+ * stays unstored for a resume; an item asked for a caller is failed, so
+ * the caller hears of every item. */
+static void abandon(struct runner *r, struct job *j)
+{
+	if (r->asking)
+		r->ao->fail(r->ao->ctx, j->unit, "not answered: interrupted");
+	release_job(r, j);
 }
 
 /*
@@ -1372,7 +1475,7 @@ static int run_engine(struct runner *r)
 			if (j->state == JOB_WAITING) {
 				if (specc_test_stop) {
 					/* The case stays unstored; a resume asks it. */
-					release_job(r, j);
+					abandon(r, j);
 				} else if (j->due <= now) {
 					start_attempt(r, j);
 				} else if (j->due - now < wait) {
@@ -1406,7 +1509,7 @@ static int run_engine(struct runner *r)
 					waitpid(j->pid, NULL, 0);
 					j->pid = 0;
 				}
-				release_job(r, j);
+				abandon(r, j);
 			}
 			continue;
 		}
@@ -1524,5 +1627,44 @@ int specc_grade_run(const specc_project *p, const specc_grade_plan *plan, specc_
 	free(r.judgements);
 	free(r.left);
 	free(r.kinds);
+	return rc;
+}
+
+int specc_ask_run(const specc_project *p, uint32_t n, const specc_ask_options *o, specc_test_totals *t,
+		  specc_buf *err)
+{
+	struct runner r = { 0 };
+	specc_test_options to = { 0 };
+	int rc;
+
+	if (n == 0)
+		return SPECC_OK;
+	to.provider = o->provider;
+	to.model = o->model;
+	to.concurrency = o->concurrency;
+	to.progress = o->progress;
+	/* The caller keeps its own answers (the deep check's store). */
+	to.no_cache = true;
+	r.p = p;
+	r.o = &to;
+	r.pv = o->provider;
+	r.t = t;
+	r.errbuf = err;
+	r.asking = true;
+	r.ao = o;
+	r.total_cases = n;
+	t->total += n;
+	rc = run_engine(&r);
+	/* What was never started still gets an answer: the caller counts it. */
+	for (uint64_t i = r.next_case; i < n; i++) {
+		specc_buf why = SPECC_BUF_INIT;
+		if (t->gave_up)
+			specc_buf_addf(&why, "not asked: %d requests in a row failed before it, so specc stopped asking",
+				       BREAKER);
+		else
+			specc_buf_addstr(&why, "not asked: interrupted");
+		o->fail(o->ctx, (uint32_t)i, why.ptr);
+		specc_buf_release(&why);
+	}
 	return rc;
 }
