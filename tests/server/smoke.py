@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Tests specc-testserver itself: answers, faults, auth, stats, keep-alive,
-concurrency and grader mode.  Usage: smoke.py PATH-TO-specc-testserver"""
+concurrency, grader mode and deep checks.  Usage: smoke.py PATH-TO-specc-testserver"""
 import http.client
 import json
 import os
@@ -525,6 +525,64 @@ def grader_stats(srv):
     check(verdict(d) == violation("be-honest"), "reset forgets grader attempts")
 
 
+def deep_task(a, b):
+    """specc check --deep's user message: two clauses and their sections."""
+    return json.dumps({
+        "chain_of_command": ["root", "user"],
+        "clauses": [{"text": t, "spec": "s", "section": {"id": "x", "title": "X", "authority": "user",
+                                                          "text": "## X\n\n" + t}} for t in (a, b)]})
+
+
+def test_deep(binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        srv = Server(binary, "--log", log)
+        try:
+            r, d = post(srv, deep_task("Greet members.", "Do not greet members."))
+            check(r.status == 200 and json.loads(verdict(d)) == {"verdict": "compatible",
+                                                                 "reason": "scripted compatible"},
+                  "deep: the default judgement is compatible: %r" % d[:300])
+            for kind in ("contradiction", "compatible", "unclear"):
+                r, d = post(srv, deep_task("A [[deep:%s]]" % kind, "B"))
+                check(json.loads(verdict(d)) == {"verdict": kind, "reason": "scripted " + kind},
+                      "deep: %s: %r" % (kind, verdict(d)))
+            # A marker in either clause; without N it holds for every attempt.
+            for _ in range(2):
+                r, d = post(srv, deep_task("A", "B [[deep:malformed]]"))
+                check(verdict(d) == '{"verdict": "contradiction", "rea', "deep: malformed: %r" % verdict(d))
+            r, d = post(srv, deep_task("A [[deep:schema:1]]", "B"))
+            check(json.loads(verdict(d)) == {"verdict": "maybe", "confidence": 2}, "deep: schema")
+            r, d = post(srv, deep_task("A [[deep:schema:1]]", "B"))
+            check(json.loads(verdict(d))["verdict"] == "compatible", "deep: after N attempts the default")
+            r, d = post(srv, deep_task("A [[deep:prose:1]]", "B"))
+            check(verdict(d) == "These two clauses look fine together.", "deep: prose")
+            r, d = post(srv, deep_task("A [[deep:refusal:1]]", "B"))
+            check(json.loads(d)["choices"][0]["message"]["refusal"] == "I can't help with judging this.",
+                  "deep: refusal")
+            r, d = post(srv, deep_task("A [[deep:fault-500:1]][[deep:unclear:1]]", "B"))
+            check(r.status == 500, "deep: fault-500 first")
+            r, d = post(srv, deep_task("A [[deep:fault-500:1]][[deep:unclear:1]]", "B"))
+            check(json.loads(verdict(d))["verdict"] == "unclear", "deep: then unclear")
+            # Fault markers do not fire in a deep task, nor grade markers.
+            r, d = post(srv, deep_task("A [[fault:500:*]] [[grade:violation:*]] [[deep:bogus]]", "B"))
+            check(r.status == 200 and json.loads(verdict(d))["verdict"] == "compatible",
+                  "deep: other markers are plain text")
+            # One clause is no deep task.
+            r, d = post(srv, json.dumps({"clauses": [{"text": "A [[deep:unclear]]"}]}))
+            check(answer(d).startswith("Answer to: "), "deep: one clause is a normal request")
+            s = stats(srv)
+            check(s["deep_requests"] == 13 and s["deep_verdicts"] == 7 and s["grader_requests"] == 0,
+                  "deep counts %r" % s)
+            reset(srv)
+            check(stats(srv)["deep_requests"] == 0, "reset zeroes the deep counts")
+        finally:
+            srv.stop()
+        with open(log) as f:
+            lines = f.read().splitlines()
+    check("POST /v1/chat/completions 200 - deep" in lines, "a deep log line ends in deep: %r" % lines[:5])
+    check("POST /v1/chat/completions 500 500 deep" in lines, "a deep fault's log line")
+
+
 def write_labels(path, rows):
     with open(path, "w", encoding="utf-8") as f:
         for row in rows:
@@ -648,6 +706,7 @@ def main():
     test_auth(binary)
     test_delay(binary)
     test_grader(binary)
+    test_deep(binary)
     test_labels(binary)
     test_broken_labels(binary)
     if FAILURES:

@@ -4,7 +4,10 @@
  * with [[fault:KIND:N:ARG]] markers.  A grader request (its last user message
  * is specc's grader task, a JSON object) gets a verdict instead, scripted by
  * [[grade:KIND:N:ARG]] markers in the judged answer or looked up in a labels
- * file.  tests/server/README.md documents the options, the endpoints and the
+ * file.  A deep-check request (specc check --deep: its last user message
+ * is a JSON object with two or more "clauses") gets a judgement of the
+ * pair, scripted by [[deep:KIND]] markers in the clauses' texts.
+ * tests/server/README.md documents the options, the endpoints and the
  * marker syntax.
  *
  * One thread runs one epoll loop over non-blocking sockets, so the server
@@ -216,9 +219,24 @@ static const char *const grade_names[NGRADE] = {
 	"-", "compliant", "violation", "unclear", "malformed", "schema", "prose", "refusal",
 };
 
+/* What a deep-check request gets when no transport fault stops it.  The
+ * valid judgements come first, as for grades. */
+enum deep {
+	D_DEFAULT, D_CONTRADICTION, D_COMPATIBLE, D_UNCLEAR, D_MALFORMED, D_SCHEMA, D_PROSE,
+	D_REFUSAL, NDEEP
+};
+
+static const char *const deep_names[NDEEP] = {
+	"-", "contradiction", "compatible", "unclear", "malformed", "schema", "prose", "refusal",
+};
+
+/* Which markers a text is read for. */
+enum marker_tag { MK_FAULT, MK_GRADE, MK_DEEP };
+
 struct marker {
 	enum fault kind;
 	enum grade grade;
+	enum deep deep;
 	long n;		/* attempts it covers; -1 for every attempt */
 	long arg;
 	bool has_arg;
@@ -251,25 +269,56 @@ static bool grade_kind(const char *s, size_t n, struct marker *m)
 	return m->kind != F_NONE;
 }
 
-/* Finds the [[fault:...]] markers in s, or the [[grade:...]] ones, in order.
- * A malformed marker is plain text, so a typo shows up as an unexpected
- * normal answer rather than a silent guess. */
-static int parse_markers(const char *s, size_t n, bool grade, struct marker *out, int max)
+/* A deep marker's KIND: a judgement or bad output, or "fault-" and a
+ * fault name, as for grades. */
+static bool deep_kind(const char *s, size_t n, struct marker *m)
 {
-	const char *tag = grade ? "[[grade:" : "[[fault:";
+	int k;
+
+	for (k = 1; k < NDEEP; k++)
+		if (strlen(deep_names[k]) == n && memcmp(deep_names[k], s, n) == 0) {
+			m->deep = (enum deep)k;
+			return true;
+		}
+	if (n > 6 && memcmp(s, "fault-", 6) == 0)
+		m->kind = fault_by_name(s + 6, n - 6);
+	return m->kind != F_NONE;
+}
+
+/* Finds the [[fault:...]] markers in s, or the [[grade:...]] or
+ * [[deep:...]] ones, in order.  A malformed marker is plain text, so a typo
+ * shows up as an unexpected normal answer rather than a silent guess.  A
+ * deep marker may leave out N: [[deep:KIND]] is [[deep:KIND:*]]. */
+static int parse_markers(const char *s, size_t n, enum marker_tag tag_kind, struct marker *out,
+	int max)
+{
+	const char *tag = tag_kind == MK_GRADE ? "[[grade:" : tag_kind == MK_DEEP ? "[[deep:" : "[[fault:";
+	size_t tlen = strlen(tag);
 	const char *p = s, *end = s + n;
 	int k = 0;
 
-	while (k < max && p < end && (p = memmem(p, (size_t)(end - p), tag, 8)) != NULL) {
-		struct marker m = { F_NONE, G_DEFAULT, 0, 0, false };
+	while (k < max && p < end && (p = memmem(p, (size_t)(end - p), tag, tlen)) != NULL) {
+		struct marker m = { F_NONE, G_DEFAULT, D_DEFAULT, 0, 0, false };
 		const char *q;
+		bool ok;
 
-		p += 8;
+		p += tlen;
 		for (q = p; q < end && *q != ':' && *q != ']'; q++)
 			;
-		if (grade ? !grade_kind(p, (size_t)(q - p), &m) :
-		    (m.kind = fault_by_name(p, (size_t)(q - p))) == F_NONE)
+		if (tag_kind == MK_GRADE)
+			ok = grade_kind(p, (size_t)(q - p), &m);
+		else if (tag_kind == MK_DEEP)
+			ok = deep_kind(p, (size_t)(q - p), &m);
+		else
+			ok = (m.kind = fault_by_name(p, (size_t)(q - p))) != F_NONE;
+		if (!ok)
 			continue;
+		if (tag_kind == MK_DEEP && end - q >= 2 && q[0] == ']' && q[1] == ']') {
+			m.n = -1;
+			out[k++] = m;
+			p = q + 2;
+			continue;
+		}
 		if (q >= end || *q != ':')
 			continue;
 		q++;
@@ -546,6 +595,7 @@ struct conn {
 struct stats {
 	unsigned long long requests, completions, faults, auth_failures;
 	unsigned long long grader_requests, grader_verdicts;
+	unsigned long long deep_requests, deep_verdicts;
 	unsigned long long by_status[600], by_fault[NFAULT];
 };
 
@@ -561,8 +611,9 @@ static struct {
 	bool log_dirty;
 	uint64_t next_token;
 	unsigned long long next_id;
-	/* Scratch reused by every request: body, joined text, answer, key. */
-	struct buf body, text, ans, hkey;
+	/* Scratch reused by every request: body, joined text, answer, key,
+	 * and a deep check's clause texts. */
+	struct buf body, text, ans, hkey, texts;
 	struct stats st;
 } S;
 
@@ -711,8 +762,9 @@ static void error_json(struct buf *b, const char *msg, const char *type, const c
 }
 
 /* Logs the request and counts its status.  Nothing of the head but method
- * and path reaches the log: never a header value. */
-static void note(const struct conn *c, int status, enum fault f, bool completion, bool grade)
+ * and path reaches the log: never a header value.  what is "grade" or
+ * "deep" for a grader's or a deep check's request, else NULL. */
+static void note(const struct conn *c, int status, enum fault f, bool completion, const char *what)
 {
 	if (completion && status > 0 && status < 600)
 		S.st.by_status[status]++;
@@ -721,9 +773,9 @@ static void note(const struct conn *c, int status, enum fault f, bool completion
 	fprintf(S.log, "%s %s ", c->req.method_s[0] ? c->req.method_s : "-",
 		c->req.path[0] ? c->req.path : "-");
 	if (status)
-		fprintf(S.log, "%d %s%s\n", status, fault_names[f], grade ? " grade" : "");
+		fprintf(S.log, "%d %s%s%s\n", status, fault_names[f], what ? " " : "", what ? what : "");
 	else
-		fprintf(S.log, "- %s%s\n", fault_names[f], grade ? " grade" : "");
+		fprintf(S.log, "- %s%s%s\n", fault_names[f], what ? " " : "", what ? what : "");
 	S.log_dirty = true;
 }
 
@@ -732,7 +784,7 @@ static void respond_error(struct conn *c, int status, const char *msg, const cha
 {
 	error_json(&S.body, msg, type, code);
 	respond(c, status, NULL, &S.body, S.body.len, close_after, 0);
-	note(c, status, F_NONE, completion, false);
+	note(c, status, F_NONE, completion, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -919,6 +971,63 @@ static bool grader_task(const char *u, size_t n, struct grading *g)
 	return true;
 }
 
+/* Whether user text u is specc check --deep's task: a JSON object with a
+ * "clauses" array of two or more objects, each with a string "text".  The
+ * texts, one after another, go to texts: the markers are read there. */
+static bool deep_task(const char *u, size_t n, struct buf *texts)
+{
+	size_t i = 0, k;
+	json_t *task, *clauses, *c;
+	bool ok;
+
+	while (i < n && blank(u + i, 1))
+		i++;
+	if (i == n || u[i] != '{')
+		return false;
+	task = json_loadb(u, n, JSON_ALLOW_NUL, NULL);
+	clauses = json_object_get(task, "clauses");
+	ok = json_is_array(clauses) && json_array_size(clauses) >= 2;
+	texts->len = 0;
+	json_array_foreach(clauses, k, c) {
+		json_t *t = json_object_get(c, "text");
+		if (!ok || !json_is_string(t)) {
+			ok = false;
+			break;
+		}
+		buf_add(texts, json_string_value(t), json_string_length(t));
+		buf_add(texts, "\n", 1);
+	}
+	json_decref(task);
+	return ok;
+}
+
+/* The message text for judgement k of a deep check, which is not
+ * D_DEFAULT. */
+static void make_judgement(struct buf *ans, enum deep k)
+{
+	ans->len = 0;
+	switch (k) {
+	case D_MALFORMED:
+		buf_adds(ans, "{\"verdict\": \"contradiction\", \"rea");
+		break;
+	case D_SCHEMA:
+		buf_adds(ans, "{\"verdict\":\"maybe\",\"confidence\":2}");
+		break;
+	case D_PROSE:
+		buf_adds(ans, "These two clauses look fine together.");
+		break;
+	case D_REFUSAL:
+		buf_adds(ans, "I can't help with judging this.");
+		break;
+	default:
+		buf_adds(ans, "{\"verdict\":\"");
+		buf_adds(ans, deep_names[k]);
+		buf_adds(ans, "\",\"reason\":\"scripted ");
+		buf_adds(ans, deep_names[k]);
+		buf_adds(ans, "\"}");
+	}
+}
+
 /* The verdict nothing scripted: the labels file's, or compliant. */
 static enum grade default_verdict(const struct grading *g)
 {
@@ -1048,9 +1157,10 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 	struct marker mk[MAX_MARKERS];
 	const struct marker *f = NULL;
 	struct grading g;
-	bool grader;
+	bool grader, deep = false;
 	enum fault kind;
 	enum grade grade;
+	enum deep judgement;
 	uint64_t delay = (uint64_t)S.delay_ms;
 	char seed[64] = "", extra[64];
 	int nm;
@@ -1113,9 +1223,14 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 	grader = grader_task(u, un, &g);
 	if (grader) {
 		S.st.grader_requests++;
-		nm = parse_markers(g.ans, g.an, true, mk, MAX_MARKERS);
+		nm = parse_markers(g.ans, g.an, MK_GRADE, mk, MAX_MARKERS);
+	} else if ((deep = deep_task(u, un, &S.texts))) {
+		/* The same goes for a deep check: only the clauses' texts
+		 * script it, with [[deep:...]]. */
+		S.st.deep_requests++;
+		nm = parse_markers(S.texts.p, S.texts.len, MK_DEEP, mk, MAX_MARKERS);
 	} else {
-		nm = parse_markers(u, un, false, mk, MAX_MARKERS);
+		nm = parse_markers(u, un, MK_FAULT, mk, MAX_MARKERS);
 	}
 	if (nm > 0) {
 		S.hkey.len = 0;
@@ -1126,6 +1241,7 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 	}
 	kind = f ? f->kind : F_NONE;
 	grade = f ? f->grade : G_DEFAULT;
+	judgement = f ? f->deep : D_DEFAULT;
 	if (kind != F_NONE) {
 		S.st.faults++;
 		S.st.by_fault[kind]++;
@@ -1136,33 +1252,33 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 		snprintf(extra, sizeof extra, "Retry-After: %ld\r\n", f->has_arg ? f->arg : 1L);
 		error_json(&S.body, "Rate limit reached", "rate_limit_error", "rate_limit_exceeded");
 		respond(c, 429, extra, &S.body, S.body.len, false, delay);
-		note(c, 429, kind, true, grader);
+		note(c, 429, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_500:
 		error_json(&S.body, "The server had an error while processing your request.",
 			"server_error", NULL);
 		respond(c, 500, NULL, &S.body, S.body.len, false, delay);
-		note(c, 500, kind, true, grader);
+		note(c, 500, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_503:
 		error_json(&S.body, "The engine is currently overloaded, please try again later.",
 			"server_error", NULL);
 		respond(c, 503, NULL, &S.body, S.body.len, false, delay);
-		note(c, 503, kind, true, grader);
+		note(c, 503, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_DROP:
 		respond_nothing(c, delay);
-		note(c, 0, kind, true, grader);
+		note(c, 0, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_HANG:
 		c->state = C_HANG;
-		note(c, 0, kind, true, grader);
+		note(c, 0, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_MALFORMED:
 		S.body.len = 0;
 		buf_adds(&S.body, "{\"choices\": [");
 		respond(c, 200, NULL, &S.body, S.body.len, false, delay);
-		note(c, 200, kind, true, grader);
+		note(c, 200, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	case F_SLOW:
 	case F_EMPTY:
@@ -1179,14 +1295,21 @@ static void handle_completion(struct conn *c, const char *body, size_t blen)
 			if ((kind == F_SLOW || kind == F_NONE) && grade <= G_UNCLEAR)
 				S.st.grader_verdicts++;
 			make_verdict(&S.ans, grade, &g);
+		} else if (deep) {
+			if (judgement == D_DEFAULT)
+				judgement = D_COMPATIBLE;
+			if ((kind == F_SLOW || kind == F_NONE) && judgement <= D_UNCLEAR)
+				S.st.deep_verdicts++;
+			make_judgement(&S.ans, judgement);
 		} else {
 			make_answer(&S.ans, u, un, seed);
 		}
 		completion_json(&S.body, json_string_value(model), json_string_length(model),
-			&S.ans, kind != F_EMPTY, grader && grade == G_REFUSAL, prompt_bytes);
+			&S.ans, kind != F_EMPTY,
+			(grader && grade == G_REFUSAL) || (deep && judgement == D_REFUSAL), prompt_bytes);
 		respond(c, 200, NULL, &S.body, kind == F_TRUNCATE ? S.body.len / 2 : S.body.len,
 			kind == F_TRUNCATE, delay);
-		note(c, 200, kind, true, grader);
+		note(c, 200, kind, true, grader ? "grade" : deep ? "deep" : NULL);
 		break;
 	}
 	json_decref(g.task);
@@ -1240,9 +1363,13 @@ static void handle_stats(struct conn *c)
 	buf_addu(b, S.st.grader_requests);
 	buf_adds(b, ",\"grader_verdicts\":");
 	buf_addu(b, S.st.grader_verdicts);
+	buf_adds(b, ",\"deep_requests\":");
+	buf_addu(b, S.st.deep_requests);
+	buf_adds(b, ",\"deep_verdicts\":");
+	buf_addu(b, S.st.deep_verdicts);
 	buf_adds(b, "}");
 	respond(c, 200, NULL, b, b->len, false, 0);
-	note(c, 200, F_NONE, false, false);
+	note(c, 200, F_NONE, false, NULL);
 }
 
 static void handle_reset(struct conn *c)
@@ -1253,7 +1380,7 @@ static void handle_reset(struct conn *c)
 	S.body.len = 0;
 	buf_adds(&S.body, "{\"ok\":true}");
 	respond(c, 200, NULL, &S.body, S.body.len, false, 0);
-	note(c, 200, F_NONE, false, false);
+	note(c, 200, F_NONE, false, NULL);
 }
 
 static void handle(struct conn *c, const char *body, size_t blen)
@@ -1277,11 +1404,12 @@ static void handle(struct conn *c, const char *body, size_t blen)
 		handle_stats(c);
 	else
 		handle_reset(c);
-	S.body.len = S.text.len = S.ans.len = S.hkey.len = 0;
+	S.body.len = S.text.len = S.ans.len = S.hkey.len = S.texts.len = 0;
 	buf_trim(&S.body);
 	buf_trim(&S.text);
 	buf_trim(&S.ans);
 	buf_trim(&S.hkey);
+	buf_trim(&S.texts);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1898,6 +2026,7 @@ int main(int argc, char **argv)
 	buf_release(&S.text);
 	buf_release(&S.ans);
 	buf_release(&S.hkey);
+	buf_release(&S.texts);
 	close(S.lfd);
 	close(S.sigfd);
 	close(S.epfd);
