@@ -80,7 +80,11 @@
 	X(CONFLICT_PAIRING_LIMIT, "conflict-pairing-limit", NOTE,                                   \
 	  "Conflict detection reached its budget of compared pairs and stopped.") \
 	X(INVALID_OVERRIDE, "invalid-override", ERROR,                                              \
-	  "overrides= names no section, the section itself, a higher level, or no conflict.")
+	  "overrides= names no section, the section itself, a higher level, or no conflict.")   \
+	X(CONFLICT_UNCLEAR, "conflict-unclear", NOTE,                                               \
+	  "The grader model could not tell whether two clauses contradict each other (--deep).") \
+	X(DEEP_CHECK_INCOMPLETE, "deep-check-incomplete", WARNING,                                  \
+	  "check --deep could not judge some candidate pairs: grader errors or bad output.")
 
 enum specc_code_id {
 #define SPECC_X(name, id, sev, summary) SPECC_C_##name,

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "specc/deep.h"
 #include "specc/grade.h"
 
 struct specc_store {
@@ -97,6 +98,12 @@ static const char schema[] =
 	"  grader TEXT NOT NULL, model TEXT NOT NULL, spec_fingerprint TEXT NOT NULL,"
 	"  total INTEGER NOT NULL, correct INTEGER NOT NULL, accuracy REAL NOT NULL,"
 	"  kappa REAL, report TEXT NOT NULL) WITHOUT ROWID;"
+	/* specc check --deep: a grader model's judgement of a pair of
+	 * clauses, keyed by everything its request held. */
+	"CREATE TABLE IF NOT EXISTS deep_judgements ("
+	"  key TEXT PRIMARY KEY, verdict TEXT NOT NULL, reason TEXT NOT NULL,"
+	"  fingerprint TEXT NOT NULL, model TEXT NOT NULL, clause_a TEXT NOT NULL,"
+	"  clause_b TEXT NOT NULL, created TEXT NOT NULL) WITHOUT ROWID;"
 	"COMMIT;";
 
 /*
@@ -121,13 +128,15 @@ static int exec_patiently(sqlite3 *db, const char *sql, char **msg)
 }
 
 /* Whether the schema is there already, so that opening a store takes no
- * write lock: a store in use by a running shard opens at once. */
+ * write lock: a store in use by a running shard opens at once.  The last
+ * table is asked for, so a store made by an older specc gets the tables
+ * added since. */
 static bool schema_ready(sqlite3 *db)
 {
 	sqlite3_stmt *st = NULL;
 	bool ready = false;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='calibrations'",
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='deep_judgements'",
 			       -1, &st, NULL) == SQLITE_OK)
 		ready = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
@@ -1038,4 +1047,57 @@ int specc_store_ruling_disagreements(specc_store *s, const char *fingerprint,
 		return SPECC_EIO;
 	bind_text(st, 1, fingerprint);
 	return each_row(st, disagree_row, &w);
+}
+
+/* ------------------------------------------------------------------ */
+/* specc check --deep */
+
+int specc_store_deep_get(specc_store *s, const char *key, int *kind, char **reason, bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SPECC_EIO, step;
+
+	*found = false;
+	*reason = NULL;
+	if (exec1(s, &st, "SELECT verdict, reason FROM deep_judgements WHERE key=?1"))
+		goto out;
+	bind_text(st, 1, key);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		*kind = specc_deep_kind_from_name((const char *)sqlite3_column_text(st, 0));
+		/* A row some other tool wrote badly is asked again, not trusted. */
+		if (*kind >= 0) {
+			*reason = col_dup(st, 1);
+			*found = *reason != NULL;
+		}
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int specc_store_deep_put(specc_store *s, const specc_deep_row *r)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int rc = SPECC_EIO;
+
+	now_iso(now);
+	if (exec1(s, &st, "INSERT OR REPLACE INTO deep_judgements VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))
+		goto out;
+	bind_text(st, 1, r->key);
+	bind_text(st, 2, specc_deep_kind_name(r->kind));
+	bind_text(st, 3, r->reason);
+	bind_text(st, 4, r->fingerprint);
+	bind_text(st, 5, r->model ? r->model : "");
+	bind_text(st, 6, r->clause_a);
+	bind_text(st, 7, r->clause_b);
+	bind_text(st, 8, now);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SPECC_OK;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
