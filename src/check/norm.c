@@ -5,7 +5,7 @@
  * the modal words ("must", "should not", "may", "is not allowed to", an
  * imperative at the start, "Under no circumstances may ..."), takes the
  * subject's head before them as the actor and the verb after them (past
- * adverbs and asides) as the action (a passive's participle, a phrasal
+ * norm_adverbs and asides) as the action (a passive's participle, a norm_phrasal
  * verb's meaning), the content words up to the next boundary as the
  * object and its first words as the object's head, the first condition
  * word's clause (or a leading scope, "During business hours,") as the
@@ -21,186 +21,10 @@
 
 #include "specc/buf.h"
 #include "specc/norm.h"
+#include "norm-words.h"
 
 /* A word list entry with its length, known when compiled. */
 #define W(s) { s, sizeof s - 1 }
-
-/* Words that sit between a modal and its verb. */
-static const specc_str adverbs[] = {
-	W("always"), W("also"), W("only"), W("still"), W("just"), W("generally"), W("usually"),
-	W("proactively"), W("immediately"), W("clearly"), W("politely"), W("gently"), W("briefly"),
-	W("first"), W("simply"), W("ever"), W("instead"), W("then"), W("strongly"), W("carefully"),
-	W("explicitly"), W("directly"), W("actively"), W("readily"), W("typically"), W("normally"),
-	W("otherwise"), W("further"), W("additionally"), W("promptly"), W("kindly"),
-	W("respectfully"), W("transparently"), W("consistently"), W("reasonably"), W("appropriately"),
-	W("again"), W("never"), W("not"), W("even"), W("really"), W("try"), W("attempt"), { NULL, 0 },
-};
-
-/* Words that carry no content for matching objects. */
-static const specc_str stopwords[] = {
-	W("a"), W("an"), W("the"), W("of"), W("to"), W("for"), W("in"), W("on"), W("at"), W("by"),
-	W("with"), W("about"), W("from"), W("into"), W("as"), W("any"), W("all"), W("some"),
-	W("their"), W("its"), W("it"), W("them"), W("they"), W("that"), W("this"), W("those"),
-	W("these"), W("such"), W("or"), W("and"), W("nor"), W("be"), W("is"), W("are"), W("was"),
-	W("were"), W("been"), W("being"), W("your"), W("you"), W("his"), W("her"), W("our"), W("us"),
-	W("we"), W("i"), W("me"), W("my"), W("what"), W("which"), W("who"), W("whom"), W("whose"),
-	W("how"), W("no"), W("both"), W("either"), W("neither"), W("more"), W("most"), W("very"),
-	W("so"), W("than"), W("there"), W("here"), W("e.g"), W("i.e"), W("etc"), W("do"), W("does"),
-	W("did"), W("can"), W("will"), W("would"), W("could"), W("might"), W("own"), W("one"),
-	W("ones"), W("each"), W("every"), W("way"), W("ways"), W("its"), W("has"), W("have"),
-	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), W("itself"),
-	W("themselves"), W("himself"), W("herself"), W("straight"), W("away"), W("once"), W("right"),
-	W("now"), W("immediately"), W("always"), W("never"), W("little"), W("few"), W("several"),
-	W("plenty"), W("lot"), W("lots"), W("bit"), { NULL, 0 },
-};
-
-/* Verbs that begin an imperative sentence ("Ask for ...", "Include ..."). */
-static const specc_str imperative_verbs[] = {
-	W("ask"), W("tell"), W("answer"), W("provide"), W("include"), W("use"), W("keep"), W("say"),
-	W("give"), W("offer"), W("explain"), W("respond"), W("reply"), W("follow"), W("treat"),
-	W("assume"), W("consider"), W("prefer"), W("write"), W("cite"), W("add"), W("state"),
-	W("share"), W("reveal"), W("recommend"), W("suggest"), W("help"), W("encourage"),
-	W("acknowledge"), W("warn"), W("direct"), W("point"), W("remind"), W("confirm"), W("verify"),
-	W("check"), W("book"), W("search"), W("show"), W("list"), W("mention"), W("quote"),
-	W("summarize"), W("summarise"), W("translate"), W("describe"), W("format"), W("return"),
-	W("call"), W("send"), W("escalate"), W("stop"), W("continue"), W("end"), W("start"),
-	W("begin"), W("admit"), W("apologize"), W("apologise"), W("ignore"), W("obey"), W("comply"),
-	W("defer"), W("protect"), W("respect"), W("support"), W("express"), W("present"), W("put"),
-	W("make"), W("let"), W("allow"), W("decline"), W("flag"), W("report"), W("note"),
-	W("disclose"), W("withhold"), W("hide"), W("correct"), W("clarify"), W("seek"), W("request"),
-	W("reject"), W("accept"), W("route"), W("redirect"), W("limit"), W("stay"), W("be"),
-	W("speak"), W("answer"), W("respond"), W("lead"), W("open"), W("close"), W("link"), W("read"),
-	W("repeat"), W("sign"), W("greet"), W("refer"), W("prioritize"), W("prioritise"),
-	W("maintain"), W("avoid"), W("refuse"), W("never"), W("always"), W("remain"), W("err"),
-	W("assist"), W("engage"), W("discuss"), W("mirror"), W("match"), W("adapt"), W("tailor"),
-	W("attach"), W("mask"), W("block"), W("approve"), W("schedule"), W("lock"), W("unlock"),
-	W("delete"), W("discard"), W("collapse"), W("expand"), W("spell"), W("leave"), W("click"),
-	W("joke"), W("change"), W("reset"), W("finish"), W("unblock"), W("freeze"), W("unfreeze"),
-	W("cancel"), W("refund"), W("submit"), W("omit"), W("exclude"), W("remove"), W("redact"),
-	W("notify"), W("inform"), W("advise"), W("reassure"), W("emphasise"), W("emphasize"),
-	W("skip"), W("waive"), W("enable"), W("disable"), W("push"), W("pressure"), W("interrupt"),
-	W("contact"), W("display"), W("discourage"), W("predict"), W("promise"), W("guarantee"),
-	W("criticise"), W("criticize"), W("judge"), W("lecture"), W("speculate"), W("guess"),
-	W("invent"), W("fabricate"), W("pretend"), W("imply"), W("threaten"), W("blame"), W("set"),
-	W("deny"), W("grant"), W("retain"), W("erase"), W("store"), W("save"), W("collect"),
-	W("upgrade"), W("rebook"), W("reroute"), W("waitlist"), W("overbook"), W("charge"), { NULL, 0 },
-};
-
-/* The words a modal or a condition reading can start with: only they
- * are read further (modal_scan, cond_scan). */
-static const specc_str modal_starts[] = {
-	W("must"), W("shall"), W("mustn't"), W("shan't"), W("cannot"), W("can't"), W("won't"),
-	W("should"), W("shouldn't"), W("may"), W("can"), W("will"), W("need"), W("needs"), W("has"),
-	W("have"), W("is"), W("are"), W("never"), W("always"), W("does"), W("do"), W("doesn't"),
-	W("don't"), { NULL, 0 },
-};
-
-static const specc_str cond_starts[] = {
-	W("if"), W("only"), W("provided"), W("as"), W("when"), W("whenever"), W("unless"), W("while"),
-	W("except"), W("other"), W("once"), { NULL, 0 },
-};
-
-/* Words that cannot be the verb after a modal ("may the ..."). */
-static const specc_str not_verbs[] = {
-	W("the"), W("a"), W("an"), W("this"), W("that"), W("these"), W("those"), W("it"), W("they"),
-	W("we"), W("you"), W("i"), W("to"), W("of"), W("in"), W("on"), W("at"), W("by"), W("for"),
-	W("with"), W("as"), W("and"), W("or"), { NULL, 0 },
-};
-
-/* Subjects a descriptive "does not ..." is read for. */
-static const specc_str actors[] = {
-	W("assistant"), W("model"), W("it"), W("they"), W("chatgpt"), W("agent"), W("bot"),
-	W("developer"), W("developers"), W("operator"), W("operators"), W("user"), W("users"),
-	W("system"), W("ai"), { NULL, 0 },
-};
-
-/* Words that end an object's head phrase ("transfers to countries"). */
-static const specc_str prepositions[] = {
-	W("to"), W("at"), W("in"), W("on"), W("for"), W("with"), W("from"), W("by"), W("into"),
-	W("about"), W("before"), W("after"), W("during"), W("within"), W("without"), W("over"),
-	W("under"), W("than"), W("as"), W("via"), W("through"), W("across"), W("per"), W("until"),
-	W("like"), W("onto"), W("toward"), W("towards"), W("against"), W("rather"), W("instead"),
-	W("so"), W("because"), W("since"), W("unless"), W("if"), W("when"), W("while"), W("once"),
-	W("whatever"), W("however"), W("regardless"), W("even"), W("but"), { NULL, 0 },
-};
-
-/* Words that start a relative clause after a noun. */
-static const specc_str relatives[] = {
-	W("that"), W("which"), W("who"), W("whom"), W("whose"), W("where"), { NULL, 0 },
-};
-
-/* People an action is done to or for: "tell customers to hang up" is about
- * hanging up, so they are left out of the object's head. */
-static const specc_str persons[] = {
-	W("customer"), W("customers"), W("user"), W("users"), W("member"), W("members"), W("client"),
-	W("clients"), W("people"), W("person"), W("someone"), W("anyone"), W("them"), W("him"),
-	W("her"), W("us"), W("me"), W("you"), W("passenger"), W("passengers"), W("patient"),
-	W("patients"), W("holder"), W("holders"), W("owner"), W("owners"), W("guardian"),
-	W("guardians"), W("traveller"), W("travellers"), W("traveler"), W("travelers"), W("caller"),
-	W("callers"), W("child"), W("children"), W("student"), W("students"), W("staff"),
-	W("employee"), W("employees"), W("agent"), W("agents"), W("developer"), W("developers"),
-	W("operator"), W("operators"), W("parent"), W("parents"), W("team"), W("admin"),
-	W("admins"), W("human"), W("humans"), W("advisor"), W("advisors"), W("adviser"),
-	W("advisers"), W("crew"), W("pilot"), W("pilots"), W("captain"), W("supervisor"),
-	W("supervisors"), W("manager"), W("managers"), W("doctor"), W("doctors"), W("nurse"),
-	W("nurses"), W("clinician"), W("clinicians"), W("pharmacist"), W("pharmacists"),
-	W("teacher"), W("teachers"), W("officer"), W("officers"), W("reviewer"), W("reviewers"),
-	W("moderator"), W("moderators"), W("specialist"), W("specialists"), W("caregiver"),
-	W("caregivers"), W("carer"), W("carers"), W("family"), W("friend"), W("friends"),
-	W("someone"), W("anybody"), W("everyone"), { NULL, 0 },
-};
-
-/* Particles of phrasal verbs ("joke back", "set up payments"): not part of
- * the object. */
-static const specc_str particles[] = {
-	W("back"), W("out"), W("up"), W("off"), W("down"), W("away"), W("over"), { NULL, 0 },
-};
-
-/* Phrasal verbs that mean one verb of the antonym lists, and verbs that
- * mean the same as a more common one, by stem: "leave out" is "omit". */
-static const struct {
-	const char *verb, *particle, *action;
-} phrasal[] = {
-	{ "leav", "out", "omit" },     { "cut", "out", "omit" },       { "spell", "out", "explain" },
-	{ "point", "out", "mention" }, { "bring", "up", "mention" },   { "turn", "off", "disabl" },
-	{ "turn", "on", "enabl" },     { "switch", "off", "disabl" },  { "switch", "on", "enabl" },
-	{ "hold", "back", "withhold" }, { "take", "down", "remov" },   { "finish", NULL, "end" },
-	{ "conclud", NULL, "end" },    { "display", NULL, "show" },    { "utilis", NULL, "use" },
-	{ "utiliz", NULL, "use" },     { "suppli", NULL, "provid" },   { "inform", NULL, "tell" },
-	{ "permit", NULL, "allow" },   { "eras", NULL, "delet" },      { "retain", NULL, "keep" },
-	{ "grant", NULL, "approv" },   { "deni", NULL, "reject" },     { "turn", "down", "reject" },
-	{ "disclos", NULL, "reveal" }, { "divulg", NULL, "reveal" },
-};
-
-/* Participles that do not end in -ed, and their verbs. */
-static const struct {
-	const char *participle, *verb;
-} participles[] = {
-	{ "paid", "pay" },      { "kept", "keep" },     { "made", "make" },     { "sent", "send" },
-	{ "held", "hold" },     { "told", "tell" },     { "sold", "sell" },     { "shown", "show" },
-	{ "given", "give" },    { "taken", "take" },    { "written", "write" }, { "left", "leave" },
-	{ "brought", "bring" }, { "bought", "buy" },    { "found", "find" },    { "spent", "spend" },
-	{ "lost", "lose" },     { "done", "do" },       { "seen", "see" },      { "known", "know" },
-	{ "chosen", "choose" }, { "hidden", "hide" },   { "withheld", "withhold" }, { "forbidden", "forbid" },
-	{ "put", "put" },       { "set", "set" },       { "read", "read" },     { "sent", "send" },
-	{ "shared", "share" },  { "met", "meet" },      { "driven", "drive" },  { "drawn", "draw" },
-};
-
-/* The words a limit can start with (limit_forms), and numbers in words:
- * only tokens with them are read for limits. */
-static const specc_str limit_starts[] = {
-	W("at"), W("no"), W("not"), W("up"), W("fewer"), W("less"), W("under"), W("below"),
-	W("maximum"), W("within"), W("as"), W("shorter"), W("limited"), W("capped"), W("younger"),
-	W("sooner"), W("earlier"), W("more"), W("longer"), W("older"), W("over"), W("above"),
-	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), { NULL, 0 },
-};
-
-static const specc_str number_words[] = {
-	W("zero"), W("one"), W("two"), W("three"), W("four"), W("five"), W("six"), W("seven"),
-	W("eight"), W("nine"), W("ten"), W("eleven"), W("twelve"), W("thirteen"), W("fourteen"),
-	W("fifteen"), W("sixteen"), W("seventeen"), W("eighteen"), W("nineteen"), W("twenty"),
-	W("thirty"), W("forty"), W("fifty"), W("hundred"), W("thousand"), { NULL, 0 },
-};
 
 static bool in(const specc_str *list, specc_str w)
 {
@@ -249,7 +73,7 @@ struct reader {
 	/* The subject of the statement being read, as tokens [subj_a,
 	 * subj_b): a passive's object ("refunds must be paid"). */
 	uint32_t subj_a, subj_b;
-	uint32_t particle;        /* a phrasal verb's particle after its object, or SPECC_NONE */
+	uint32_t particle;        /* a norm_phrasal verb's particle after its object, or SPECC_NONE */
 	/* Read a modal after "who", "which" or "that" as the sentence's own:
 	 * when nothing else in it is ("Complaints that mention it should be
 	 * resolved ..."). */
@@ -546,11 +370,11 @@ static void lists_init(struct reader *r)
 	static const struct {
 		const specc_str *words;
 		unsigned flag;
-	} lists[] = { { adverbs, F_ADVERB },       { stopwords, F_STOP }, { imperative_verbs, F_VERB },
-		      { not_verbs, F_NOT_VERB },    { actors, F_ACTOR },  { modal_starts, F_MODAL },
-		      { cond_starts, F_COND },      { prepositions, F_PREP }, { relatives, F_REL },
-		      { persons, F_PERSON },        { particles, F_PARTICLE }, { limit_starts, F_LIMIT },
-		      { number_words, F_NUMBER } };
+	} lists[] = { { norm_adverbs, F_ADVERB },       { norm_stopwords, F_STOP }, { norm_imperative_verbs, F_VERB },
+		      { norm_not_verbs, F_NOT_VERB },    { norm_actors, F_ACTOR },  { norm_modal_starts, F_MODAL },
+		      { norm_cond_starts, F_COND },      { norm_prepositions, F_PREP }, { norm_relatives, F_REL },
+		      { norm_persons, F_PERSON },        { norm_particles, F_PARTICLE }, { norm_limit_starts, F_LIMIT },
+		      { norm_number_words, F_NUMBER } };
 	const size_t n = sizeof lists / sizeof *lists;
 
 	for (size_t l = 0; l < n; l++)
@@ -630,7 +454,7 @@ static bool object_stop(struct reader *r, uint32_t i)
 }
 
 /* Appends the words of tokens [a, b) to both buffers: as written, and
- * stemmed, skipping stopwords. */
+ * stemmed, skipping norm_stopwords. */
 static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, specc_buf *stems)
 {
 	for (uint32_t k = a; k < b && k < r->n; k++) {
@@ -702,55 +526,6 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
 	return v;
 }
 
-/* The words that open a limit, as the words say it: a negative modality
- * turns it round later ("must not exceed 25 words" is at most 25).  With
- * when, "before" after the unit turns it round too: "no earlier than 60
- * seconds before the end" is at most 60 seconds before it. */
-static const struct {
-	specc_str w[3];
-	int kind;
-	bool when;
-} limit_forms[] = {
-	{ { W("at"), W("most") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("no"), W("more"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("not"), W("more"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("up"), W("to") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("fewer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("less"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("under") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("below") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("maximum") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("within") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("as"), W("many"), W("as") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("as"), W("much"), W("as") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("no"), W("longer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("not"), W("longer"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("shorter"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("limited"), W("to") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("capped"), W("at") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("younger"), W("than") }, SPECC_LIMIT_AT_MOST, false },
-	{ { W("no"), W("later"), W("than") }, SPECC_LIMIT_AT_MOST, true },
-	{ { W("sooner"), W("than") }, SPECC_LIMIT_AT_MOST, true },
-	{ { W("earlier"), W("than") }, SPECC_LIMIT_AT_MOST, true },
-	{ { W("at"), W("least") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("no"), W("fewer"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("no"), W("less"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("not"), W("less"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("no"), W("shorter"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("more"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("longer"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("older"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("over") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("above") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("minimum") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("exceed") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("exceeds") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("exceeding") }, SPECC_LIMIT_AT_LEAST, false },
-	{ { W("no"), W("earlier"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
-	{ { W("no"), W("sooner"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
-	{ { W("later"), W("than") }, SPECC_LIMIT_AT_LEAST, true },
-};
-
 /* Whether a word starting with c can be a number: a digit, or a
  * currency sign ("$5", "£1,000"). */
 static bool numeric_start(char c)
@@ -798,15 +573,15 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 
 	if (!has(r, i, F_LIMIT))
 		return 0;
-	for (size_t f = 0; f < sizeof limit_forms / sizeof *limit_forms && !kind; f++) {
+	for (size_t f = 0; f < norm_limit_forms_count && !kind; f++) {
 		uint32_t w = 0;
-		while (w < 3 && limit_forms[f].w[w].ptr && is_word(r, i + w) &&
-		       r->toks[i + w].w.len == limit_forms[f].w[w].len &&
-		       !memcmp(r->toks[i + w].w.ptr, limit_forms[f].w[w].ptr, r->toks[i + w].w.len))
+		while (w < 3 && norm_limit_forms[f].w[w].ptr && is_word(r, i + w) &&
+		       r->toks[i + w].w.len == norm_limit_forms[f].w[w].len &&
+		       !memcmp(r->toks[i + w].w.ptr, norm_limit_forms[f].w[w].ptr, r->toks[i + w].w.len))
 			w++;
-		if (w == 3 || !limit_forms[f].w[w].ptr) {
-			kind = limit_forms[f].kind;
-			when = limit_forms[f].when;
+		if (w == 3 || !norm_limit_forms[f].w[w].ptr) {
+			kind = norm_limit_forms[f].kind;
+			when = norm_limit_forms[f].when;
 		}
 	}
 	/* "not exceeding 100 words", where no modal has read the "not". */
@@ -851,14 +626,14 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 }
 
 /* Whether w is a past participle that is not also a verb's plain form:
- * "-ed", or one of participles[] ("spent", not "read"). */
+ * "-ed", or one of norm_participles[] ("spent", not "read"). */
 static bool participle(specc_str w)
 {
 	if (w.len > 3 && w.ptr[w.len - 2] == 'e' && w.ptr[w.len - 1] == 'd')
 		return true;
-	for (size_t k = 0; k < sizeof participles / sizeof *participles; k++)
-		if (w.len == strlen(participles[k].participle) && !memcmp(w.ptr, participles[k].participle, w.len))
-			return strcmp(participles[k].participle, participles[k].verb) != 0;
+	for (size_t k = 0; k < norm_participles_count; k++)
+		if (w.len == strlen(norm_participles[k].participle) && !memcmp(w.ptr, norm_participles[k].participle, w.len))
+			return strcmp(norm_participles[k].participle, norm_participles[k].verb) != 0;
 	return false;
 }
 
@@ -971,14 +746,14 @@ static bool has_number(struct reader *r, uint32_t i)
 /* The verb a one-word synonym stands for ("finish" is "end"), by stem. */
 static specc_str canon(specc_str st)
 {
-	for (size_t k = 0; k < sizeof phrasal / sizeof *phrasal; k++)
-		if (!phrasal[k].particle && st.len == strlen(phrasal[k].verb) &&
-		    !memcmp(st.ptr, phrasal[k].verb, st.len))
-			return specc_str_make(phrasal[k].action, strlen(phrasal[k].action));
+	for (size_t k = 0; k < norm_phrasal_count; k++)
+		if (!norm_phrasal[k].particle && st.len == strlen(norm_phrasal[k].verb) &&
+		    !memcmp(st.ptr, norm_phrasal[k].verb, st.len))
+			return specc_str_make(norm_phrasal[k].action, strlen(norm_phrasal[k].action));
 	return st;
 }
 
-/* The action of verb token v: its stem, or the verb a phrasal verb or a
+/* The action of verb token v: its stem, or the verb a norm_phrasal verb or a
  * synonym stands for.  *obj is where the object starts. */
 static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 {
@@ -987,15 +762,15 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 	*obj = v + 1;
 	if (!is_word(r, v))
 		return st;
-	for (size_t k = 0; k < sizeof phrasal / sizeof *phrasal; k++) {
-		if (st.len != strlen(phrasal[k].verb) || memcmp(st.ptr, phrasal[k].verb, st.len))
+	for (size_t k = 0; k < norm_phrasal_count; k++) {
+		if (st.len != strlen(norm_phrasal[k].verb) || memcmp(st.ptr, norm_phrasal[k].verb, st.len))
 			continue;
-		if (phrasal[k].particle) {
+		if (norm_phrasal[k].particle) {
 			/* "leave out the times" or "leave the times out". */
 			uint32_t at = v + 1;
-			size_t pl = strlen(phrasal[k].particle);
+			size_t pl = strlen(norm_phrasal[k].particle);
 			while (at < r->n && at < v + 6 && is_word(r, at) &&
-			       !(r->toks[at].w.len == pl && !memcmp(r->toks[at].w.ptr, phrasal[k].particle, pl)))
+			       !(r->toks[at].w.len == pl && !memcmp(r->toks[at].w.ptr, norm_phrasal[k].particle, pl)))
 				at++;
 			if (at >= r->n || at >= v + 6 || !is_word(r, at) ||
 			    (at > v + 1 && (WIS(r, at + 1, "to") || has_number(r, at + 1))))
@@ -1005,7 +780,7 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 			else
 				r->particle = at;
 		}
-		return specc_str_make(phrasal[k].action, strlen(phrasal[k].action));
+		return specc_str_make(norm_phrasal[k].action, strlen(norm_phrasal[k].action));
 	}
 	return st;
 }
@@ -1032,10 +807,10 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->person = party(r, actor);
 	n->verb = keep(r, v);
 	if (IS(v, "be") && part.len > 3 && r->subj_b > r->subj_a) {
-		for (size_t k = 0; k < sizeof participles / sizeof *participles && !base; k++)
-			if (part.len == strlen(participles[k].participle) &&
-			    !memcmp(part.ptr, participles[k].participle, part.len))
-				base = participles[k].verb;
+		for (size_t k = 0; k < norm_participles_count && !base; k++)
+			if (part.len == strlen(norm_participles[k].participle) &&
+			    !memcmp(part.ptr, norm_participles[k].participle, part.len))
+				base = norm_participles[k].verb;
 		passive = base || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
 	}
 	if (passive) {
@@ -1183,7 +958,7 @@ static uint32_t emit_verbs(struct reader *r, int mod, bool imperative, bool abso
 	return end;
 }
 
-/* The verb after a modal: past adverbs ("should also politely decline"). */
+/* The verb after a modal: past norm_adverbs ("should also politely decline"). */
 static uint32_t verb_after(struct reader *r, uint32_t i)
 {
 	while (i < r->n && is_word(r, i) && has(r, i, F_ADVERB) && !WIS(r, i, "try"))

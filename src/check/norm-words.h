@@ -1,0 +1,42 @@
+/*
+ * norm-words.h - the word lists of the statement reader, internal to
+ * src/check: norm-words.c defines them, norm.c reads them.  A specc_str
+ * list ends with { NULL, 0 }.
+ */
+#ifndef SPECC_CHECK_NORM_WORDS_H
+#define SPECC_CHECK_NORM_WORDS_H
+
+#include <stdbool.h>
+
+#include "specc/base.h"
+
+extern const specc_str norm_adverbs[], norm_stopwords[], norm_imperative_verbs[], norm_modal_starts[],
+	norm_cond_starts[], norm_not_verbs[], norm_actors[], norm_prepositions[], norm_relatives[],
+	norm_persons[], norm_particles[], norm_limit_starts[], norm_number_words[];
+
+/* "leave out" is "omit": verb and action by stem; particle NULL for a
+ * one-word synonym. */
+struct norm_phrasal {
+	const char *verb, *particle, *action;
+};
+extern const struct norm_phrasal norm_phrasal[];
+extern const size_t norm_phrasal_count;
+
+/* Participles that do not end in -ed, and their verbs. */
+struct norm_participle {
+	const char *participle, *verb;
+};
+extern const struct norm_participle norm_participles[];
+extern const size_t norm_participles_count;
+
+/* A limit's opening words (up to three), its kind (specc_limit_kind) as
+ * the words say it, and whether "before" after the unit turns it round. */
+struct norm_limit_form {
+	specc_str w[3];
+	int kind;
+	bool when;
+};
+extern const struct norm_limit_form norm_limit_forms[];
+extern const size_t norm_limit_forms_count;
+
+#endif
