@@ -570,8 +570,7 @@ actions:
 	return false;
 }
 
-/* How a clause is named in messages: its eval ID, section and level. */
-static void describe(const specc_project *p, uint32_t clause, specc_buf *b)
+void specc_conflict_describe(const specc_project *p, uint32_t clause, specc_buf *b)
 {
 	const specc_clause *c = &p->clauses.items[clause];
 	const specc_section *s = c->section != SPECC_NONE ? &p->sections.items[c->section] : NULL;
@@ -698,8 +697,8 @@ static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t 
 	specc_span sa = p->clauses.items[ca].span, sb = p->clauses.items[cb].span;
 	specc_diag *d;
 
-	describe(p, ca, &da);
-	describe(p, cb, &db);
+	specc_conflict_describe(p, ca, &da);
+	specc_conflict_describe(p, cb, &db);
 	if (by != SPECC_NONE) {
 		/* Declared precedence: the declaring section's clause wins. */
 		bool a_wins = by == p->clauses.items[ca].section;

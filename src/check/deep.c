@@ -595,39 +595,12 @@ int specc_deep_kind_from_name(const char *s)
 	return -1;
 }
 
-/* "clause X in section S (level, spec N)": how an unclear note names the
- * other clause. */
-static void name_clause(const specc_project *p, uint32_t clause, specc_buf *b)
-{
-	const specc_clause *c = &p->clauses.items[clause];
-	const specc_section *s = c->section != SPECC_NONE ? &p->sections.items[c->section] : NULL;
-	const char *sep = " (";
-
-	if (c->anchor_count) {
-		specc_str id = p->anchors.items[c->anchor_first].id;
-		specc_buf_addf(b, "clause %.*s", (int)id.len, id.ptr);
-	} else {
-		specc_buf_addstr(b, "the clause");
-	}
-	if (s && s->id.ptr)
-		specc_buf_addf(b, " in section %.*s", (int)s->id.len, s->id.ptr);
-	if (s && s->authority.ptr) {
-		specc_buf_addf(b, "%s%.*s", sep, (int)s->authority.len, s->authority.ptr);
-		sep = ", ";
-	}
-	if (s && s->spec < p->specs.len)
-		specc_buf_addf(b, "%sspec %.*s", sep, (int)p->specs.items[s->spec].name.len,
-			       p->specs.items[s->spec].name.ptr);
-	if (s && (s->authority.ptr || s->spec < p->specs.len))
-		specc_buf_addch(b, ')');
-}
-
 static void unclear_note(specc_project *p, uint32_t at, uint32_t other, const char *quoted)
 {
 	specc_buf who = SPECC_BUF_INIT;
 	specc_diag *d;
 
-	name_clause(p, other, &who);
+	specc_conflict_describe(p, other, &who);
 	d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_UNCLEAR), p->clauses.items[at].span,
 			   "the grader model could not tell whether this clause contradicts %s: \"%s\"",
 			   who.ptr, quoted);

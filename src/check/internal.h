@@ -4,6 +4,7 @@
 #ifndef SPECC_CHECK_INTERNAL_H
 #define SPECC_CHECK_INTERNAL_H
 
+#include "specc/buf.h"
 #include "specc/map.h"
 #include "specc/project.h"
 
@@ -47,5 +48,8 @@ void specc_check_conflicts(specc_project *p);
  * For tiers that judge pairs the lexical tier did not (specc check --deep).
  */
 void specc_conflict_report(specc_project *p, uint32_t ca, uint32_t cb, const char *why);
+/* Appends how messages name clause `clause`: "clause X (section S, level,
+ * spec N)", its first eval ID, or "a clause" without one. */
+void specc_conflict_describe(const specc_project *p, uint32_t clause, specc_buf *b);
 
 #endif

@@ -470,12 +470,12 @@ static void unclear_and_compatible(void **state)
 	CODES(p, "conflict-unclear,conflict-unclear");
 	d = find_code(p, "conflict-unclear", 0);
 	assert_int_equal(d->severity, SPECC_NOTE);
-	HAS(d->message, "could not tell whether this clause contradicts clause j2 in section b (user, spec spec)");
+	HAS(d->message, "could not tell whether this clause contradicts clause j2 (section b, user, spec spec)");
 	HAS(d->message, "\"It depends\\non the tier.\"");
 	assert_int_equal(d->related->span.start, p->clauses.items[1].span.start);
 	d = find_code(p, "conflict-unclear", 1);
 	assert_int_equal(d->span.start, p->clauses.items[1].span.start);
-	HAS(d->message, "contradicts clause j1 in section a");
+	HAS(d->message, "contradicts clause j1 (section a");
 
 	memset(longer, 'x', sizeof longer - 1);
 	longer[sizeof longer - 1] = '\0';
