@@ -301,6 +301,13 @@ def main():
         r = run(SPECC, ["check", "--deep", "."], cwd=keyed, env={"SPECC_DEEP_TEST_KEY": None})
         C.check(r.rc == 2 and "$SPECC_DEEP_TEST_KEY, which is not set" in r.err, "a missing API key: exit 2", r)
         C.eq(asked.take(), 0, "nothing asked without a grader or a key")
+        # The bundled example's grader replays recorded judgements of its
+        # candidate pairs (examples/recordings/deep-2025-09.jsonl).
+        example = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+        store = os.path.join(TMP, "example.db")
+        r = run(SPECC, ["check", "--deep", "--store", store, "--format", "json", "."], cwd=example)
+        C.check(r.rc == 0 and "2 of 2 candidate pairs judged" in r.err and "2 compatible" in r.err,
+                "the example checks clean with --deep: its recorded judgements cover its candidates", r)
     finally:
         srv.stop()
         cleanup(TMP)
