@@ -29,7 +29,8 @@ CODES = ('clause-conflict', 'conflict-overridden')
 ANCHOR = re.compile(r'\[\^([A-Za-z0-9]+)\]')
 HEADING = re.compile(r'^(#{1,6})\s+(.*?)\s*(?:\{([^}]*)\})?\s*$')
 MSG_FIRST = re.compile(r'^clause (\S+) \(')
-MSG_OTHER = re.compile(r'(?:conflicts with|overridden by) clause (\S+) \(')
+MSG_OTHER = re.compile(r'(?:conflicts with|overridden by|overrides) clause (\S+) \(')
+WINNER_FIRST = re.compile(r'^clause \S+ \(.*?\) overrides clause ')
 
 
 def read_config():
@@ -199,6 +200,8 @@ def main():
         entry = found.setdefault(key, {'resolutions': set(), 'message': msg})
         if code == 'clause-conflict':
             entry['resolutions'].add('error')
+        elif WINNER_FIRST.search(msg):
+            entry['resolutions'].add('winner:' + first)
         else:
             entry['resolutions'].add('winner:' + second)
 

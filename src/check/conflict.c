@@ -688,7 +688,8 @@ static void overrides_finish(specc_project *p, struct overrides *o, bool complet
 }
 
 /* Reports a conflict between clauses ca and cb, resolved as the chain of
- * command and any overrides= say. */
+ * command and any overrides= say: a diagnostic at both clauses, each
+ * naming the other. */
 static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t cb, const char *why)
 {
 	uint32_t ra = rank_of(p, ca), rb = rank_of(p, cb);
@@ -707,6 +708,10 @@ static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t 
 				   "%s is overridden by %s, as section %.*s declares: %s", a_wins ? db.ptr : da.ptr,
 				   a_wins ? da.ptr : db.ptr, (int)s->id.len, s->id.ptr, why);
 		specc_diag_related(&p->diags, d, s->overrides_span, "declared here");
+		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sa : sb,
+				   "%s overrides %s, as section %.*s declares: %s", a_wins ? da.ptr : db.ptr,
+				   a_wins ? db.ptr : da.ptr, (int)s->id.len, s->id.ptr, why);
+		specc_diag_related(&p->diags, d, a_wins ? sb : sa, "the overridden clause");
 	} else if (ra != rb && ra != SPECC_NONE && rb != SPECC_NONE) {
 		/* The higher level wins; the lower clause hears of it. */
 		bool a_wins = ra < rb;
@@ -716,6 +721,11 @@ static void report(specc_project *p, struct overrides *o, uint32_t ca, uint32_t 
 		specc_diag_related(&p->diags, d, a_wins ? sa : sb, "the higher clause");
 		specc_diag_help(&p->diags, d, "the chain of command resolves it; if this clause is meant "
 					      "as an exception, say so with a condition the other allows");
+		/* The higher clause hears of it too: its author may not know
+		 * a lower level says otherwise. */
+		d = specc_diag_add(&p->diags, SPECC_CODE(CONFLICT_OVERRIDDEN), a_wins ? sa : sb,
+				   "%s overrides %s: %s", a_wins ? da.ptr : db.ptr, a_wins ? db.ptr : da.ptr, why);
+		specc_diag_related(&p->diags, d, a_wins ? sb : sa, "the overridden clause");
 	} else {
 		d = specc_diag_add(&p->diags, SPECC_CODE(CLAUSE_CONFLICT), sa, "%s conflicts with %s: %s",
 				   da.ptr, db.ptr, why);

@@ -142,16 +142,18 @@ def main():
         C.eq((r.rc, codes(r), asked.take()), (0, [], 0), "without --deep: no request, no finding")
         C.check(not os.path.exists(os.path.join(plain, ".specc")), "without --deep: no store is made")
 
-        # Across levels the higher clause wins: a note at the lower one.
+        # Across levels the higher clause wins: a note at each clause.
         cross = project("cross", [
             ("c1", "root", "Never name a member's loyalty tier in a greeting [[deep:contradiction]]"),
             ("c2", "user", "Greetings name the member's loyalty tier"),
         ], judge)
         r = deep(cross)
-        C.eq((r.rc, codes(r)), (0, ["conflict-overridden"]), "across levels: a conflict-overridden note, exit 0")
-        C.eq(lines_of(r, "conflict-overridden"), [9], "across levels: at the lower clause")
-        C.check(any("is overridden by clause c1" in d["message"] for d in diags(r)), "across levels: names the winner",
-                diags(r))
+        C.eq((r.rc, codes(r)), (0, ["conflict-overridden"] * 2), "across levels: conflict-overridden notes, exit 0")
+        C.eq(lines_of(r, "conflict-overridden"), [5, 9], "across levels: at both clauses")
+        C.check(any(d["start"]["line"] == 9 and "is overridden by clause c1" in d["message"] for d in diags(r)),
+                "across levels: the lower clause names the winner", diags(r))
+        C.check(any(d["start"]["line"] == 5 and "overrides clause c2" in d["message"] for d in diags(r)),
+                "across levels: the higher clause names the one it overrides", diags(r))
         asked.take()
 
         # Compatible: nothing but the count.

@@ -441,7 +441,8 @@ static void contradiction_at_one_level(void **state)
 	assert_int_equal(d->related->span.start, p->clauses.items[1].span.start);
 }
 
-/* Across levels the higher clause wins: a note at the lower one. */
+/* Across levels the higher clause wins: a note at each, the lower one
+ * naming the winner, the higher one naming what it overrides. */
 static void contradiction_across_levels(void **state)
 {
 	specc_project *p = *state;
@@ -449,10 +450,13 @@ static void contradiction_across_levels(void **state)
 
 	build(p);
 	specc_deep_report(p, 0, 2, SPECC_DEEP_CONTRADICTION, "x");
-	CODES(p, "conflict-overridden");
+	CODES(p, "conflict-overridden,conflict-overridden");
 	d = find_code(p, "conflict-overridden", 0);
 	assert_int_equal(d->span.start, p->clauses.items[0].span.start);
 	HAS(d->message, "is overridden by clause j3");
+	d = find_code(p, "conflict-overridden", 1);
+	assert_int_equal(d->span.start, p->clauses.items[2].span.start);
+	HAS(d->message, "overrides clause j1");
 }
 
 /* Unclear: a note at each clause naming the other; compatible: nothing.
