@@ -536,17 +536,13 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 			need--;
 		if (!shares_topic(a, b, need))
 			return false;
-		if (!limits_clash(a, b)) {
-			/* The same limit ("within 48 hours" and "less than 48
-			 * hours") is part of what both act on. */
-			int64_t va = a->limit_value * sa, vb = b->limit_value * sb;
-			if (bound_of(a).kind != bound_of(b).kind || va != vb)
-				return false;
-			goto actions;
-		}
-		return say_why(t, a, b, "limits that cannot both hold", why);
+		if (limits_clash(a, b))
+			return say_why(t, a, b, "limits that cannot both hold", why);
+		/* The same limit ("within 48 hours" and "less than 48 hours")
+		 * is part of what both act on: compare the actions. */
+		if (bound_of(a).kind != bound_of(b).kind || bound_of(a).value != bound_of(b).value)
+			return false;
 	}
-actions:
 	if (!same_object(a, b))
 		return false;
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
