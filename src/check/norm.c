@@ -961,7 +961,12 @@ static uint32_t emit_verbs(struct reader *r, int mod, bool imperative, bool abso
 /* The verb after a modal: past norm_adverbs ("should also politely decline"). */
 static uint32_t verb_after(struct reader *r, uint32_t i)
 {
-	while (i < r->n && is_word(r, i) && has(r, i, F_ADVERB) && !WIS(r, i, "try"))
+	/* "should briefly and respectfully note ...": adverbs, and ones
+	 * joined by "and" or "or". */
+	while (i < r->n && is_word(r, i) &&
+	       ((has(r, i, F_ADVERB) && !WIS(r, i, "try") && !WIS(r, i, "attempt")) ||
+		(i > 0 && has(r, i - 1, F_ADVERB) && (WIS(r, i, "and") || WIS(r, i, "or")) &&
+		 has(r, i + 1, F_ADVERB))))
 		i++;
 	/* "should try to ask": the verb is "ask". */
 	if ((WIS(r, i, "try") || WIS(r, i, "attempt") || WIS(r, i, "strive") || WIS(r, i, "aim")) &&

@@ -310,6 +310,10 @@ static void clauses_inside(void **state)
 		{ "The billing office may issue refunds.", 1, "may", "issu", "refund", false, true },
 		{ "A pharmacist may change the dose.", 1, "may", "chang", "dose", false, true },
 		{ "Call recordings must be kept for a year.", 1, "must", "keep", "call record year", true, false },
+		{ "If it disagrees, it should briefly and respectfully note the risk.", 1, "should", "note", "risk", false,
+		  false },
+		{ "In such cases, the assistant should typically attempt to provide the best answer.", 1, "should",
+		  "provid", "best answer", false, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
