@@ -1126,22 +1126,28 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 	specc_buf_release(&stems);
 }
 
-/* Whether a modal of the sentence's own (not a clause's inside it) comes
- * after token i in its clause: "Call recordings ... must be kept" is no
- * order to call. */
-static bool later_modal(struct reader *r, uint32_t i)
+/* Whether a modal reading starts at token i or later, before the clause
+ * ends at ";" or ".". */
+static bool modal_in_clause(struct reader *r, uint32_t i)
 {
 	int mod;
 	bool abs;
 
+	for (uint32_t k = i; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
+		if (modal_at(r, k, &mod, &abs))
+			return true;
+	return false;
+}
+
+/* Whether the known verb at token i is a noun before the sentence's
+ * modal: "Call recordings ... must be kept" is no order to call. */
+static bool later_modal(struct reader *r, uint32_t i)
+{
 	/* "Tell customers that they should ...", "Keep the reply short":
 	 * an order goes on with its object's determiner or person. */
 	if (!is_word(r, i + 1) || has(r, i + 1, F_STOP) || has(r, i + 1, F_PERSON) || has(r, i + 1, F_ADVERB))
 		return false;
-	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
-		if (modal_at(r, k, &mod, &abs))
-			return true;
-	return false;
+	return modal_in_clause(r, i + 1);
 }
 
 /* Whether token i may be an imperative verb the lists do not know, after
@@ -1149,16 +1155,9 @@ static bool later_modal(struct reader *r, uint32_t i)
  * no stopword, person or subject, and no modal in its phrase. */
 static bool open_verb(struct reader *r, uint32_t i)
 {
-	int mod;
-	bool abs;
-
-	if (!is_word(r, i) || has(r, i, F_STOP) || has(r, i, F_PERSON) || has(r, i, F_ACTOR) ||
-	    has(r, i, F_NOT_VERB) || has(r, i, F_PREP) || has(r, i, F_REL) || has(r, i, F_COND))
-		return false;
-	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
-		if (modal_at(r, k, &mod, &abs))
-			return false;
-	return true;
+	return is_word(r, i) && !has(r, i, F_STOP) && !has(r, i, F_PERSON) && !has(r, i, F_ACTOR) &&
+	       !has(r, i, F_NOT_VERB) && !has(r, i, F_PREP) && !has(r, i, F_REL) && !has(r, i, F_COND) &&
+	       !modal_in_clause(r, i + 1);
 }
 
 /* Whether the modal at token i is inside a clause that is no rule of its
