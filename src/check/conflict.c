@@ -78,6 +78,24 @@ static bool eqs(specc_str a, const char *b)
 	return a.len == strlen(b) && (a.len == 0 || !memcmp(a.ptr, b, a.len));
 }
 
+/* Whether w is one of the NULL-ended list. */
+static bool in_list(specc_str w, const char *const *list)
+{
+	for (; *list; list++)
+		if (eqs(w, *list))
+			return true;
+	return false;
+}
+
+/* Stems in most statements that name no topic and no case: the assistant
+ * and the people it serves ("the customer asks", "tell users"). */
+static bool everyday(specc_str w)
+{
+	static const char *const common[] = { "assist", "model", "custom", "user", "passeng", "member",
+					      "patient", "client", "caller", "someon", NULL };
+	return in_list(w, common);
+}
+
 /* Where WordNet's verbs are: SPECC_WORDNET names data.verb elsewhere, or
  * turns WordNet off when empty. */
 static void antonyms_load(specc_antonyms *ant)
@@ -207,22 +225,16 @@ static bool opposite(int a, int b)
 	return na != nb;
 }
 
-/* A condition's words that tell it from another: people ("the customer
- * asks") are in most conditions, and "after X" is "when X". */
+/* A condition's words that tell it from another: people are in most
+ * conditions, and "after X" is "when X". */
 static uint32_t cond_words(specc_str stems, specc_str *out, uint32_t max)
 {
-	static const char *const common[] = { "custom", "user", "passeng", "member", "patient",
-					       "client", "caller", "after", "someon", NULL };
 	specc_str w[16];
 	uint32_t n = words(stems, w, 16), m = 0;
 
-	for (uint32_t i = 0; i < n && m < max; i++) {
-		bool skip = false;
-		for (int k = 0; common[k] && !skip; k++)
-			skip = eqs(w[i], common[k]);
-		if (!skip)
+	for (uint32_t i = 0; i < n && m < max; i++)
+		if (!everyday(w[i]) && !eqs(w[i], "after"))
 			out[m++] = w[i];
-	}
 	return m;
 }
 
@@ -302,30 +314,16 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 	static const char *const numbers[] = { "one", "two", "three", "four", "five", "six", "seven",
 					       "eight", "nine", "ten", "eleven", "twelv", "twenti", "thirti",
 					       "forti", "fifti", "hundr", "thousand", NULL };
-	specc_str wa[32], wb[32];
-	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16), shared = 0;
+	specc_str wa[32], wb[32], topic[32];
+	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16), nt = 0;
 
 	na = merge_words(wa, na, a->subject_stems);
 	nb = merge_words(wb, nb, b->subject_stems);
-	for (uint32_t i = 0; i < na; i++) {
-		/* "The assistant" and "customers" are in most statements and
-		 * no topic. */
-		bool skip = eq(wa[i], a->limit_unit) || (wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') ||
-			    eqs(wa[i], "assist") || eqs(wa[i], "model") || eqs(wa[i], "custom") ||
-			    eqs(wa[i], "user");
-		for (int k = 0; !skip && numbers[k]; k++)
-			skip = eqs(wa[i], numbers[k]);
-		for (int k = 0; !skip && limit_words[k]; k++)
-			skip = eqs(wa[i], limit_words[k]);
-		if (skip)
-			continue;
-		for (uint32_t j = 0; j < nb; j++)
-			if (eq(wa[i], wb[j])) {
-				shared++;
-				break;
-			}
-	}
-	return shared >= need;
+	for (uint32_t i = 0; i < na; i++)
+		if (!eq(wa[i], a->limit_unit) && !(wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') &&
+		    !everyday(wa[i]) && !in_list(wa[i], numbers) && !in_list(wa[i], limit_words))
+			topic[nt++] = wa[i];
+	return shared(topic, nt, wb, nb) >= need;
 }
 
 /* Units of time, by stem, in seconds: limits in minutes and in seconds
@@ -370,10 +368,7 @@ static bool generic_unit(specc_str dim)
 	static const char *const generic[] = { "time", "word", "charact", "sentenc", "paragraph", "line",
 					       "item", "bullet", "point", "step", "\xe2\x82\xac", "$",
 					       "\xc2\xa3", "page", "messag", "repli", NULL };
-	for (int k = 0; generic[k]; k++)
-		if (eqs(dim, generic[k]))
-			return true;
-	return false;
+	return in_list(dim, generic);
 }
 
 /* Verbs that carry no topic of their own in a limit: "must not exceed",
@@ -382,10 +377,7 @@ static bool light_verb(specc_str action)
 {
 	static const char *const light[] = { "be", "exceed", "run", "last", "weigh", "take", "contain",
 					      "have", "cost", "limit", "measur", "reach", "stay", NULL };
-	for (int k = 0; light[k]; k++)
-		if (eqs(action, light[k]))
-			return true;
-	return false;
+	return in_list(action, light);
 }
 
 /* A limit with the modality read into it: "must not send more than
