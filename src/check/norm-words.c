@@ -163,27 +163,27 @@ const specc_str norm_number_words[] = {
 /* Phrasal verbs that mean one verb of the antonym lists, and verbs that
  * mean the same as a more common one, by stem: "leave out" is "omit". */
 const struct norm_phrasal norm_phrasal[] = {
-	{ "leav", "out", "omit" },     { "cut", "out", "omit" },       { "spell", "out", "explain" },
-	{ "point", "out", "mention" }, { "bring", "up", "mention" },   { "turn", "off", "disabl" },
-	{ "turn", "on", "enabl" },     { "switch", "off", "disabl" },  { "switch", "on", "enabl" },
-	{ "hold", "back", "withhold" }, { "take", "down", "remov" },   { "finish", NULL, "end" },
-	{ "conclud", NULL, "end" },    { "display", NULL, "show" },    { "utilis", NULL, "use" },
-	{ "utiliz", NULL, "use" },     { "suppli", NULL, "provid" },   { "inform", NULL, "tell" },
-	{ "permit", NULL, "allow" },   { "eras", NULL, "delet" },      { "retain", NULL, "keep" },
-	{ "grant", NULL, "approv" },   { "deni", NULL, "reject" },     { "turn", "down", "reject" },
-	{ "disclos", NULL, "reveal" }, { "divulg", NULL, "reveal" },
+	{ W("leav"), W("out"), W("omit") },     { W("cut"), W("out"), W("omit") },       { W("spell"), W("out"), W("explain") },
+	{ W("point"), W("out"), W("mention") }, { W("bring"), W("up"), W("mention") },   { W("turn"), W("off"), W("disabl") },
+	{ W("turn"), W("on"), W("enabl") },     { W("switch"), W("off"), W("disabl") },  { W("switch"), W("on"), W("enabl") },
+	{ W("hold"), W("back"), W("withhold") }, { W("take"), W("down"), W("remov") },   { W("finish"), { NULL, 0 }, W("end") },
+	{ W("conclud"), { NULL, 0 }, W("end") },    { W("display"), { NULL, 0 }, W("show") },    { W("utilis"), { NULL, 0 }, W("use") },
+	{ W("utiliz"), { NULL, 0 }, W("use") },     { W("suppli"), { NULL, 0 }, W("provid") },   { W("inform"), { NULL, 0 }, W("tell") },
+	{ W("permit"), { NULL, 0 }, W("allow") },   { W("eras"), { NULL, 0 }, W("delet") },      { W("retain"), { NULL, 0 }, W("keep") },
+	{ W("grant"), { NULL, 0 }, W("approv") },   { W("deni"), { NULL, 0 }, W("reject") },     { W("turn"), W("down"), W("reject") },
+	{ W("disclos"), { NULL, 0 }, W("reveal") }, { W("divulg"), { NULL, 0 }, W("reveal") },
 };
 
 /* Participles that do not end in -ed, and their verbs. */
 const struct norm_participle norm_participles[] = {
-	{ "paid", "pay" },      { "kept", "keep" },     { "made", "make" },     { "sent", "send" },
-	{ "held", "hold" },     { "told", "tell" },     { "sold", "sell" },     { "shown", "show" },
-	{ "given", "give" },    { "taken", "take" },    { "written", "write" }, { "left", "leave" },
-	{ "brought", "bring" }, { "bought", "buy" },    { "found", "find" },    { "spent", "spend" },
-	{ "lost", "lose" },     { "done", "do" },       { "seen", "see" },      { "known", "know" },
-	{ "chosen", "choose" }, { "hidden", "hide" },   { "withheld", "withhold" }, { "forbidden", "forbid" },
-	{ "put", "put" },       { "set", "set" },       { "read", "read" },
-	{ "shared", "share" },  { "met", "meet" },      { "driven", "drive" },  { "drawn", "draw" },
+	{ W("paid"), W("pay") },      { W("kept"), W("keep") },     { W("made"), W("make") },     { W("sent"), W("send") },
+	{ W("held"), W("hold") },     { W("told"), W("tell") },     { W("sold"), W("sell") },     { W("shown"), W("show") },
+	{ W("given"), W("give") },    { W("taken"), W("take") },    { W("written"), W("write") }, { W("left"), W("leave") },
+	{ W("brought"), W("bring") }, { W("bought"), W("buy") },    { W("found"), W("find") },    { W("spent"), W("spend") },
+	{ W("lost"), W("lose") },     { W("done"), W("do") },       { W("seen"), W("see") },      { W("known"), W("know") },
+	{ W("chosen"), W("choose") }, { W("hidden"), W("hide") },   { W("withheld"), W("withhold") }, { W("forbidden"), W("forbid") },
+	{ W("put"), W("put") },       { W("set"), W("set") },       { W("read"), W("read") },
+	{ W("shared"), W("share") },  { W("met"), W("meet") },      { W("driven"), W("drive") },  { W("drawn"), W("draw") },
 };
 
 /* The words that open a limit, as the words say it: a negative modality

@@ -14,17 +14,17 @@ extern const specc_str norm_adverbs[], norm_stopwords[], norm_imperative_verbs[]
 	norm_cond_starts[], norm_not_verbs[], norm_actors[], norm_prepositions[], norm_relatives[],
 	norm_persons[], norm_particles[], norm_limit_starts[], norm_number_words[];
 
-/* "leave out" is "omit": verb and action by stem; particle NULL for a
- * one-word synonym. */
+/* "leave out" is "omit": verb and action by stem; no particle (a null
+ * ptr) for a one-word synonym. */
 struct norm_phrasal {
-	const char *verb, *particle, *action;
+	specc_str verb, particle, action;
 };
 extern const struct norm_phrasal norm_phrasal[];
 extern const size_t norm_phrasal_count;
 
 /* Participles that do not end in -ed, and their verbs. */
 struct norm_participle {
-	const char *participle, *verb;
+	specc_str participle, verb;
 };
 extern const struct norm_participle norm_participles[];
 extern const size_t norm_participles_count;

@@ -5,7 +5,7 @@
  * the modal words ("must", "should not", "may", "is not allowed to", an
  * imperative at the start, "Under no circumstances may ..."), takes the
  * subject's head before them as the actor and the verb after them (past
- * norm_adverbs and asides) as the action (a passive's participle, a norm_phrasal
+ * adverbs and asides) as the action (a passive's participle, a phrasal
  * verb's meaning), the content words up to the next boundary as the
  * object and its first words as the object's head, the first condition
  * word's clause (or a leading scope, "During business hours,") as the
@@ -73,7 +73,7 @@ struct reader {
 	/* The subject of the statement being read, as tokens [subj_a,
 	 * subj_b): a passive's object ("refunds must be paid"). */
 	uint32_t subj_a, subj_b;
-	uint32_t particle;        /* a norm_phrasal verb's particle after its object, or SPECC_NONE */
+	uint32_t particle;        /* a phrasal verb's particle after its object, or SPECC_NONE */
 	/* Read a modal after "who", "which" or "that" as the sentence's own:
 	 * when nothing else in it is ("Complaints that mention it should be
 	 * resolved ..."). */
@@ -454,7 +454,7 @@ static bool object_stop(struct reader *r, uint32_t i)
 }
 
 /* Appends the words of tokens [a, b) to both buffers: as written, and
- * stemmed, skipping norm_stopwords. */
+ * stemmed, skipping stopwords. */
 static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, specc_buf *stems)
 {
 	for (uint32_t k = a; k < b && k < r->n; k++) {
@@ -625,16 +625,30 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
+static bool str_eq(specc_str a, specc_str b)
+{
+	return a.len == b.len && !memcmp(a.ptr, b.ptr, a.len);
+}
+
+/* The verb of an irregular participle ("paid" is "pay"), or a null ptr. */
+static specc_str irregular(specc_str w)
+{
+	for (size_t k = 0; k < norm_participles_count; k++)
+		if (str_eq(w, norm_participles[k].participle))
+			return norm_participles[k].verb;
+	return SPECC_STR_NULL;
+}
+
 /* Whether w is a past participle that is not also a verb's plain form:
- * "-ed", or one of norm_participles[] ("spent", not "read"). */
+ * "-ed", or an irregular one ("spent", not "read"). */
 static bool participle(specc_str w)
 {
+	specc_str verb;
+
 	if (w.len > 3 && w.ptr[w.len - 2] == 'e' && w.ptr[w.len - 1] == 'd')
 		return true;
-	for (size_t k = 0; k < norm_participles_count; k++)
-		if (w.len == strlen(norm_participles[k].participle) && !memcmp(w.ptr, norm_participles[k].participle, w.len))
-			return strcmp(norm_participles[k].participle, norm_participles[k].verb) != 0;
-	return false;
+	verb = irregular(w);
+	return verb.ptr && !str_eq(verb, w);
 }
 
 /* Whether an actor is another party than the assistant: a person or a
@@ -747,13 +761,12 @@ static bool has_number(struct reader *r, uint32_t i)
 static specc_str canon(specc_str st)
 {
 	for (size_t k = 0; k < norm_phrasal_count; k++)
-		if (!norm_phrasal[k].particle && st.len == strlen(norm_phrasal[k].verb) &&
-		    !memcmp(st.ptr, norm_phrasal[k].verb, st.len))
-			return specc_str_make(norm_phrasal[k].action, strlen(norm_phrasal[k].action));
+		if (!norm_phrasal[k].particle.ptr && str_eq(st, norm_phrasal[k].verb))
+			return norm_phrasal[k].action;
 	return st;
 }
 
-/* The action of verb token v: its stem, or the verb a norm_phrasal verb or a
+/* The action of verb token v: its stem, or the verb a phrasal verb or a
  * synonym stands for.  *obj is where the object starts. */
 static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 {
@@ -763,14 +776,13 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 	if (!is_word(r, v))
 		return st;
 	for (size_t k = 0; k < norm_phrasal_count; k++) {
-		if (st.len != strlen(norm_phrasal[k].verb) || memcmp(st.ptr, norm_phrasal[k].verb, st.len))
+		if (!str_eq(st, norm_phrasal[k].verb))
 			continue;
-		if (norm_phrasal[k].particle) {
+		if (norm_phrasal[k].particle.ptr) {
 			/* "leave out the times" or "leave the times out". */
 			uint32_t at = v + 1;
-			size_t pl = strlen(norm_phrasal[k].particle);
 			while (at < r->n && at < v + 6 && is_word(r, at) &&
-			       !(r->toks[at].w.len == pl && !memcmp(r->toks[at].w.ptr, norm_phrasal[k].particle, pl)))
+			       !str_eq(r->toks[at].w, norm_phrasal[k].particle))
 				at++;
 			if (at >= r->n || at >= v + 6 || !is_word(r, at) ||
 			    (at > v + 1 && (WIS(r, at + 1, "to") || has_number(r, at + 1))))
@@ -780,7 +792,7 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 			else
 				r->particle = at;
 		}
-		return specc_str_make(norm_phrasal[k].action, strlen(norm_phrasal[k].action));
+		return norm_phrasal[k].action;
 	}
 	return st;
 }
@@ -794,7 +806,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT, head = SPECC_BUF_INIT;
 	uint32_t end, after;
 	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
-	const char *base = NULL;
+	specc_str base = SPECC_STR_NULL;
 	bool passive = false;
 
 	memset(n, 0, sizeof *n);
@@ -807,16 +819,13 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->person = party(r, actor);
 	n->verb = keep(r, v);
 	if (IS(v, "be") && part.len > 3 && r->subj_b > r->subj_a) {
-		for (size_t k = 0; k < norm_participles_count && !base; k++)
-			if (part.len == strlen(norm_participles[k].participle) &&
-			    !memcmp(part.ptr, norm_participles[k].participle, part.len))
-				base = norm_participles[k].verb;
-		passive = base || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
+		base = irregular(part);
+		passive = base.ptr || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
 	}
 	if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
-		specc_str act = canon(base ? stem_tmp(r, specc_str_make(base, strlen(base))) : stem_tmp(r, part));
+		specc_str act = canon(stem_tmp(r, base.ptr ? base : part));
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
 		n->verb = keep(r, part);
 		n->passive = true;
@@ -958,7 +967,7 @@ static uint32_t emit_verbs(struct reader *r, int mod, bool imperative, bool abso
 	return end;
 }
 
-/* The verb after a modal: past norm_adverbs ("should also politely decline"). */
+/* The verb after a modal: past adverbs ("should also politely decline"). */
 static uint32_t verb_after(struct reader *r, uint32_t i)
 {
 	/* "should briefly and respectfully note ...": adverbs, and ones
