@@ -404,10 +404,8 @@ static struct bound bound_of(const specc_norm *n)
 /* Whether the limits of a and b (of one dimension) cannot both hold: an
  * obligation of at most m against one of at least l > m, or a permission
  * past what an obligation allows. */
-static bool limits_clash(const specc_norm *a, const specc_norm *b)
+static bool limits_clash(struct bound x, struct bound y)
 {
-	struct bound x = bound_of(a), y = bound_of(b);
-
 	if (x.permits && y.permits)
 		return false;
 	if (y.permits) {
@@ -500,8 +498,9 @@ static bool say_why(const struct tier *t, const specc_norm *a, const specc_norm 
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
 {
 	const specc_antonyms *ant = t->ant;
-	int64_t sa, sb;
-	bool limits = a->limit && b->limit && eq(dimension(a, &sa), dimension(b, &sb));
+	int64_t scale;
+	specc_str dim = a->limit && b->limit ? dimension(a, &scale) : SPECC_STR_NULL;
+	bool limits = dim.len && eq(dim, dimension(b, &scale));
 	bool same = eq(a->action, b->action);
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {
@@ -524,15 +523,16 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 				light_verb(b->action) ? 1 : 2;
 		/* "three alternative flights" and "five alternative flights":
 		 * the unit is what they are about. */
-		if (!generic_unit(dimension(a, &sa)))
+		struct bound x = bound_of(a), y = bound_of(b);
+		if (!generic_unit(dim))
 			need--;
 		if (!shares_topic(a, b, need))
 			return false;
-		if (limits_clash(a, b))
+		if (limits_clash(x, y))
 			return say_why(t, a, b, "limits that cannot both hold", why);
 		/* The same limit ("within 48 hours" and "less than 48 hours")
 		 * is part of what both act on: compare the actions. */
-		if (bound_of(a).kind != bound_of(b).kind || bound_of(a).value != bound_of(b).value)
+		if (x.kind != y.kind || x.value != y.value)
 			return false;
 	}
 	if (!same_object(a, b))
@@ -1045,7 +1045,7 @@ void specc_check_conflicts(specc_project *p)
 		int64_t scale;
 		qual[i] = quality_bits(n->object_stems);
 		chain_add(&acts.index, n->action, i, acts.head, acts.tail, acts.next, &acts.count);
-		if (n->limit)
+		if (n->limit && n->limit_unit.len)
 			chain_add(&dims.index, dimension(n, &scale), i, dims.head, dims.tail, dims.next,
 				  &dims.count);
 	}
