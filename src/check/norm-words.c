@@ -6,6 +6,9 @@
  * reader so that its logic reads without them.
  */
 #include <stddef.h>
+#include <string.h>
+
+#include "specc/buf.h"
 
 #include "specc/norm.h"
 #include "norm-words.h"
@@ -135,7 +138,26 @@ const specc_str norm_persons[] = {
 	W("teacher"), W("teachers"), W("officer"), W("officers"), W("reviewer"), W("reviewers"),
 	W("moderator"), W("moderators"), W("specialist"), W("specialists"), W("caregiver"),
 	W("caregivers"), W("carer"), W("carers"), W("family"), W("friend"), W("friends"),
-	W("someone"), W("anybody"), W("everyone"), { NULL, 0 },
+	W("someone"), W("anybody"), W("everyone"),
+	/* Other roles a spec hands work to. */
+	W("practitioner"), W("practitioners"), W("worker"), W("workers"), W("counsellor"),
+	W("counsellors"), W("counselor"), W("counselors"), W("tutor"), W("tutors"), W("lecturer"),
+	W("lecturers"), W("professor"), W("professors"), W("instructor"), W("instructors"),
+	W("coordinator"), W("coordinators"), W("representative"), W("representatives"), W("volunteer"),
+	W("volunteers"), W("guard"), W("guards"), W("driver"), W("drivers"), W("courier"), W("couriers"),
+	W("engineer"), W("engineers"), W("paramedic"), W("paramedics"), W("dispatcher"), W("dispatchers"),
+	W("administrator"), W("administrators"), W("registrar"), W("registrars"), W("dean"), W("deans"),
+	W("landlord"), W("landlords"), W("tenant"), W("tenants"), W("resident"), W("residents"),
+	W("applicant"), W("applicants"), W("candidate"), W("candidates"), W("buyer"), W("buyers"),
+	W("seller"), W("sellers"), W("merchant"), W("merchants"), W("vendor"), W("vendors"),
+	W("contractor"), W("contractors"), W("auditor"), W("auditors"), W("investigator"),
+	W("investigators"), W("inspector"), W("inspectors"), W("attendant"), W("attendants"),
+	W("steward"), W("stewards"), W("host"), W("hosts"), W("midwife"), W("midwives"), W("surveyor"),
+	W("surveyors"), W("adjuster"), W("adjusters"), W("underwriter"), W("underwriters"), W("broker"),
+	W("brokers"), W("banker"), W("bankers"), W("teller"), W("tellers"), W("cashier"), W("cashiers"),
+	W("clerk"), W("clerks"), W("accountant"), W("accountants"), W("solicitor"), W("solicitors"),
+	W("attorney"), W("attorneys"), W("judge"), W("judges"), W("police"),
+	{ NULL, 0 },
 };
 
 /* Particles of phrasal verbs ("joke back", "set up payments"): not part of
@@ -163,15 +185,34 @@ const specc_str norm_number_words[] = {
 /* Phrasal verbs that mean one verb of the antonym lists, and verbs that
  * mean the same as a more common one, by stem: "leave out" is "omit". */
 const struct norm_phrasal norm_phrasal[] = {
-	{ W("leav"), W("out"), W("omit") },     { W("cut"), W("out"), W("omit") },       { W("spell"), W("out"), W("explain") },
-	{ W("point"), W("out"), W("mention") }, { W("bring"), W("up"), W("mention") },   { W("turn"), W("off"), W("disabl") },
-	{ W("turn"), W("on"), W("enabl") },     { W("switch"), W("off"), W("disabl") },  { W("switch"), W("on"), W("enabl") },
-	{ W("hold"), W("back"), W("withhold") }, { W("take"), W("down"), W("remov") },   { W("finish"), { NULL, 0 }, W("end") },
-	{ W("conclud"), { NULL, 0 }, W("end") },    { W("display"), { NULL, 0 }, W("show") },    { W("utilis"), { NULL, 0 }, W("use") },
-	{ W("utiliz"), { NULL, 0 }, W("use") },     { W("suppli"), { NULL, 0 }, W("provid") },   { W("inform"), { NULL, 0 }, W("tell") },
-	{ W("permit"), { NULL, 0 }, W("allow") },   { W("eras"), { NULL, 0 }, W("delet") },      { W("retain"), { NULL, 0 }, W("keep") },
-	{ W("grant"), { NULL, 0 }, W("approv") },   { W("deni"), { NULL, 0 }, W("reject") },     { W("turn"), W("down"), W("reject") },
-	{ W("disclos"), { NULL, 0 }, W("reveal") }, { W("divulg"), { NULL, 0 }, W("reveal") },
+	{ W("leav"), W("out"), W("omit") },      { W("cut"), W("out"), W("omit") },
+	{ W("spell"), W("out"), W("explain") },  { W("point"), W("out"), W("tell") },
+	{ W("bring"), W("up"), W("tell") },      { W("turn"), W("off"), W("disabl") },
+	{ W("turn"), W("on"), W("enabl") },      { W("switch"), W("off"), W("disabl") },
+	{ W("switch"), W("on"), W("enabl") },    { W("hold"), W("back"), W("withhold") },
+	{ W("take"), W("down"), W("delet") },    { W("turn"), W("down"), W("refus") },
+	{ W("hand"), W("over"), W("transfer") },
+	/* One verb for each act that specs name several ways.  Two rules
+	 * with near-synonyms on one object ("must quote the price", "must
+	 * not tell the price") are about one act; the object still has to
+	 * match, which keeps "move the meeting" from "transfer money". */
+#define SYN(v, a) { W(v), { NULL, 0 }, W(a) }
+	SYN("inform", "tell"),    SYN("notifi", "tell"),  SYN("quot", "tell"),     SYN("state", "tell"),
+	SYN("say", "tell"),       SYN("mention", "tell"), SYN("reveal", "tell"),   SYN("disclos", "tell"),
+	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
+	SYN("mail", "send"),      SYN("move", "transfer"), SYN("suggest", "recommend"),
+	SYN("propos", "recommend"), SYN("schedul", "book"), SYN("reserv", "book"), SYN("verifi", "check"),
+	SYN("retain", "keep"),    SYN("store", "keep"),   SYN("preserv", "keep"), SYN("declin", "refus"),
+	SYN("reject", "refus"),   SYN("deni", "refus"),   SYN("eras", "delet"),   SYN("remov", "delet"),
+	SYN("purg", "delet"),     SYN("destroy", "delet"), SYN("conceal", "hide"), SYN("exclud", "omit"),
+	SYN("provid", "give"),    SYN("suppli", "give"),  SYN("display", "show"), SYN("present", "show"),
+	SYN("begin", "start"),    SYN("finish", "end"),   SYN("conclud", "end"),  SYN("termin", "end"),
+	SYN("permit", "allow"),   SYN("prohibit", "forbid"), SYN("ban", "forbid"), SYN("grant", "approv"),
+	SYN("authoriz", "approv"), SYN("accept", "approv"), SYN("repli", "answer"), SYN("respond", "answer"),
+	SYN("assist", "help"),    SYN("request", "ask"),  SYN("utiliz", "use"),   SYN("modifi", "chang"),
+	SYN("alter", "chang"),    SYN("edit", "chang"),   SYN("updat", "chang"),  SYN("bill", "charg"),
+	SYN("reimburs", "refund"),
+#undef SYN
 };
 
 /* Participles that do not end in -ed, and their verbs. */
@@ -234,3 +275,98 @@ const struct norm_limit_form norm_limit_forms[] = {
 const size_t norm_phrasal_count = sizeof norm_phrasal / sizeof *norm_phrasal;
 const size_t norm_participles_count = sizeof norm_participles / sizeof *norm_participles;
 const size_t norm_limit_forms_count = sizeof norm_limit_forms / sizeof *norm_limit_forms;
+
+/* Words British spelling ends in -ise that American spelling does not
+ * turn into -ize, matched at the end of the root ("uncompromising").  The
+ * rule below already leaves -vise, -wise and a vowel before -ise alone. */
+static const specc_str ise_kept[] = {
+	W("promise"), W("premise"), W("compromise"), W("demise"), W("surmise"), W("exercise"),
+	W("concise"), W("precise"), W("excise"), W("incise"), W("circumcise"), W("surprise"),
+	W("enterprise"), W("comprise"), W("apprise"), W("reprise"), W("franchise"), W("merchandise"),
+	W("expertise"), W("chastise"), W("advertise"), W("despise"), W("paradise"), W("treatise"),
+	W("sunrise"), W("uprise"), W("practise"), { NULL, 0 },
+};
+
+/* British spellings inside a word and their American form: "colour" in
+ * "discoloured", "centre" in "centres". */
+static const struct {
+	specc_str uk, us;
+} spelled[] = {
+	{ W("colour"), W("color") },   { W("behaviour"), W("behavior") }, { W("honour"), W("honor") },
+	{ W("favour"), W("favor") },   { W("labour"), W("labor") },     { W("neighbour"), W("neighbor") },
+	{ W("humour"), W("humor") },   { W("rumour"), W("rumor") },     { W("flavour"), W("flavor") },
+	{ W("endeavour"), W("endeavor") }, { W("harbour"), W("harbor") }, { W("odour"), W("odor") },
+	{ W("vigour"), W("vigor") },   { W("armour"), W("armor") },     { W("candour"), W("candor") },
+	{ W("tumour"), W("tumor") },   { W("centre"), W("center") },    { W("metre"), W("meter") },
+	{ W("litre"), W("liter") },    { W("theatre"), W("theater") },  { W("fibre"), W("fiber") },
+	{ W("licence"), W("license") }, { W("defence"), W("defense") },  { W("offence"), W("offense") },
+	{ W("catalogue"), W("catalog") }, { W("dialogue"), W("dialog") }, { W("analogue"), W("analog") },
+	{ W("programme"), W("program") }, { W("judgement"), W("judgment") }, { W("ageing"), W("aging") },
+	{ W("instalment"), W("installment") }, { W("enrolment"), W("enrollment") }, { W("grey"), W("gray") },
+	{ W("cheque"), W("check") },
+};
+
+int norm_american(specc_str w, specc_buf *out)
+{
+	static const specc_str ise_ends[] = { W("ise"), W("ised"), W("ises"), W("ising"), W("isation"),
+					      W("isations"), W("iser"), W("isers"), W("isable"), { NULL, 0 } },
+				yse_ends[] = { W("lyse"), W("lysed"), W("lyses"), W("lysing"), { NULL, 0 } };
+
+	for (size_t k = 0; k < sizeof spelled / sizeof *spelled; k++) {
+		const char *at = NULL;
+		for (size_t i = 0; !at && i + spelled[k].uk.len <= w.len; i++)
+			if (!memcmp(w.ptr + i, spelled[k].uk.ptr, spelled[k].uk.len))
+				at = w.ptr + i;
+		if (!at)
+			continue;
+		specc_buf_reset(out);
+		specc_buf_add(out, w.ptr, (size_t)(at - w.ptr));
+		specc_buf_add(out, spelled[k].us.ptr, spelled[k].us.len);
+		specc_buf_add(out, at + spelled[k].uk.len, w.len - (size_t)(at - w.ptr) - spelled[k].uk.len);
+		return 1;
+	}
+	/* analyse, paralyse: -lyse is -lyze. */
+	for (const specc_str *e = yse_ends; e->ptr; e++)
+		if (w.len > e->len && !memcmp(w.ptr + w.len - e->len, e->ptr, e->len)) {
+			specc_buf_reset(out);
+			specc_buf_add(out, w.ptr, w.len);
+			out->ptr[w.len - e->len + 2] = 'z';
+			return 1;
+		}
+	for (const specc_str *e = ise_ends; e->ptr; e++) {
+		size_t is;      /* where "is" starts */
+		char before;
+		bool kept = false;
+
+		if (w.len < e->len + 3 || memcmp(w.ptr + w.len - e->len, e->ptr, e->len))
+			continue;
+		is = w.len - e->len;
+		before = w.ptr[is - 1];
+		if (strchr("aeiouyvw", before))
+			return 0;
+		for (const specc_str *x = ise_kept; x->ptr && !kept; x++) {
+			/* The root is the word up to "is" and then "ise". */
+			size_t n = is + 3;
+			if (n < x->len)
+				continue;
+			kept = !memcmp(w.ptr + n - x->len, x->ptr, x->len - 3) &&
+			       !memcmp(x->ptr + x->len - 3, "ise", 3);
+		}
+		if (kept)
+			return 0;
+		specc_buf_reset(out);
+		specc_buf_add(out, w.ptr, w.len);
+		out->ptr[is + 1] = 'z';
+		return 1;
+	}
+	return 0;
+}
+
+specc_str norm_canon(specc_str stem)
+{
+	for (size_t k = 0; k < norm_phrasal_count; k++)
+		if (!norm_phrasal[k].particle.ptr && stem.len == norm_phrasal[k].verb.len &&
+		    !memcmp(stem.ptr, norm_phrasal[k].verb.ptr, stem.len))
+			return norm_phrasal[k].action;
+	return stem;
+}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "specc/base.h"
+#include "specc/buf.h"
 
 extern const specc_str norm_adverbs[], norm_stopwords[], norm_imperative_verbs[], norm_modal_starts[],
 	norm_cond_starts[], norm_not_verbs[], norm_actors[], norm_prepositions[], norm_relatives[],
@@ -38,5 +39,18 @@ struct norm_limit_form {
 };
 extern const struct norm_limit_form norm_limit_forms[];
 extern const size_t norm_limit_forms_count;
+
+/*
+ * Writes the American spelling of the lower-case word w into out (reset
+ * first) and returns 1, or returns 0 when w is spelled the same in both:
+ * "apologise" is "apologize", "colours" is "colors".  Two teams of one
+ * project spell differently, and the stemmer keeps "apologis" and
+ * "apolog" apart.
+ */
+/* The verb a one-word synonym stands for, by stem ("quot" is "tell"), or
+ * stem itself: what actions and antonym pairs are compared by. */
+specc_str norm_canon(specc_str stem);
+
+int norm_american(specc_str w, specc_buf *out);
 
 #endif

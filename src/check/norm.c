@@ -70,6 +70,7 @@ struct reader {
 	specc_map stem_index;     /* word -> index into stems */
 	SPECC_TABLE(specc_str) stems;
 	specc_arena stem_arena;
+	specc_buf spelling;       /* a word in American spelling, for the stemmer */
 	/* The subject of the statement being read, as tokens [subj_a,
 	 * subj_b): a passive's object ("refunds must be paid"). */
 	uint32_t subj_a, subj_b;
@@ -166,7 +167,10 @@ static specc_str stem_tmp(struct reader *r, specc_str w)
 
 	if (k != SPECC_NONE)
 		return r->stems.items[k];
-	s = sb_stemmer_stem(r->stemmer, (const sb_symbol *)w.ptr, (int)w.len);
+	if (norm_american(w, &r->spelling))
+		s = sb_stemmer_stem(r->stemmer, (const sb_symbol *)r->spelling.ptr, (int)r->spelling.len);
+	else
+		s = sb_stemmer_stem(r->stemmer, (const sb_symbol *)w.ptr, (int)w.len);
 	if (!s)
 		specc_die_oom();
 	key = specc_arena_str(&r->stem_arena, w.ptr, w.len);
@@ -486,28 +490,83 @@ static specc_str currency(specc_str w)
 	return SPECC_STR_NULL;
 }
 
-static int64_t number_at(struct reader *r, uint32_t i, bool *ok)
+static bool str_eq(specc_str a, specc_str b)
+{
+	return a.len == b.len && !memcmp(a.ptr, b.ptr, a.len);
+}
+
+/* The value of one number word ("seven", "forty", "hundred"), or -1. */
+static int64_t number_word(specc_str w)
 {
 	static const specc_str small[] = { W("zero"), W("one"), W("two"), W("three"), W("four"),
 					   W("five"), W("six"), W("seven"), W("eight"), W("nine"),
 					   W("ten"), W("eleven"), W("twelve"), W("thirteen"),
 					   W("fourteen"), W("fifteen"), W("sixteen"), W("seventeen"),
 					   W("eighteen"), W("nineteen"), W("twenty"), { NULL, 0 } };
+	static const struct {
+		specc_str w;
+		int64_t v;
+	} tens[] = { { W("thirty"), 30 }, { W("forty"), 40 }, { W("fifty"), 50 }, { W("sixty"), 60 },
+		     { W("seventy"), 70 }, { W("eighty"), 80 }, { W("ninety"), 90 }, { W("hundred"), 100 },
+		     { W("thousand"), 1000 }, { W("million"), 1000000 } };
+
+	const char *dash = w.len ? memchr(w.ptr, '-', w.len) : NULL;
+
+	if (dash) {
+		/* "twenty-five" */
+		int64_t t = number_word(specc_str_make(w.ptr, (size_t)(dash - w.ptr))),
+			u = number_word(specc_str_make(dash + 1, w.len - (size_t)(dash - w.ptr) - 1));
+		return t >= 20 && t < 100 && t % 10 == 0 && u > 0 && u < 10 ? t + u : -1;
+	}
+	for (int k = 0; small[k].ptr; k++)
+		if (str_eq(w, small[k]))
+			return k;
+	for (size_t k = 0; k < sizeof tens / sizeof *tens; k++)
+		if (str_eq(w, tens[k].w))
+			return tens[k].v;
+	return -1;
+}
+
+/*
+ * The number that starts at token i, in digits ("1,000", "$250") or in
+ * words, which may take several tokens: "one hundred", "twenty-five",
+ * "two thousand five hundred".  *last is its last token.
+ */
+static int64_t number_at(struct reader *r, uint32_t i, bool *ok, uint32_t *last)
+{
 	specc_str w = word(r, i), cur;
-	int64_t v = 0;
+	int64_t v = 0, total = 0, part;
 
 	*ok = false;
+	*last = i;
 	if (!is_word(r, i) || !w.len)
 		return 0;
-	for (int k = 0; small[k].ptr; k++)
-		if (w.len == small[k].len && !memcmp(w.ptr, small[k].ptr, w.len)) {
-			*ok = true;
-			return k;
-		}
-	if (IS(w, "thirty") || IS(w, "forty") || IS(w, "fifty") || IS(w, "hundred") || IS(w, "thousand")) {
+	if ((part = number_word(w)) >= 0) {
+		/* Words add up ("twenty-five") and multiply what came before
+		 * ("one hundred", "five thousand"): enough for the numbers
+		 * specs write in words. */
+		uint32_t k = i;
 		*ok = true;
-		return IS(w, "thirty") ? 30 : IS(w, "forty") ? 40 : IS(w, "fifty") ? 50
-		       : IS(w, "hundred") ? 100 : 1000;
+		for (;;) {
+			if (part == 100)
+				v = (v ? v : 1) * 100;
+			else if (part >= 1000) {
+				total += (v ? v : 1) * part;
+				v = 0;
+			} else
+				v += part;
+			*last = k++;
+			if (WIS(r, k, "and") && v >= 100 && number_word(word(r, k + 1)) > 0 &&
+			    number_word(word(r, k + 1)) < 100)
+				k++;
+			if (!is_word(r, k) || (part = number_word(word(r, k))) <= 0)
+				break;
+			/* "five six" are two numbers, "twenty five" one: a word
+			 * under a hundred only adds to a round ten or hundred. */
+			if (part < 100 && v % 100 && !(v % 100 >= 20 && v % 10 == 0 && part < 10))
+				break;
+		}
+		return total + v;
 	}
 	cur = currency(w);
 	w.ptr += cur.len;
@@ -539,20 +598,24 @@ static bool numeric_start(char c)
 static int limit_after(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
 {
 	bool ok;
-	uint32_t k = i + 1;
+	uint32_t k, end;
 	int64_t v;
 
 	if (!has(r, i, F_NUMBER) && !(is_word(r, i) && r->toks[i].w.len && numeric_start(r->toks[i].w.ptr[0])))
 		return 0;
-	v = number_at(r, i, &ok);
+	v = number_at(r, i, &ok, &end);
 	if (!ok)
 		return 0;
+	k = end + 1;
 	if (is_word(r, k) && !WIS(r, k, "or") && !WIS(r, k, "and"))
 		k++;
 	if (!(WIS(r, k, "or") || WIS(r, k, "and")) || !is_word(r, k + 1))
 		return 0;
 	*value = v;
-	*unit = k > i + 1 ? stem(r, word(r, i + 1)) : SPECC_STR_NULL;
+	/* "$250 or more" counts dollars; "100 ml or less", millilitres. */
+	*unit = currency(word(r, i)).len ? keep(r, currency(word(r, i)))
+		: k > end + 1    ? stem(r, word(r, end + 1))
+				 : SPECC_STR_NULL;
 	*last = k + 1;
 	if (WIS(r, k + 1, "less") || WIS(r, k + 1, "fewer") || WIS(r, k + 1, "under") || WIS(r, k + 1, "below") ||
 	    WIS(r, k + 1, "younger") || WIS(r, k + 1, "shorter"))
@@ -568,7 +631,7 @@ static int limit_after(struct reader *r, uint32_t i, int64_t *value, specc_str *
 static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
 {
 	int kind = SPECC_LIMIT_NONE;
-	uint32_t k = i;
+	uint32_t k = i, after = i + 1;
 	bool ok, when = false;
 
 	if (!has(r, i, F_LIMIT))
@@ -582,6 +645,7 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 		if (w == 3 || !norm_limit_forms[f].w[w].ptr) {
 			kind = norm_limit_forms[f].kind;
 			when = norm_limit_forms[f].when;
+			after = i + w;
 		}
 	}
 	/* "not exceeding 100 words", where no modal has read the "not". */
@@ -591,20 +655,44 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	if (!kind)
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
-		*value = number_at(r, k, &ok);
+		uint32_t end;
+		*value = number_at(r, k, &ok, &end);
+		if (!ok && k == after && (WIS(r, k, "a") || WIS(r, k, "an") || WIS(r, k, "half")) && k + 1 < r->n) {
+			/* "within an hour", "no more than half a day": one unit,
+			 * or half of one in the next smaller unit. */
+			bool half = WIS(r, k, "half");
+			uint32_t u = half && (WIS(r, k + 1, "a") || WIS(r, k + 1, "an")) ? k + 2 : k + 1;
+			specc_str st = stem_tmp(r, word(r, u));
+			static const struct {
+				const char *unit, *smaller;
+				int64_t halves;
+			} halves[] = { { "minut", "second", 30 }, { "hour", "minut", 30 }, { "day", "hour", 12 } };
+			if (!half && is_word(r, u) && !has(r, u, F_STOP)) {
+				*value = 1;
+				ok = true;
+				end = k;
+			}
+			for (size_t h = 0; half && h < sizeof halves / sizeof *halves; h++)
+				if (str_eq(st, specc_str_make(halves[h].unit, strlen(halves[h].unit)))) {
+					*value = halves[h].halves;
+					*unit = stem(r, specc_str_make(halves[h].smaller, strlen(halves[h].smaller)));
+					*last = u;
+					return kind;
+				}
+		}
 		if (ok && currency(word(r, k)).len) {
 			/* Money: what it pays for is not the unit. */
 			*unit = keep(r, currency(word(r, k)));
-			*last = k;
+			*last = end;
 			return kind;
 		}
-		if (ok && is_word(r, k + 1) && !has(r, k + 1, F_STOP)) {
+		if (ok && is_word(r, end + 1) && !has(r, end + 1, F_STOP)) {
 			/* The counted thing is the head of the phrase: "five
 			 * passcode attempts" counts attempts. */
-			uint32_t u = k + 1;
+			uint32_t u = end + 1;
 			/* A plural ends the phrase: "characters long" counts
 			 * characters. */
-			while (u + 1 < r->n && u < k + 4 && is_word(r, u + 1) && !has(r, u + 1, F_STOP) &&
+			while (u + 1 < r->n && u < end + 4 && is_word(r, u + 1) && !has(r, u + 1, F_STOP) &&
 			       !has(r, u + 1, F_COND) && !has(r, u + 1, F_MODAL) && !WIS(r, u + 1, "before") &&
 			       !WIS(r, u + 1, "after") && word(r, u).len &&
 			       word(r, u).ptr[word(r, u).len - 1] != 's')
@@ -615,9 +703,9 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 				kind = kind == SPECC_LIMIT_AT_MOST ? SPECC_LIMIT_AT_LEAST : SPECC_LIMIT_AT_MOST;
 			return kind;
 		}
-		if (ok && WIS(r, k + 1, "of") && is_word(r, k + 2)) {
-			*unit = stem(r, word(r, k + 2));
-			*last = k + 2;
+		if (ok && WIS(r, end + 1, "of") && is_word(r, end + 2)) {
+			*unit = stem(r, word(r, end + 2));
+			*last = end + 2;
 			return kind;
 		}
 		k++;
@@ -625,10 +713,6 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
-static bool str_eq(specc_str a, specc_str b)
-{
-	return a.len == b.len && !memcmp(a.ptr, b.ptr, a.len);
-}
 
 /* The verb of an irregular participle ("paid" is "pay"), or a null ptr. */
 static specc_str irregular(specc_str w)
@@ -757,14 +841,6 @@ static bool has_number(struct reader *r, uint32_t i)
 	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
 }
 
-/* The verb a one-word synonym stands for ("finish" is "end"), by stem. */
-static specc_str canon(specc_str st)
-{
-	for (size_t k = 0; k < norm_phrasal_count; k++)
-		if (!norm_phrasal[k].particle.ptr && str_eq(st, norm_phrasal[k].verb))
-			return norm_phrasal[k].action;
-	return st;
-}
 
 /* The action of verb token v: its stem, or the verb a phrasal verb or a
  * synonym stands for.  *obj is where the object starts. */
@@ -825,7 +901,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
-		specc_str act = canon(stem_tmp(r, base.ptr ? base : part));
+		specc_str act = norm_canon(stem_tmp(r, base.ptr ? base : part));
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
 		n->verb = keep(r, part);
 		n->passive = true;
@@ -1339,6 +1415,7 @@ static void reader_open(struct reader *r, specc_norms *out)
 	memset(r, 0, sizeof *r);
 	r->out = out;
 	specc_buf_init(&r->low);
+	specc_buf_init(&r->spelling);
 	specc_arena_init(&r->stem_arena);
 	r->stemmer = sb_stemmer_new("english", NULL);
 	if (!r->stemmer)
@@ -1352,6 +1429,7 @@ static void reader_close(struct reader *r)
 	specc_map_release(&r->lists);
 	SPECC_TABLE_FREE(r->list_flags);
 	specc_buf_release(&r->low);
+	specc_buf_release(&r->spelling);
 	specc_map_release(&r->stem_index);
 	SPECC_TABLE_FREE(r->stems);
 	specc_arena_release(&r->stem_arena);

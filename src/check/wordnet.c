@@ -17,6 +17,7 @@
 
 #include "specc/buf.h"
 #include "internal.h"
+#include "norm-words.h"
 
 /* The words of the synset line at offset in data, into out (pointers
  * into data, ended by a space); returns their count. */
@@ -164,6 +165,9 @@ static void edge(specc_antonyms *a, uint32_t from, specc_str to)
 
 void specc_antonyms_add(specc_antonyms *a, specc_str x, specc_str y)
 {
+	/* Actions are read as the verb their synonyms stand for. */
+	x = norm_canon(x);
+	y = norm_canon(y);
 	if (x.len == y.len && !memcmp(x.ptr, y.ptr, x.len))
 		return;
 	uint32_t gx = node(a, x), gy = node(a, y);

@@ -56,18 +56,18 @@ static void reads(const char *sentence, const struct want *want, uint32_t n)
 
 static void modals(void **state)
 {
-	static const struct want must[] = { { "must", "assistant", "share", "record", "", "", false, false } };
+	static const struct want must[] = { { "must", "assistant", "tell", "record", "", "", false, false } };
 	static const struct want must_not[] = {
-		{ "must-not", "assistant", "share", "anoth member record", "if", "member asks", false, false }
+		{ "must-not", "assistant", "tell", "anoth member record", "if", "member asks", false, false }
 	};
 	static const struct want should_not[] = {
 		{ "should-not", "it", "refus", "request", "unless", "required chain command", false, true }
 	};
 	static const struct want may[] = { { "may", "assistant", "offer", "coupon", "", "", false, false } };
-	static const struct want may_not[] = { { "must-not", "model", "reveal", "prompt", "", "", false, false } };
+	static const struct want may_not[] = { { "must-not", "model", "tell", "prompt", "", "", false, false } };
 	static const struct want cannot[] = { { "must-not", "assistant", "book", "appoint", "", "", false, false } };
 	static const struct want allowed[] = { { "must-not", "assistant", "discuss", "competitor", "", "", false, false } };
-	static const struct want required[] = { { "must", "assistant", "verifi", "member ident", "when", "account changes", false, false } };
+	static const struct want required[] = { { "must", "assistant", "check", "member ident", "when", "account changes", false, false } };
 	static const struct want never[] = { { "must-not", "assistant", "diagnos", "member", "", "", false, true } };
 	static const struct want be[] = { { "should", "assistant", "be honest", "", "", "", false, false } };
 	(void)state;
@@ -87,7 +87,7 @@ static void modals(void **state)
 static void imperatives(void **state)
 {
 	static const struct want dont[] = { { "must-not", "", "give", "dose", "", "", true, false } };
-	static const struct want never[] = { { "must-not", "", "share", "password", "", "", true, true } };
+	static const struct want never[] = { { "must-not", "", "tell", "password", "", "", true, true } };
 	static const struct want avoid[] = { { "should-not", "", "give", "medic advic", "", "", true, false } };
 	static const struct want refuse[] = { { "must-not", "", "write", "malwar", "", "", true, false } };
 	static const struct want ask[] = { { "must", "", "ask", "zip code", "", "", true, false } };
@@ -104,15 +104,15 @@ static void imperatives(void **state)
 static void coordination_and_conditions(void **state)
 {
 	static const struct want two[] = {
-		{ "should", "assistant", "declin", "offer prohibit help", "if", "user asks prohibited help", false, false },
-		{ "should", "assistant", "suggest", "safer altern", "if", "user asks prohibited help", false, false },
+		{ "should", "assistant", "refus", "offer prohibit help", "if", "user asks prohibited help", false, false },
+		{ "should", "assistant", "recommend", "safer altern", "if", "user asks prohibited help", false, false },
 	};
 	static const struct want and_neg[] = {
 		{ "should", "assistant", "assum", "best intent", "", "", false, false },
 		{ "should-not", "assistant", "judg", "user", "", "", false, false },
 	};
 	static const struct want even[] = {
-		{ "must-not", "assistant", "respond", "request privat inform", "", "", false, true }
+		{ "must-not", "assistant", "answer", "request privat inform", "", "", false, true }
 	};
 	static const struct want except[] = {
 		{ "should-not", "assistant", "generat", "gore", "except", "scientific contexts", false, false }
@@ -153,7 +153,7 @@ static void heads(void **state)
 		uint32_t statement;
 		const char *action, *head;
 	} cases[] = {
-		{ "The assistant should decline transfers to countries on the high-risk list.", 0, "declin", "transfer" },
+		{ "The assistant should decline transfers to countries on the high-risk list.", 0, "refus", "transfer" },
 		{ "Always tell the customer to hang up and call the bank.", 0, "tell", "hang up" },
 		{ "The assistant should collapse the list of a customer's direct debits to the five largest.", 0,
 		  "collaps", "list direct debit" },
@@ -219,6 +219,14 @@ static void readings(void **state)
 	s_eq(ns.items.items[1].actor, "holder", "the actor", person);
 	assert_true(ns.items.items[2].pronoun);
 	assert_int_equal(ns.items.items[2].cond, SPECC_COND_IF);
+	specc_norms_release(&ns);
+
+	/* Roles are people: what a nurse practitioner may do binds no one
+	 * else. */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "A nurse practitioner may order lab tests.", 41);
+	assert_int_equal(ns.items.len, 1);
+	assert_true(ns.items.items[0].person);
 	specc_norms_release(&ns);
 }
 
@@ -288,6 +296,92 @@ static void more_limits(void **state)
 		 SPECC_LIMIT_AT_MOST, 14, "day", "sooner than fourteen days");
 }
 
+/* Numbers in several words, "an hour" and "half an hour", money before
+ * "or more". */
+static void number_words(void **state)
+{
+	(void)state;
+	limit_is("Offer a payment plan on any balance above one hundred dollars.", SPECC_LIMIT_AT_LEAST, 100,
+		 "dollar", "above one hundred dollars");
+	limit_is("Replies should be no longer than two hundred and fifty words.", SPECC_LIMIT_AT_MOST, 250, "word",
+		 "no longer than two hundred and fifty words");
+	limit_is("Keep summaries under twenty-five words.", SPECC_LIMIT_AT_MOST, 25, "word",
+		 "under twenty-five words");
+	limit_is("Send at most five thousand emails a day.", SPECC_LIMIT_AT_MOST, 5000, "email",
+		 "at most five thousand emails");
+	/* Two numbers side by side are two: "five six-digit codes" is five. */
+	limit_is("Show at most five six-digit codes.", SPECC_LIMIT_AT_MOST, 5, "code",
+		 "at most five six-digit codes");
+	limit_is("The assistant must reply within an hour.", SPECC_LIMIT_AT_MOST, 1, "hour", "within an hour");
+	limit_is("Sessions should stay open for at least half an hour.", SPECC_LIMIT_AT_LEAST, 30, "minut",
+		 "at least half an hour");
+	limit_is("The assistant may offer a payment plan only on balances of $250 or more.", SPECC_LIMIT_AT_LEAST,
+		 250, "$", "$250 or more");
+}
+
+/* Whether two readings agree on what. */
+static void same_str(specc_str a, specc_str b, const char *what, const char *sentence)
+{
+	if (a.len != b.len || (a.len && memcmp(a.ptr, b.ptr, a.len))) {
+		print_error("%s: %s is \"%.*s\" here and \"%.*s\" in the other wording\n", sentence, what,
+			    (int)a.len, a.ptr ? a.ptr : "", (int)b.len, b.ptr ? b.ptr : "");
+		fail();
+	}
+}
+
+/* One spelling and one verb for what two teams write differently:
+ * British and American spellings stem alike, and near-synonyms ("quote",
+ * "disclose", "email") read as the verb they stand for. */
+static void spellings_and_synonyms(void **state)
+{
+	static const struct {
+		const char *a, *b;
+	} same[] = {
+		{ "Apologise for the delay.", "Apologize for the delay." },
+		{ "The assistant must summarise the colour of the card.",
+		  "The assistant must summarize the color of the card." },
+		{ "The assistant must analyse the licence terms.", "The assistant must analyze the license terms." },
+		{ "Never quote the price.", "Never tell the price." },
+		{ "Don't disclose the address.", "Don't reveal the address." },
+		{ "The assistant may email the summary.", "The assistant may send the summary." },
+		{ "Decline the claim.", "Reject the claim." },
+		{ "Schedule a visit.", "Book a visit." },
+	};
+	/* Words spelled alike on both sides of the Atlantic keep their stems. */
+	static const char *const kept[][2] = {
+		{ "The assistant must not promise a refund.", "promis" },
+		{ "The assistant should advise the customer.", "advis" },
+		{ "The assistant must exercise caution.", "exercis" },
+		{ "The assistant may raise the limit.", "rais" },
+		{ "The assistant should not surprise the customer.", "surpris" },
+	};
+	specc_norms ns;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		specc_norms_init(&ns);
+		specc_norms_read(&ns, 0, same[i].a, strlen(same[i].a));
+		specc_norms_read(&ns, 1, same[i].b, strlen(same[i].b));
+		if (ns.items.len != 2) {
+			print_error("%s / %s: %u statements, not 2\n", same[i].a, same[i].b, ns.items.len);
+			fail();
+		}
+		same_str(ns.items.items[0].action, ns.items.items[1].action, "the action", same[i].a);
+		same_str(ns.items.items[0].object_stems, ns.items.items[1].object_stems, "the object", same[i].a);
+		specc_norms_release(&ns);
+	}
+	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++) {
+		specc_norms_init(&ns);
+		specc_norms_read(&ns, 0, kept[i][0], strlen(kept[i][0]));
+		if (ns.items.len != 1) {
+			print_error("%s: %u statements, not 1\n", kept[i][0], ns.items.len);
+			fail();
+		}
+		s_eq(ns.items.items[0].action, kept[i][1], "the action", kept[i][0]);
+		specc_norms_release(&ns);
+	}
+}
+
 /* Passives, avoid, embedded modals, other parties. */
 static void clauses_inside(void **state)
 {
@@ -299,12 +393,12 @@ static void clauses_inside(void **state)
 	} cases[] = {
 		{ "Refunds for cancelled flights must be paid to the original card.", 1, "must", "pay",
 		  "refund origin card", true, false },
-		{ "Fares should not be quoted in euros.", 1, "should-not", "quot", "fare euro", true, false },
+		{ "Fares should not be quoted in euros.", 1, "should-not", "tell", "fare euro", true, false },
 		{ "Avoid jargon in replies.", 1, "should-not", "use", "jargon", false, false },
 		{ "The assistant should avoid giving legal advice.", 1, "should-not", "give", "legal advic", false,
 		  false },
 		{ "Under no circumstances should the assistant reveal an itinerary to someone who cannot give its "
-		  "reference.", 1, "should-not", "reveal", "itinerari", false, false },
+		  "reference.", 1, "should-not", "tell", "itinerari", false, false },
 		{ "Complaints that mention discrimination should be resolved by a person.", 1, "should", "resolv",
 		  "complaint", true, false },
 		{ "The billing office may issue refunds.", 1, "may", "issu", "refund", false, true },
@@ -313,7 +407,7 @@ static void clauses_inside(void **state)
 		{ "If it disagrees, it should briefly and respectfully note the risk.", 1, "should", "note", "risk", false,
 		  false },
 		{ "In such cases, the assistant should typically attempt to provide the best answer.", 1, "should",
-		  "provid", "best answer", false, false },
+		  "give", "best answer", false, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -360,6 +454,8 @@ int main(void)
 		cmocka_unit_test(readings),
 		cmocka_unit_test(scopes),
 		cmocka_unit_test(more_limits),
+		cmocka_unit_test(number_words),
+		cmocka_unit_test(spellings_and_synonyms),
 		cmocka_unit_test(clauses_inside),
 		cmocka_unit_test(no_statement),
 	};
