@@ -35,7 +35,10 @@
 
 /* Verbs whose actions exclude each other, by stem: the pairs specs use,
  * which WordNet lacks or files under other senses.  WordNet's verb
- * antonyms (data.verb of Debian's wordnet-base) are added to them. */
+ * antonyms (data.verb of Debian's wordnet-base) are added to them.  Both
+ * are stored as the verbs their synonyms stand for (norm_canon(): "deni"
+ * is "refus"), as actions are read, so "disclose" and "conceal" pair as
+ * "tell" and "hide". */
 static const char *const antonyms[][2] = {
 	{ "includ", "exclud" }, { "includ", "omit" },   { "allow", "forbid" },  { "allow", "prohibit" },
 	{ "permit", "forbid" }, { "permit", "prohibit" }, { "accept", "reject" }, { "accept", "declin" },
@@ -252,6 +255,42 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
 	return n;
 }
 
+/* Whether unconditional a's object, past its head, names a case that
+ * shares a word with conditional b's condition and has a word that
+ * neither b's condition nor b's object holds: the same kind of case with
+ * another value ("to bookings on short-haul flights" against "on
+ * long-haul flights"). */
+static bool other_case(const specc_norm *a, const specc_norm *b)
+{
+	specc_str wa[16], head[16], cb[16], ob[16];
+	uint32_t na = words(a->object_stems, wa, 16), nh = words(a->core_stems, head, 16),
+		 nc = cond_words(b->condition_stems, cb, 16), no = words(b->object_stems, ob, 16);
+	bool common = false, other = false;
+
+	/* Words that join a case to its object rather than name it. */
+	static const char *const joins[] = { "befor", "after", "until", "dure", "onc", "whether", "rather",
+					     "instead", "than", "time", "way", NULL };
+	/* Words that stretch a rule over every case: "whatever the fare
+	 * type", "every rebooking, schedule changes included". */
+	static const char *const every[] = { "whatev", "whichev", "regardless", "everi", "includ",
+					     "even", NULL };
+
+	if (b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT || a->absolute)
+		return false;
+	for (uint32_t i = 0; i < na; i++) {
+		if (in_list(wa[i], every))
+			return false;
+		if (everyday(wa[i]) || shared(&wa[i], 1, head, nh) || in_list(wa[i], joins) ||
+		    eq(wa[i], a->limit_unit) || (wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9'))
+			continue;
+		if (shared(&wa[i], 1, cb, nc))
+			common = true;
+		else if (!shared(&wa[i], 1, ob, no))
+			other = true;
+	}
+	return common && other;
+}
+
 /*
  * Whether the two statements can apply at once.  Both unconditional, or
  * one: yes.  Both conditional: when the conditions are the same, or when
@@ -269,8 +308,11 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 	if (!a->cond || !b->cond) {
 		/* A rule without a condition holds in the other's case too:
 		 * "must not recommend funds" and "when asked, should
-		 * recommend funds" clash when asked. */
-		return true;
+		 * recommend funds" clash when asked.  Unless its object
+		 * names another case of the same kind: "reply in Spanish to
+		 * a patient who writes in English" against "when a patient
+		 * writes in Spanish". */
+		return a->cond ? !other_case(b, a) : !other_case(a, b);
 	}
 	na = cond_words(a->condition_stems, ca, 16);
 	nb = cond_words(b->condition_stems, cb, 16);
@@ -310,7 +352,7 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
 						   "less", "maximum", "minimum", "exceed", "up", "within",
 						   "mani", "much", "later", "long", "short", "ahead", "ago", "old",
-						   NULL };
+						   "befor", "after", "earlier", "sooner", "than", NULL };
 	static const char *const numbers[] = { "one", "two", "three", "four", "five", "six", "seven",
 					       "eight", "nine", "ten", "eleven", "twelv", "twenti", "thirti",
 					       "forti", "fifti", "hundr", "thousand", NULL };
