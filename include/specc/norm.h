@@ -66,6 +66,10 @@ typedef struct specc_norm {
 	 * since what follows the head is usually where two rules differ in
 	 * wording, not in what they are about. */
 	specc_str core_stems;
+	/* A passive's head without what follows the verb: "miles should be
+	 * returned to the member's account" is "mile" here, "mile account"
+	 * above, so that it matches "the miles should be forfeited". */
+	specc_str subject_core;
 	bool pronoun;             /* the object is "it" or "them", named in the condition */
 	bool only;                /* "should reply only in ...": a restriction, not an obligation */
 	bool without;             /* the object is followed by "without ...": a manner, not the act */

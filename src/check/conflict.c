@@ -189,6 +189,14 @@ static bool same_words(specc_str a, specc_str b, bool one)
 	       (one && contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
 }
 
+/* Whether a statement's object is its head and nothing more: "the miles
+ * should be forfeited", "accept the request". */
+static bool says_no_more(const specc_norm *n)
+{
+	return n->core_stems.len &&
+	       (n->passive ? eq(n->core_stems, n->subject_core) : eq(n->core_stems, n->object_stems));
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -214,6 +222,12 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 		if (contained >= 0.99)
 			return true;
 	}
+	/* "Miles should be returned to the member's account" and "the
+	 * miles should be forfeited": the same miles, when the other passive
+	 * says nothing more of them. */
+	if ((a->subject_core.len && says_no_more(b) && same_words(a->subject_core, b->core_stems, false)) ||
+	    (b->subject_core.len && says_no_more(a) && same_words(b->subject_core, a->core_stems, false)))
+		return true;
 	/* An empty head ("tell passengers when ...") says nothing. */
 	if (!a->core_stems.len || !b->core_stems.len)
 		return false;
@@ -265,7 +279,8 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 	specc_str wa[16], head[16], cb[16], ob[16];
 	uint32_t na = words(a->object_stems, wa, 16), nh = words(a->core_stems, head, 16),
 		 nc = cond_words(b->condition_stems, cb, 16), no = words(b->object_stems, ob, 16);
-	bool common = false, other = false;
+	specc_str tail[16];
+	uint32_t other = 0, nt = 0;
 
 	/* Words that join a case to its object rather than name it. */
 	static const char *const joins[] = { "befor", "after", "until", "dure", "onc", "whether", "rather",
@@ -283,12 +298,16 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 		if (everyday(wa[i]) || shared(&wa[i], 1, head, nh) || in_list(wa[i], joins) ||
 		    eq(wa[i], a->limit_unit) || (wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9'))
 			continue;
-		if (shared(&wa[i], 1, cb, nc))
-			common = true;
-		else if (!shared(&wa[i], 1, ob, no))
-			other = true;
+		tail[nt++] = wa[i];
+		if (!shared(&wa[i], 1, cb, nc) && !shared(&wa[i], 1, ob, no))
+			other++;
 	}
-	return common && other;
+	/* More words than a value or two is a case told at length ("opt out
+	 * of satisfaction surveys" for "stop getting surveys"), not another
+	 * one; and a condition whose words are all in the object ("miles
+	 * spent on a cancelled booking", "when a booking is cancelled") is
+	 * the same case. */
+	return other && other <= 2 && shared(tail, nt, cb, nc) && shared(cb, nc, tail, nt) < nc;
 }
 
 /*
@@ -535,6 +554,60 @@ static bool say_why(const struct tier *t, const specc_norm *a, const specc_norm 
 	return true;
 }
 
+/* Values of which one thing has one: "reply in English" and "reply in
+ * Spanish", "send it by email" and "by text message", "quote the annual
+ * rate" and "the monthly rate".  Words as written, since the stems of
+ * "monthly" and "month" are one. */
+static const char *const *const value_groups[] = {
+	(const char *const[]){ "english", "spanish", "french", "german", "italian", "portuguese", "welsh",
+			       "irish", "dutch", "polish", "russian", "chinese", "mandarin", "cantonese",
+			       "japanese", "korean", "arabic", "hindi", "urdu", "turkish", "greek", NULL },
+	(const char *const[]){ "email", "e-mail", "sms", "text", "phone", "post", "letter", "fax", NULL },
+	(const char *const[]){ "daily", "weekly", "fortnightly", "monthly", "quarterly", "annual", "annually",
+			       "yearly", NULL },
+};
+
+/* The one value of group g among the words of s, or NULL when there are
+ * none or several ("in English or Welsh" allows both). */
+static const char *value_in(specc_str s, const char *const *g)
+{
+	specc_str w[16];
+	uint32_t n = words(s, w, 16);
+	const char *found = NULL;
+
+	for (uint32_t i = 0; i < n; i++)
+		for (const char *const *v = g; *v; v++)
+			if (eqs(w[i], *v)) {
+				if (found && strcmp(found, *v))
+					return NULL;
+				found = *v;
+			}
+	return found;
+}
+
+/* Whether two duties ask for different values of one thing: each object
+ * holds one value of a group, not the same, and the objects share a word
+ * besides, or one is the value alone ("answer in Spanish"). */
+static bool other_values(const specc_norm *a, const specc_norm *b)
+{
+	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
+		const char *va = value_in(a->object, value_groups[g]), *vb = value_in(b->object, value_groups[g]);
+		specc_str wa[16], wb[16];
+		uint32_t na, nb, common = 0;
+
+		if (!va || !vb || !strcmp(va, vb))
+			continue;
+		na = words(a->object_stems, wa, 16);
+		nb = words(b->object_stems, wb, 16);
+		for (uint32_t i = 0; i < na; i++)
+			for (uint32_t j = 0; j < nb; j++)
+				common += eq(wa[i], wb[j]);
+		if (common || na == 1 || nb == 1)
+			return true;
+	}
+	return false;
+}
+
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
@@ -547,7 +620,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {
 		/* Two duties to do one thing in opposite ways. */
-		if (!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) ||
+		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) && !other_values(a, b)) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
 		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b))
 			return false;

@@ -191,7 +191,7 @@ const struct norm_phrasal norm_phrasal[] = {
 	{ W("turn"), W("on"), W("enabl") },      { W("switch"), W("off"), W("disabl") },
 	{ W("switch"), W("on"), W("enabl") },    { W("hold"), W("back"), W("withhold") },
 	{ W("take"), W("down"), W("delet") },    { W("turn"), W("down"), W("refus") },
-	{ W("hand"), W("over"), W("transfer") },
+	{ W("hand"), W("over"), W("transfer") }, { W("read"), W("out"), W("tell") },
 	/* One verb for each act that specs name several ways.  Two rules
 	 * with near-synonyms on one object ("must quote the price", "must
 	 * not tell the price") are about one act; the object still has to
@@ -199,7 +199,7 @@ const struct norm_phrasal norm_phrasal[] = {
 #define SYN(v, a) { W(v), { NULL, 0 }, W(a) }
 	SYN("inform", "tell"),    SYN("notifi", "tell"),  SYN("quot", "tell"),     SYN("state", "tell"),
 	SYN("say", "tell"),       SYN("mention", "tell"), SYN("reveal", "tell"),   SYN("disclos", "tell"),
-	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
+	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("advis", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
 	SYN("mail", "send"),      SYN("move", "transfer"), SYN("suggest", "recommend"),
 	SYN("propos", "recommend"), SYN("schedul", "book"), SYN("reserv", "book"), SYN("verifi", "check"),
 	SYN("retain", "keep"),    SYN("store", "keep"),   SYN("preserv", "keep"), SYN("declin", "refus"),

@@ -572,8 +572,9 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok, uint32_t *last)
 	w.ptr += cur.len;
 	w.len -= cur.len;
 	for (size_t k = 0; k < w.len; k++) {
-		/* Decimals are cut ("2.5" reads as 2): limits compare whole units. */
-		if (w.ptr[k] == '.')
+		/* Decimals are cut ("2.5" reads as 2): limits compare whole
+		 * units.  "30-day" is thirty of its unit. */
+		if (w.ptr[k] == '.' || (w.ptr[k] == '-' && k))
 			break;
 		if (w.ptr[k] == ',')
 			continue;
@@ -606,6 +607,20 @@ static int limit_after(struct reader *r, uint32_t i, int64_t *value, specc_str *
 	v = number_at(r, i, &ok, &end);
 	if (!ok)
 		return 0;
+	if ((WIS(r, end + 1, "to") || (WIS(r, end + 1, "and") && i > 0 && WIS(r, i - 1, "between"))) &&
+	    is_word(r, end + 2)) {
+		/* "eight to ten characters", "between 8 and 10 characters":
+		 * read by how far it goes, which is what a permission gives
+		 * and what an obligation's upper bound takes away. */
+		uint32_t e2;
+		int64_t hi = number_at(r, end + 2, &ok, &e2);
+		if (!ok || hi < v || !is_word(r, e2 + 1) || has(r, e2 + 1, F_STOP))
+			return 0;
+		*value = hi;
+		*unit = stem(r, word(r, e2 + 1));
+		*last = e2 + 1;
+		return SPECC_LIMIT_AT_MOST;
+	}
 	k = end + 1;
 	if (is_word(r, k) && !WIS(r, k, "or") && !WIS(r, k, "and"))
 		k++;
@@ -624,6 +639,11 @@ static int limit_after(struct reader *r, uint32_t i, int64_t *value, specc_str *
 	    WIS(r, k + 1, "longer"))
 		return SPECC_LIMIT_AT_LEAST;
 	return 0;
+}
+
+static bool has_number(struct reader *r, uint32_t i)
+{
+	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
 }
 
 /* "at most 100 words" and the like, from token i: the limit's kind (0
@@ -656,7 +676,13 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
 		uint32_t end;
+		const char *dash;
 		*value = number_at(r, k, &ok, &end);
+		if (!ok && (WIS(r, k, "a") || WIS(r, k, "an")) && k == after && has_number(r, k + 1)) {
+			/* "more than a 30-day supply" */
+			k++;
+			continue;
+		}
 		if (!ok && k == after && (WIS(r, k, "a") || WIS(r, k, "an") || WIS(r, k, "half")) && k + 1 < r->n) {
 			/* "within an hour", "no more than half a day": one unit,
 			 * or half of one in the next smaller unit. */
@@ -679,6 +705,14 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 					*last = u;
 					return kind;
 				}
+		}
+		if (ok && has_number(r, k) && (dash = memchr(word(r, k).ptr, '-', word(r, k).len)) != NULL &&
+		    dash + 1 < word(r, k).ptr + word(r, k).len) {
+			/* "a 30-day supply", "a 15-minute slot": the unit is
+			 * in the number's word. */
+			*unit = stem(r, specc_str_make(dash + 1, (size_t)(word(r, k).ptr + word(r, k).len - dash - 1)));
+			*last = k;
+			return kind;
 		}
 		if (ok && currency(word(r, k)).len) {
 			/* Money: what it pays for is not the unit. */
@@ -776,8 +810,11 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 		specc_str w = r->toks[k].w, st;
 		if (!is_word(r, k))
 			break;
-		/* "leave the allowance out of ...": the particle is the verb's */
-		if (k == r->particle || (w.len && w.ptr[0] >= '0' && w.ptr[0] <= '9'))
+		/* "leave the allowance out of replies": the particle is the
+		 * verb's, and what follows it is where, not what. */
+		if (k == r->particle)
+			break;
+		if (w.len && w.ptr[0] >= '0' && w.ptr[0] <= '9')
 			continue;
 		if (k == a && has(r, k, F_PARTICLE))
 			continue;
@@ -836,10 +873,6 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 	}
 }
 
-static bool has_number(struct reader *r, uint32_t i)
-{
-	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
-}
 
 
 /* The action of verb token v: its stem, or the verb a phrasal verb or a
@@ -950,7 +983,16 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		 * passenger is what is acted on; "miles should be credited
 		 * for flights": the rest tells which miles. */
 		core(r, r->subj_a, r->subj_b, true, &head);
-		core(r, obj, stop, false, &head);
+		n->subject_core = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
+		/* "must be kept in the patient's record for seven years":
+		 * where it is kept is not what is kept.  "Paid to the original
+		 * card" says which payment, "quoted in euros" how, "credited
+		 * for flights" which miles. */
+		if (!has(r, obj, F_PREP) || WIS(r, obj, "to") || WIS(r, obj, "into") || WIS(r, obj, "for") ||
+		    WIS(r, obj, "of") || !(WIS(r, obj + 1, "the") || WIS(r, obj + 1, "a") || WIS(r, obj + 1, "an") ||
+					   WIS(r, obj + 1, "their") || WIS(r, obj + 1, "its") || WIS(r, obj + 1, "his") ||
+					   WIS(r, obj + 1, "her") || WIS(r, obj + 1, "our") || WIS(r, obj + 1, "your")))
+			core(r, obj, stop, false, &head);
 		stmt_start = r->subj_a;
 	} else {
 		content(r, obj, end, &words, &stems);

@@ -168,6 +168,13 @@ static void heads(void **state)
 		{ "The assistant must not, under any circumstances, change a customer's phone number.", 0, "chang",
 		  "phone number" },
 		{ "If a customer is abroad, order the replacement card to the hotel.", 0, "order", "replac card" },
+		{ "Uploaded identity documents must be kept in the patient's record for seven years.", 0, "keep",
+		  "upload ident document" },
+		{ "Fares should not be quoted in euros.", 0, "tell", "fare euro" },
+		{ "The assistant should leave the medication list out of messages it forwards.", 0, "omit",
+		  "medic list" },
+		{ "Read out the balance to the caller.", 0, "tell", "balanc" },
+		{ "The assistant should advise them to stop taking it.", 0, "tell", "stop take" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -317,6 +324,14 @@ static void number_words(void **state)
 		 "at least half an hour");
 	limit_is("The assistant may offer a payment plan only on balances of $250 or more.", SPECC_LIMIT_AT_LEAST,
 		 250, "$", "$250 or more");
+	/* The unit inside the number's word, after "a". */
+	limit_is("The assistant must not renew a prescription for more than a 30-day supply.", SPECC_LIMIT_AT_LEAST,
+		 30, "day", "more than a 30-day");
+	/* A range, by how far it goes. */
+	limit_is("The assistant should accept passwords of eight to ten characters.", SPECC_LIMIT_AT_MOST, 10,
+		 "charact", "eight to ten characters");
+	limit_is("Replies should run to between 40 and 60 words.", SPECC_LIMIT_AT_MOST, 60, "word",
+		 "40 and 60 words");
 }
 
 /* Whether two readings agree on what. */
@@ -350,7 +365,7 @@ static void spellings_and_synonyms(void **state)
 	/* Words spelled alike on both sides of the Atlantic keep their stems. */
 	static const char *const kept[][2] = {
 		{ "The assistant must not promise a refund.", "promis" },
-		{ "The assistant should advise the customer.", "advis" },
+		{ "The assistant may revise the letter.", "revis" },
 		{ "The assistant must exercise caution.", "exercis" },
 		{ "The assistant may raise the limit.", "rais" },
 		{ "The assistant should not surprise the customer.", "surpris" },
