@@ -646,6 +646,20 @@ static bool has_number(struct reader *r, uint32_t i)
 	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
 }
 
+/* The token of what a number counts, from the word after it: the head of
+ * the phrase, "five passcode attempts" counts attempts, and a plural
+ * ends it ("characters long" counts characters). */
+static uint32_t counted(struct reader *r, uint32_t u)
+{
+	uint32_t from = u;
+
+	while (u + 1 < r->n && u < from + 3 && is_word(r, u + 1) && !has(r, u + 1, F_STOP) &&
+	       !has(r, u + 1, F_COND) && !has(r, u + 1, F_MODAL) && !WIS(r, u + 1, "before") &&
+	       !WIS(r, u + 1, "after") && word(r, u).len && word(r, u).ptr[word(r, u).len - 1] != 's')
+		u++;
+	return u;
+}
+
 /* "at most 100 words" and the like, from token i: the limit's kind (0
  * for none), with its value and unit, and the token its unit is at. */
 static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
@@ -721,16 +735,7 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 			return kind;
 		}
 		if (ok && is_word(r, end + 1) && !has(r, end + 1, F_STOP)) {
-			/* The counted thing is the head of the phrase: "five
-			 * passcode attempts" counts attempts. */
-			uint32_t u = end + 1;
-			/* A plural ends the phrase: "characters long" counts
-			 * characters. */
-			while (u + 1 < r->n && u < end + 4 && is_word(r, u + 1) && !has(r, u + 1, F_STOP) &&
-			       !has(r, u + 1, F_COND) && !has(r, u + 1, F_MODAL) && !WIS(r, u + 1, "before") &&
-			       !WIS(r, u + 1, "after") && word(r, u).len &&
-			       word(r, u).ptr[word(r, u).len - 1] != 's')
-				u++;
+			uint32_t u = counted(r, end + 1);
 			*unit = stem(r, word(r, u));
 			*last = u;
 			if (when && WIS(r, u + 1, "before"))
@@ -1185,6 +1190,27 @@ static void conditions(struct reader *r, uint32_t first)
 	specc_buf_release(&stems);
 }
 
+/*
+ * "Lock the account after three failed attempts", "delete it after 30
+ * days": a deadline on the action, from "after" at token i.  Its value
+ * and unit; its kind is the statement's to decide.
+ */
+static bool limit_deadline(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
+{
+	uint32_t end, u;
+	bool ok;
+
+	if (!WIS(r, i, "after") || !is_word(r, i + 1))
+		return false;
+	*value = number_at(r, i + 1, &ok, &end);
+	if (!ok || !is_word(r, end + 1) || has(r, end + 1, F_STOP))
+		return false;
+	u = counted(r, end + 1);
+	*unit = stem(r, word(r, u));
+	*last = u;
+	return true;
+}
+
 static void limits(struct reader *r, uint32_t first)
 {
 	for (uint32_t i = 0; i < r->n && first < r->out->items.len; i++) {
@@ -1195,14 +1221,31 @@ static void limits(struct reader *r, uint32_t first)
 		if (!kind)
 			kind = limit_after(r, i, &value, &unit, &last);
 		specc_norm *n = NULL;
-		if (!kind)
-			continue;
-		/* The statement whose words hold the limit: one in a condition
-		 * ("if it was charged more than 30 days ago") limits nothing. */
-		for (uint32_t k = first; k < r->out->items.len; k++)
-			if (r->toks[i].start >= r->out->items.items[k].start &&
-			    r->toks[i].start < r->out->items.items[k].end)
-				n = &r->out->items.items[k];
+		if (!kind && limit_deadline(r, i, &value, &unit, &last)) {
+			/* Done by then: at most that many, whether it must be
+			 * done after it or must not be done after it (turned
+			 * round with the modality, as other limits are).  "May
+			 * refund after 30 days" allows from then on.  In a
+			 * leading condition ("After three failed attempts, the
+			 * assistant must lock ..."), it is the statement's. */
+			for (uint32_t k = first; k < r->out->items.len && !n; k++)
+				if (r->toks[i].start < r->out->items.items[k].end &&
+				    (r->toks[i].start >= r->out->items.items[k].start ||
+				     r->out->items.items[k].cond == SPECC_COND_WHEN))
+					n = &r->out->items.items[k];
+			if (n)
+				kind = n->modality == SPECC_MOD_MUST || n->modality == SPECC_MOD_SHOULD
+					       ? SPECC_LIMIT_AT_MOST
+					       : SPECC_LIMIT_AT_LEAST;
+		} else if (kind) {
+			/* The statement whose words hold the limit: one in a
+			 * condition ("if it was charged more than 30 days ago")
+			 * limits nothing. */
+			for (uint32_t k = first; k < r->out->items.len; k++)
+				if (r->toks[i].start >= r->out->items.items[k].start &&
+				    r->toks[i].start < r->out->items.items[k].end)
+					n = &r->out->items.items[k];
+		}
 		if (!n || n->limit)
 			continue;
 		n->limit = (uint8_t)kind;

@@ -334,6 +334,21 @@ static void number_words(void **state)
 		 "40 and 60 words");
 }
 
+/* "After N units" is a deadline: done by then. */
+static void deadlines(void **state)
+{
+	(void)state;
+	limit_is("The assistant must lock the chat after three failed passcode attempts.", SPECC_LIMIT_AT_MOST, 3,
+		 "attempt", "after three failed passcode attempts");
+	limit_is("After three failed verification attempts, the assistant must lock the account.",
+		 SPECC_LIMIT_AT_MOST, 3, "attempt", "After three failed verification attempts");
+	/* Turned round with the modality later, as "more than 30 days". */
+	limit_is("Chat transcripts must not be kept after 30 days.", SPECC_LIMIT_AT_LEAST, 30, "day",
+		 "after 30 days");
+	limit_is("The assistant may close a complaint after 14 days.", SPECC_LIMIT_AT_LEAST, 14, "day",
+		 "after 14 days");
+}
+
 /* Whether two readings agree on what. */
 static void same_str(specc_str a, specc_str b, const char *what, const char *sentence)
 {
@@ -470,6 +485,7 @@ int main(void)
 		cmocka_unit_test(scopes),
 		cmocka_unit_test(more_limits),
 		cmocka_unit_test(number_words),
+		cmocka_unit_test(deadlines),
 		cmocka_unit_test(spellings_and_synonyms),
 		cmocka_unit_test(clauses_inside),
 		cmocka_unit_test(no_statement),
