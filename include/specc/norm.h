@@ -75,6 +75,7 @@ typedef struct specc_norm {
 	bool without;             /* the object is followed by "without ...": a manner, not the act */
 	bool object_negated;      /* the object holds a "not" ("customers who have not opted in") */
 	bool passive;             /* "refunds must be paid ...": the object is the subject, the actor anyone */
+	bool format;              /* the action is a format ("put the time in bold" is "bold" the time) */
 	/* The subject's content words' stems when it is not the assistant
 	 * ("replies about mortgages"): what a limit is on. */
 	specc_str subject_stems;

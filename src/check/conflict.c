@@ -228,6 +228,9 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 	if ((a->subject_core.len && says_no_more(b) && same_words(a->subject_core, b->core_stems, false)) ||
 	    (b->subject_core.len && says_no_more(a) && same_words(b->subject_core, a->core_stems, false)))
 		return true;
+	/* A format used anywhere ("use emoji") is used in replies too. */
+	if (a->format && b->format && (!a->object_stems.len || !b->object_stems.len))
+		return true;
 	/* An empty head ("tell passengers when ...") says nothing. */
 	if (!a->core_stems.len || !b->core_stems.len)
 		return false;

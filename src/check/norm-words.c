@@ -74,7 +74,10 @@ const specc_str norm_imperative_verbs[] = {
 	W("criticise"), W("criticize"), W("judge"), W("lecture"), W("speculate"), W("guess"),
 	W("invent"), W("fabricate"), W("pretend"), W("imply"), W("threaten"), W("blame"), W("set"),
 	W("deny"), W("grant"), W("retain"), W("erase"), W("store"), W("save"), W("collect"),
-	W("upgrade"), W("rebook"), W("reroute"), W("waitlist"), W("overbook"), W("charge"), { NULL, 0 },
+	W("upgrade"), W("rebook"), W("reroute"), W("waitlist"), W("overbook"), W("charge"),
+	W("abbreviate"), W("bold"), W("highlight"), W("underline"), W("capitalize"), W("capitalise"),
+	W("italicize"), W("italicise"), W("shorten"), W("simplify"), W("sort"),
+	{ NULL, 0 },
 };
 
 /* The words a modal or a condition reading can start with: only they
@@ -199,7 +202,7 @@ const struct norm_phrasal norm_phrasal[] = {
 #define SYN(v, a) { W(v), { NULL, 0 }, W(a) }
 	SYN("inform", "tell"),    SYN("notifi", "tell"),  SYN("quot", "tell"),     SYN("state", "tell"),
 	SYN("say", "tell"),       SYN("mention", "tell"), SYN("reveal", "tell"),   SYN("disclos", "tell"),
-	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("advis", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
+	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("advis", "tell"),   SYN("list", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
 	SYN("mail", "send"),      SYN("move", "transfer"), SYN("suggest", "recommend"),
 	SYN("propos", "recommend"), SYN("schedul", "book"), SYN("reserv", "book"), SYN("verifi", "check"),
 	SYN("retain", "keep"),    SYN("store", "keep"),   SYN("preserv", "keep"), SYN("declin", "refus"),
@@ -288,7 +291,8 @@ static const specc_str ise_kept[] = {
 };
 
 /* British spellings inside a word and their American form: "colour" in
- * "discoloured", "centre" in "centres". */
+ * "discoloured", "centre" in "centres"; and a few things written two
+ * ways ("medicine" and "medication"). */
 static const struct {
 	specc_str uk, us;
 } spelled[] = {
@@ -304,6 +308,8 @@ static const struct {
 	{ W("programme"), W("program") }, { W("judgement"), W("judgment") }, { W("ageing"), W("aging") },
 	{ W("instalment"), W("installment") }, { W("enrolment"), W("enrollment") }, { W("grey"), W("gray") },
 	{ W("cheque"), W("check") },
+	/* One thing written two ways on either side. */
+	{ W("medicine"), W("medication") }, { W("e-mail"), W("email") }, { W("telephone"), W("phone") },
 };
 
 int norm_american(specc_str w, specc_buf *out)

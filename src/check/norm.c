@@ -911,6 +911,77 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 	return st;
 }
 
+/* A format at token i ("bold", "a table", "bullet points", "italic
+ * type"): its stem, and the token after it. */
+static specc_str format_at(struct reader *r, uint32_t i, uint32_t *next)
+{
+	static const specc_str formats[] = { W("bold"), W("italic"), W("italics"), W("capitals"), W("caps"),
+					     W("uppercase"), W("table"), W("tables"), W("bullet"), W("bullets"),
+					     W("emoji"), W("emojis"), { NULL, 0 } };
+	specc_str st;
+
+	if (WIS(r, i, "a") || WIS(r, i, "an"))
+		i++;
+	if (!is_word(r, i) || !in(formats, word(r, i)))
+		return SPECC_STR_NULL;
+	st = stem_tmp(r, word(r, i));
+	i++;
+	if (WIS(r, i, "type") || WIS(r, i, "text") || WIS(r, i, "font") || WIS(r, i, "points") ||
+	    WIS(r, i, "point") || WIS(r, i, "lists") || WIS(r, i, "list") || WIS(r, i, "format"))
+		i++;
+	*next = i;
+	return st;
+}
+
+/*
+ * "Show refund amounts in a table", "put the time in bold", "avoid bold
+ * type for times", "use tables in replies": how a thing is shown is the
+ * act, so that "don't put refund amounts in tables" and "bold the names"
+ * meet them.  Fills n's action and the object's words, stems and head
+ * from around the format; false when the verb shows nothing or no
+ * format is named.
+ */
+static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t end, specc_buf *words, specc_buf *stems,
+		      specc_buf *head)
+{
+	static const char *const showing[] = { "show", "put", "write", "set", "present", "format", "use", "give",
+					       "tell", NULL };
+	uint32_t next = 0, at = end;
+	specc_str fmt = SPECC_STR_NULL;
+	bool shows = false;
+
+	for (const char *const *v = showing; *v && !shows; v++)
+		shows = n->action.len == strlen(*v) && !memcmp(n->action.ptr, *v, n->action.len);
+	if (!shows)
+		return false;
+	if (IS(n->action, "use")) {
+		/* "use tables in replies", "avoid bold type for times" */
+		fmt = format_at(r, obj, &next);
+		if (!fmt.len)
+			return false;
+		if (WIS(r, next, "for") || WIS(r, next, "in") || WIS(r, next, "on"))
+			next++;
+		else
+			next = end; /* "use emoji to keep replies friendly": anywhere */
+		at = obj;
+	} else {
+		for (uint32_t k = obj; k + 1 < end && !fmt.len; k++)
+			if (WIS(r, k, "in") || WIS(r, k, "as")) {
+				fmt = format_at(r, k + 1, &next);
+				at = k;
+			}
+		if (!fmt.len)
+			return false;
+	}
+	n->action = specc_arena_str(&r->out->arena, fmt.ptr, fmt.len);
+	n->format = true;
+	content(r, obj, at, words, stems);
+	if (next < end)
+		content(r, next, end, words, stems);
+	core(r, at > obj ? obj : next, at > obj ? at : end, false, head);
+	return true;
+}
+
 /* A statement of verb token v, its object starting at token obj (after a
  * list of verbs, "click, open or follow links", the list's last). */
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
@@ -999,6 +1070,8 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 					   WIS(r, obj + 1, "her") || WIS(r, obj + 1, "our") || WIS(r, obj + 1, "your")))
 			core(r, obj, stop, false, &head);
 		stmt_start = r->subj_a;
+	} else if (format_in(r, n, obj, end, &words, &stems, &head)) {
+		/* "Put the departure time in bold": the format is the act. */
 	} else {
 		content(r, obj, end, &words, &stems);
 		core(r, obj, end, false, &head);

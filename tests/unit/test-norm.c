@@ -175,6 +175,11 @@ static void heads(void **state)
 		  "medic list" },
 		{ "Read out the balance to the caller.", 0, "tell", "balanc" },
 		{ "The assistant should advise them to stop taking it.", 0, "tell", "stop take" },
+		/* A format is the act. */
+		{ "Put the departure time in bold.", 0, "bold", "departur time" },
+		{ "Avoid bold type for times.", 0, "bold", "time" },
+		{ "Show refund amounts in a table.", 0, "tabl", "refund amount" },
+		{ "The assistant should use emoji to keep replies friendly.", 0, "emoji", "" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
