@@ -56,6 +56,17 @@ typedef struct specc_deep_candidates {
 void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep_candidates *out);
 void specc_deep_candidates_release(specc_deep_candidates *c);
 
+/*
+ * specc_check() for a project whose model tier runs next: the same
+ * findings, except that an overrides= no conflict has justified is not
+ * reported yet, since a contradiction the model finds may justify it;
+ * specc_deep_report_overrides() reports it once the model tier is done.
+ * *lexical_complete tells whether the lexical tier compared every pair
+ * it meant to (past its budget it judges no declaration unjustified);
+ * pass it on.
+ */
+void specc_deep_check(specc_project *p, bool *lexical_complete);
+
 /* ------------------------------------------------------------------ */
 /* Verdicts */
 
