@@ -32,12 +32,15 @@ typedef struct specc_deep_pair {
 	uint32_t a, b;            /* clauses, a < b (project order) */
 	double score;             /* the weight (inverse document frequency) of the stems they share */
 	uint32_t shared;          /* content stems in common */
+	bool declared;            /* across an overrides= no conflict has justified yet */
 } specc_deep_pair;
 
 typedef struct specc_deep_candidates {
 	SPECC_TABLE(specc_deep_pair) pairs; /* the top max_pairs, best first */
 	uint64_t sharing;         /* pairs that share enough content to be candidates */
 	uint64_t decided;         /* of those, pairs the lexical tier reported */
+	uint64_t declared;        /* pairs across an overrides= no conflict has justified yet */
+	uint64_t total;           /* candidates before the cut to max_pairs */
 	bool budget_reached;      /* some clause used up its share of SPECC_DEEP_PAIR_BUDGET */
 } specc_deep_candidates;
 
@@ -48,8 +51,17 @@ typedef struct specc_deep_candidates {
  * by the weight (inverse document frequency) of the stems they share,
  * ties broken by clause order.  Pairs the lexical tier reported
  * (clause-conflict and conflict-overridden diagnostics in p->diags) are
- * left out and counted in decided; so is the same sentence twice.  At
- * most max_pairs are kept.  With the budget reached, a
+ * left out and counted in decided; so is the same sentence twice.
+ *
+ * A section's overrides= that no conflict-overridden finding names yet
+ * makes every pair of a clause of that section and one of the section it
+ * names (or under it) a candidate, whatever they share: only a
+ * contradiction between them can justify the declaration.  Those come
+ * first, up to half of max_pairs (rounded up), each declaration's best
+ * pair before any declaration's second; past that they compete on score
+ * with the others.
+ *
+ * At most max_pairs are kept.  With the budget reached, a
  * conflict-pairing-limit note is added to p->diags.  Release out with
  * specc_deep_candidates_release().
  */

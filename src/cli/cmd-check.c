@@ -156,9 +156,10 @@ static void summary(const struct cli_grader *g, const specc_deep_candidates *c, 
 		(unsigned long long)t->kinds[SPECC_DEEP_COMPATIBLE]);
 	fprintf(stderr, "; %llu asked, %llu from the store", (unsigned long long)t->asked,
 		(unsigned long long)t->stored);
-	if (c->sharing - c->decided > c->pairs.len)
-		fprintf(stderr, "; the best %u of %llu pairs that share content (--deep-pairs takes more)",
-			c->pairs.len, (unsigned long long)(c->sharing - c->decided));
+	if (c->total > c->pairs.len)
+		fprintf(stderr, "; the best %u of %llu pairs that share content%s (--deep-pairs takes more)",
+			c->pairs.len, (unsigned long long)c->total,
+			c->declared ? " or cross an overrides=" : "");
 	fputc('\n', stderr);
 	if (t->failed || t->unstored)
 		fprintf(stderr, "specc: the deep check is incomplete: %llu pair%s not judged, %llu judgement%s "

@@ -408,6 +408,81 @@ static void verdicts(void **state)
 
 /* ---- reporting ------------------------------------------------------------ */
 
+/* ---- overrides= ----------------------------------------------------------- */
+
+/* Two declarations no conflict justifies: jokes over worries (g1, g2 against
+ * g3), tone over refunds and the chat under it (g4 against g5, g6). */
+static const char declared_text[] =
+	"# S {#s}\n\n"
+	"## Jokes {#jokes authority=user overrides=#worries}\n\n"
+	"When a member makes a light remark about their finances, the assistant may joke back[^g1].\n\n"
+	"Jokes about fees are fine once a laugh is shared[^g2].\n\n"
+	"## Worries {#worries authority=user}\n\n"
+	"Never joke about money worries[^g3].\n\n"
+	"## Tone {#tone authority=user overrides=#refunds}\n\n"
+	"Replies stay formal[^g4].\n\n"
+	"## Refunds {#refunds authority=user}\n\n"
+	"Refund requests for flights go to the travel desk[^g5].\n\n"
+	"### Chat {#chat}\n\n"
+	"Refund requests for flights are answered in the chat[^g6].\n";
+
+/* A declaration's pairs are candidates whatever they share, first, up to
+ * half the budget, each declaration's best before any's second; past the
+ * half they compete on score. */
+static void declared_pairs_first(void **state)
+{
+	specc_project *p = *state;
+	specc_deep_candidates c;
+	bool lexical_complete = false;
+
+	spec(p, declared_text);
+	specc_project_resolve(p);
+	specc_deep_check(p, &lexical_complete);
+	assert_true(lexical_complete);
+	/* Deferred: no declaration is judged yet. */
+	assert_null(find_code(p, "invalid-override", 0));
+	specc_deep_candidates_find(p, 50, &c);
+	/* Round one: g1-g3 (they share "joke") before g4-g5 (nothing);
+	 * round two: g2-g3, g4-g6; then g5-g6, which only shares content. */
+	PAIRS(p, &c, "g1-g3,g4-g5,g2-g3,g4-g6,g5-g6");
+	assert_true(c.pairs.items[0].declared && c.pairs.items[3].declared);
+	assert_false(c.pairs.items[4].declared);
+	assert_int_equal(c.declared, 4);
+	assert_int_equal(c.total, 5);
+	assert_int_equal(c.sharing, 1);
+	specc_deep_candidates_release(&c);
+
+	/* Half of four for the declarations; the rest by score. */
+	specc_deep_candidates_find(p, 4, &c);
+	PAIRS(p, &c, "g1-g3,g4-g5,g5-g6,g2-g3");
+	specc_deep_candidates_release(&c);
+	specc_deep_candidates_find(p, 1, &c);
+	PAIRS(p, &c, "g1-g3");
+	specc_deep_candidates_release(&c);
+}
+
+/* A declaration the lexical tier justified adds nothing: its sections'
+ * other pairs compete as any others. */
+static void justified_declaration_adds_nothing(void **state)
+{
+	specc_project *p = *state;
+	specc_deep_candidates c;
+
+	candidates(p,
+		   "# S {#s}\n\n"
+		   "## Pharmacist {#pharmacist authority=user overrides=#dosage}\n\n"
+		   "The assistant should give medication doses[^h1].\n\n"
+		   "Replies stay formal[^h2].\n\n"
+		   "## Dosage {#dosage authority=user}\n\n"
+		   "The assistant must not give medication doses[^h3].\n",
+		   50, &c);
+	assert_non_null(find_code(p, "conflict-overridden", 0));
+	assert_null(find_code(p, "invalid-override", 0));
+	PAIRS(p, &c, "");
+	assert_int_equal(c.declared, 0);
+	specc_deep_candidates_release(&c);
+}
+
 static const char levels[] =
 	"# S {#s}\n\n"
 	"## A {#a authority=user}\n\nGreet members by their loyalty tier[^j1].\n\n"
@@ -527,6 +602,8 @@ int main(void)
 		TEST(duplicates_and_punctuation),
 		TEST(nothing_to_pair),
 		TEST(budget),
+		TEST(declared_pairs_first),
+		TEST(justified_declaration_adds_nothing),
 		TEST(document_is_canonical),
 		TEST(section_text_is_bounded),
 		TEST(response_format_and_fingerprint),
