@@ -112,6 +112,21 @@ void specc_deep_report(specc_project *p, uint32_t a, uint32_t b, int kind, const
 void specc_deep_report_incomplete(specc_project *p, uint64_t failed, uint64_t unstored,
 				  uint64_t total, const char *first_error);
 
+/*
+ * After the model tier: reports every legal overrides= that no conflict
+ * of either tier justified (no conflict-overridden finding in p->diags
+ * names it) as an invalid-override error, saying what the grader model
+ * judged of the two sections' pairs of clauses (the candidates c, with
+ * verdicts from specc_deep_totals, -1 for none) and what it did not.  An
+ * error stands on the lexical tier's reading even when some of those
+ * pairs got no judgement, as `specc check` without --deep would report
+ * it; its message then says the verdict may change and how to finish it.
+ * With c NULL (the model tier did not run) it reports as the lexical tier
+ * does; with lexical_complete false (specc_deep_check()) nothing.
+ */
+void specc_deep_report_overrides(specc_project *p, const specc_deep_candidates *c, const int *verdicts,
+				 bool lexical_complete);
+
 /* ------------------------------------------------------------------ */
 /* The request and the verdict (src/eval/deep.c) */
 
@@ -177,6 +192,7 @@ typedef struct specc_deep_totals {
 	uint64_t unstored;        /* judgements the store refused */
 	uint64_t invalid;         /* grader outputs that did not validate */
 	char *first_error;        /* why the first one failed (malloc'ed), or NULL */
+	int *verdicts;            /* per candidate pair: its specc_deep_kind, -1 for none (malloc'ed) */
 	specc_test_totals engine; /* calls, retries, tokens */
 } specc_deep_totals;
 
@@ -189,8 +205,10 @@ void specc_deep_totals_release(specc_deep_totals *t);
  * validate is asked once more, then counted as failed; so are pairs whose
  * requests fail after their retries.  Each judgement is reported into
  * p->diags (specc_deep_report), in candidate order, and failures in one
- * deep-check-incomplete warning.  Returns SPECC_OK (failures are counted
- * in t, not errors).
+ * deep-check-incomplete warning; what became of each pair is left in
+ * t->verdicts for specc_deep_report_overrides().  Returns SPECC_OK
+ * (failures are counted in t, not errors).  Release t with
+ * specc_deep_totals_release().
  */
 int specc_deep_run(specc_project *p, const specc_deep_candidates *c, specc_store *s,
 		   const specc_deep_options *o, specc_deep_totals *t);

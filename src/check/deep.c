@@ -21,7 +21,9 @@
  * diagnostics, not recomputed: its spans are the clauses' spans.  So are
  * the overrides= declarations a conflict justified, by the declaration a
  * conflict-overridden finding names: the pairs across one nothing has
- * justified yet are candidates whatever they share, ranked first.
+ * justified yet are candidates whatever they share, ranked first, and
+ * after the model tier the declarations still unjustified are reported
+ * with what the model judged of them.
  */
 #include <libstemmer.h>
 #include <math.h>
@@ -563,6 +565,18 @@ static uint32_t overrides_pending(const specc_project *p, const uint32_t *target
 	return left;
 }
 
+/* Whether clauses a and b cross section s's overrides=: one is of s itself,
+ * the other of the section it names or under it (the lexical tier reads a
+ * declaration so). */
+static bool crosses(const specc_project *p, const uint32_t *target, uint32_t s, uint32_t a, uint32_t b)
+{
+	uint32_t sa = p->clauses.items[a].section, sb = p->clauses.items[b].section;
+
+	if (sa == SPECC_NONE || sb == SPECC_NONE)
+		return false;
+	return (sa == s && within(p, sb, target[s])) || (sb == s && within(p, sa, target[s]));
+}
+
 /* A pair across a declaration, with the section that declares it and its
  * rank among that declaration's pairs. */
 struct declared_pair {
@@ -860,3 +874,116 @@ void specc_deep_report_incomplete(specc_project *p, uint64_t failed, uint64_t un
 	specc_buf_release(&msg);
 }
 
+/* ------------------------------------------------------------------ */
+/* Declarations nothing justified */
+
+/*
+ * The invalid-override error for section s, whose clauses and those of the
+ * section it names make `pairs` pairs, of which the grader model judged
+ * `judged` (unclear of them "unclear") and `failed` got no judgement; the
+ * rest were not asked.
+ */
+static void unjustified(specc_project *p, uint32_t s, uint64_t pairs, uint64_t judged, uint64_t unclear,
+			uint64_t failed)
+{
+	specc_buf why = SPECC_BUF_INIT;
+	uint64_t left = pairs > judged + failed ? pairs - judged - failed : 0;
+	const char *help = NULL;
+
+	if (!pairs) {
+		/* One of the two has no clause: nothing to ask about. */
+		specc_conflict_override_unjustified(p, s, NULL, NULL);
+		return;
+	}
+	/* "No clause conflicts" only when every pair got a clear answer. */
+	specc_buf_addstr(&why, failed || left || unclear ? "but no conflict between their clauses has been found: "
+						      : "but no clause of the two conflicts: ");
+	if (pairs == 1) {
+		if (unclear)
+			specc_buf_addstr(&why, "the grader model could not tell whether their two clauses contradict");
+		else if (judged)
+			specc_buf_addstr(&why, "the grader model judged the one pair of their clauses and found no "
+					       "contradiction");
+		else if (failed)
+			specc_buf_addstr(&why, "the grader model gave no judgement on the one pair of their "
+					       "clauses, so it may yet find them contradictory");
+		else
+			specc_buf_addstr(&why, "the grader model was not asked about the one pair of their clauses");
+	} else if (judged == pairs) {
+		specc_buf_addf(&why, "the grader model judged all %llu pairs of their clauses and found no "
+				     "contradiction", (unsigned long long)pairs);
+		if (unclear)
+			specc_buf_addf(&why, " (it could not tell for %llu)", (unsigned long long)unclear);
+	} else {
+		if (judged)
+			specc_buf_addf(&why, "the grader model found no contradiction in the %llu of their %llu "
+					     "pairs of clauses it judged", (unsigned long long)judged,
+				       (unsigned long long)pairs);
+		else
+			specc_buf_addf(&why, "the grader model judged none of the %llu pairs of their clauses",
+				       (unsigned long long)pairs);
+		if (unclear)
+			specc_buf_addf(&why, " (it could not tell for %llu)", (unsigned long long)unclear);
+		if (failed)
+			specc_buf_addf(&why, "; %llu got no judgement and may yet hold a contradiction",
+				       (unsigned long long)failed);
+		if (left)
+			specc_buf_addf(&why, "; %llu %s not asked", (unsigned long long)left, left == 1 ? "was" : "were");
+	}
+	if (failed)
+		help = "run specc check --deep again: the judgements made are kept, the pairs without one are "
+		       "asked again, and a contradiction among them would justify the declaration";
+	else if (left)
+		help = "a higher --deep-pairs has more of their pairs judged; if the two sections do not "
+		       "conflict, remove the declaration";
+	else if (unclear)
+		help = "read the pairs the grader model could not tell about (the conflict-unclear notes): if "
+		       "one clause is an exception to the other, say so with a condition; if not, remove the "
+		       "declaration";
+	specc_conflict_override_unjustified(p, s, why.ptr, help);
+	specc_buf_release(&why);
+}
+
+void specc_deep_report_overrides(specc_project *p, const specc_deep_candidates *c, const int *verdicts,
+				 bool lexical_complete)
+{
+	uint32_t ns = p->sections.len, *target;
+	bool *pending;
+
+	/* Past its budget the lexical tier claims no declaration
+	 * unjustified; nor does this. */
+	if (!lexical_complete || !ns)
+		return;
+	target = specc_xcalloc(ns, sizeof *target);
+	pending = specc_xcalloc(ns, sizeof *pending);
+	specc_conflict_override_targets(p, target);
+	overrides_pending(p, target, pending);
+	for (uint32_t s = 0; s < ns; s++) {
+		uint64_t mine = 0, under = 0, judged = 0, unclear = 0, failed = 0;
+
+		if (!pending[s])
+			continue;
+		if (!c) {
+			specc_conflict_override_unjustified(p, s, NULL, NULL);
+			continue;
+		}
+		for (uint32_t k = 0; k < p->clauses.len; k++) {
+			uint32_t sec = p->clauses.items[k].section;
+			mine += sec == s;
+			under += sec != SPECC_NONE && within(p, sec, target[s]);
+		}
+		for (uint32_t i = 0; i < c->pairs.len; i++) {
+			if (!crosses(p, target, s, c->pairs.items[i].a, c->pairs.items[i].b))
+				continue;
+			if (verdicts && verdicts[i] >= 0) {
+				judged++;
+				unclear += verdicts[i] == SPECC_DEEP_UNCLEAR;
+			} else {
+				failed++;
+			}
+		}
+		unjustified(p, s, mine * under, judged, unclear, failed);
+	}
+	free(target);
+	free(pending);
+}

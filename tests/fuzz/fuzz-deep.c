@@ -33,13 +33,15 @@ static void verdict(const uint8_t *data, size_t size)
 /* Candidates are pairs of distinct clauses, in order: the pairs across an
  * overrides= first (half of the 8 at most), then best first, and every
  * other pair shares two stems; the document of each is JSON naming both,
- * the same either way round. */
+ * the same either way round.  Declarations are then judged on made-up
+ * verdicts, a pair without one among them. */
 static void candidates(const uint8_t *data, size_t size)
 {
 	specc_project p;
 	specc_deep_candidates c;
 	specc_buf ab = SPECC_BUF_INIT, ba = SPECC_BUF_INIT;
 	uint32_t first = 0;
+	int *verdicts;
 
 	specc_project_init(&p);
 	uint32_t src = specc_project_add_buffer(&p, "spec.md", (const char *)data, size, SPECC_SOURCE_SPEC);
@@ -57,7 +59,11 @@ static void candidates(const uint8_t *data, size_t size)
 	}
 	if (c.declared > c.total || c.pairs.len > c.total)
 		abort();
-
+	verdicts = calloc(c.pairs.len + 1, sizeof *verdicts);
+	for (uint32_t i = 0; i < c.pairs.len; i++)
+		verdicts[i] = (int)(i % 4) - 1;
+	specc_deep_report_overrides(&p, &c, verdicts, true);
+	free(verdicts);
 	if (c.pairs.len) {
 		json_t *doc;
 		specc_deep_document(&p, c.pairs.items[0].a, c.pairs.items[0].b, &ab);
