@@ -32,12 +32,15 @@ typedef struct specc_deep_pair {
 	uint32_t a, b;            /* clauses, a < b (project order) */
 	double score;             /* the weight (inverse document frequency) of the stems they share */
 	uint32_t shared;          /* content stems in common */
+	bool declared;            /* across an overrides= no conflict has justified yet */
 } specc_deep_pair;
 
 typedef struct specc_deep_candidates {
 	SPECC_TABLE(specc_deep_pair) pairs; /* the top max_pairs, best first */
 	uint64_t sharing;         /* pairs that share enough content to be candidates */
 	uint64_t decided;         /* of those, pairs the lexical tier reported */
+	uint64_t declared;        /* pairs across an overrides= no conflict has justified yet */
+	uint64_t total;           /* candidates before the cut to max_pairs */
 	bool budget_reached;      /* some clause used up its share of SPECC_DEEP_PAIR_BUDGET */
 } specc_deep_candidates;
 
@@ -48,13 +51,33 @@ typedef struct specc_deep_candidates {
  * by the weight (inverse document frequency) of the stems they share,
  * ties broken by clause order.  Pairs the lexical tier reported
  * (clause-conflict and conflict-overridden diagnostics in p->diags) are
- * left out and counted in decided; so is the same sentence twice.  At
- * most max_pairs are kept.  With the budget reached, a
+ * left out and counted in decided; so is the same sentence twice.
+ *
+ * A section's overrides= that no conflict-overridden finding names yet
+ * makes every pair of a clause of that section and one of the section it
+ * names (or under it) a candidate, whatever they share: only a
+ * contradiction between them can justify the declaration.  Those come
+ * first, up to half of max_pairs (rounded up), each declaration's best
+ * pair before any declaration's second; past that they compete on score
+ * with the others.
+ *
+ * At most max_pairs are kept.  With the budget reached, a
  * conflict-pairing-limit note is added to p->diags.  Release out with
  * specc_deep_candidates_release().
  */
 void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep_candidates *out);
 void specc_deep_candidates_release(specc_deep_candidates *c);
+
+/*
+ * specc_check() for a project whose model tier runs next: the same
+ * findings, except that an overrides= no conflict has justified is not
+ * reported yet, since a contradiction the model finds may justify it;
+ * specc_deep_report_overrides() reports it once the model tier is done.
+ * *lexical_complete tells whether the lexical tier compared every pair
+ * it meant to (past its budget it judges no declaration unjustified);
+ * pass it on.
+ */
+void specc_deep_check(specc_project *p, bool *lexical_complete);
 
 /* ------------------------------------------------------------------ */
 /* Verdicts */
@@ -88,6 +111,21 @@ void specc_deep_report(specc_project *p, uint32_t a, uint32_t b, int kind, const
  */
 void specc_deep_report_incomplete(specc_project *p, uint64_t failed, uint64_t unstored,
 				  uint64_t total, const char *first_error);
+
+/*
+ * After the model tier: reports every legal overrides= that no conflict
+ * of either tier justified (no conflict-overridden finding in p->diags
+ * names it) as an invalid-override error, saying what the grader model
+ * judged of the two sections' pairs of clauses (the candidates c, with
+ * verdicts from specc_deep_totals, -1 for none) and what it did not.  An
+ * error stands on the lexical tier's reading even when some of those
+ * pairs got no judgement, as `specc check` without --deep would report
+ * it; its message then says the verdict may change and how to finish it.
+ * With c NULL (the model tier did not run) it reports as the lexical tier
+ * does; with lexical_complete false (specc_deep_check()) nothing.
+ */
+void specc_deep_report_overrides(specc_project *p, const specc_deep_candidates *c, const int *verdicts,
+				 bool lexical_complete);
 
 /* ------------------------------------------------------------------ */
 /* The request and the verdict (src/eval/deep.c) */
@@ -154,6 +192,7 @@ typedef struct specc_deep_totals {
 	uint64_t unstored;        /* judgements the store refused */
 	uint64_t invalid;         /* grader outputs that did not validate */
 	char *first_error;        /* why the first one failed (malloc'ed), or NULL */
+	int *verdicts;            /* per candidate pair: its specc_deep_kind, -1 for none (malloc'ed) */
 	specc_test_totals engine; /* calls, retries, tokens */
 } specc_deep_totals;
 
@@ -166,8 +205,10 @@ void specc_deep_totals_release(specc_deep_totals *t);
  * validate is asked once more, then counted as failed; so are pairs whose
  * requests fail after their retries.  Each judgement is reported into
  * p->diags (specc_deep_report), in candidate order, and failures in one
- * deep-check-incomplete warning.  Returns SPECC_OK (failures are counted
- * in t, not errors).
+ * deep-check-incomplete warning; what became of each pair is left in
+ * t->verdicts for specc_deep_report_overrides().  Returns SPECC_OK
+ * (failures are counted in t, not errors).  Release t with
+ * specc_deep_totals_release().
  */
 int specc_deep_run(specc_project *p, const specc_deep_candidates *c, specc_store *s,
 		   const specc_deep_options *o, specc_deep_totals *t);

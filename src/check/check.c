@@ -11,6 +11,7 @@
 
 #include "specc/buf.h"
 #include "specc/codes.h"
+#include "specc/deep.h"
 #include "specc/expect.h"
 #include "specc/project.h"
 #include "internal.h"
@@ -334,7 +335,7 @@ static void check_expects(specc_project *p)
 	}
 }
 
-void specc_check(specc_project *p)
+static void check_all(specc_project *p, bool defer_overrides, bool *complete)
 {
 	check_sections(p);
 	specc_check_modules(p);
@@ -342,5 +343,15 @@ void specc_check(specc_project *p)
 	check_evals(p);
 	check_conversations(p);
 	check_expects(p);
-	specc_check_conflicts(p);
+	specc_check_conflicts(p, defer_overrides, complete);
+}
+
+void specc_check(specc_project *p)
+{
+	check_all(p, false, NULL);
+}
+
+void specc_deep_check(specc_project *p, bool *lexical_complete)
+{
+	check_all(p, true, lexical_complete);
 }

@@ -741,15 +741,38 @@ static uint32_t declared(const specc_project *p, struct overrides *o, uint32_t c
 	return SPECC_NONE;
 }
 
-/* "section \"a\" overrides \"b\", <why>" at the attribute. */
-static void bad_override(specc_project *p, const specc_section *s, const char *why)
+/* "section \"a\" overrides \"b\", <why>" at the attribute, with help, or
+ * the general help when it is NULL. */
+static void bad_override(specc_project *p, const specc_section *s, const char *why, const char *help)
 {
 	specc_diag *d = specc_diag_add(&p->diags, SPECC_CODE(INVALID_OVERRIDE), s->overrides_span,
 				       "section \"%.*s\" overrides \"%.*s\", %s", (int)s->id.len,
 				       s->id.ptr ? s->id.ptr : "", (int)s->overrides.len, s->overrides.ptr, why);
-	specc_diag_help(&p->diags, d, "overrides=#id declares that this section's clauses take "
-				      "precedence over the conflicting clauses of section id, at the same "
-				      "level or below");
+	specc_diag_help(&p->diags, d, "%s",
+			help ? help
+			     : "overrides=#id declares that this section's clauses take precedence over the "
+			       "conflicting clauses of section id, at the same level or below");
+}
+
+/* The section that section i's overrides= names, or SPECC_NONE with why
+ * it cannot hold (NULL when i declares nothing). */
+static uint32_t override_target(const specc_project *p, uint32_t i, const char **why)
+{
+	const specc_section *s = &p->sections.items[i];
+	uint32_t t;
+
+	*why = NULL;
+	if (!s->overrides.ptr)
+		return SPECC_NONE;
+	t = specc_map_get(&p->section_ids, s->overrides);
+	if (t == SPECC_NONE)
+		*why = "which is no section of the project";
+	else if (t == i || within(p, i, t))
+		*why = "itself or a section it is part of";
+	else if (s->authority_rank != SPECC_NONE && p->sections.items[t].authority_rank != SPECC_NONE &&
+		 s->authority_rank > p->sections.items[t].authority_rank)
+		*why = "which has higher authority; a lower level can never override a higher one";
+	return *why ? SPECC_NONE : t;
 }
 
 /* Resolves every overrides=; with say, reports the ones that cannot hold. */
@@ -758,39 +781,41 @@ static void overrides_init(specc_project *p, struct overrides *o, bool say)
 	o->target = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->target);
 	o->used = specc_xcalloc(p->sections.len ? p->sections.len : 1, sizeof *o->used);
 	for (uint32_t i = 0; i < p->sections.len; i++) {
-		const specc_section *s = &p->sections.items[i];
-		const char *why = NULL;
-		uint32_t t;
+		const char *why;
 
-		o->target[i] = SPECC_NONE;
-		if (!s->overrides.ptr)
-			continue;
-		t = specc_map_get(&p->section_ids, s->overrides);
-		if (t == SPECC_NONE)
-			why = "which is no section of the project";
-		else if (t == i || within(p, i, t))
-			why = "itself or a section it is part of";
-		else if (s->authority_rank != SPECC_NONE && p->sections.items[t].authority_rank != SPECC_NONE &&
-			 s->authority_rank > p->sections.items[t].authority_rank)
-			why = "which has higher authority; a lower level can never override a higher one";
-		else
-			o->target[i] = t;
+		o->target[i] = override_target(p, i, &why);
 		if (why && say)
-			bad_override(p, s, why);
+			bad_override(p, &p->sections.items[i], why, NULL);
 	}
 }
 
 /* An override that met no conflict declares nothing: an error, since it
- * hides what the author believes about the two sections. */
-static void overrides_finish(specc_project *p, struct overrides *o, bool complete)
+ * hides what the author believes about the two sections.  Not when the
+ * pairing stopped at its budget, nor when a later tier may yet find the
+ * conflict (specc check --deep: specc_conflict_override_unjustified()). */
+static void overrides_finish(specc_project *p, struct overrides *o, bool judge)
 {
-	for (uint32_t i = 0; complete && i < p->sections.len; i++) {
+	for (uint32_t i = 0; judge && i < p->sections.len; i++) {
 		if (o->target[i] == SPECC_NONE || o->used[i])
 			continue;
-		bad_override(p, &p->sections.items[i], "but no clause of the two conflicts");
+		bad_override(p, &p->sections.items[i], "but no clause of the two conflicts", NULL);
 	}
 	free(o->target);
 	free(o->used);
+}
+
+void specc_conflict_override_targets(const specc_project *p, uint32_t *target)
+{
+	const char *why;
+
+	for (uint32_t i = 0; i < p->sections.len; i++)
+		target[i] = override_target(p, i, &why);
+}
+
+void specc_conflict_override_unjustified(specc_project *p, uint32_t section, const char *why,
+					 const char *help)
+{
+	bad_override(p, &p->sections.items[section], why ? why : "but no clause of the two conflicts", help);
 }
 
 /* Reports a conflict between clauses ca and cb, resolved as the chain of
@@ -1135,7 +1160,7 @@ static void chains_release(struct chains *c)
 	free(c->tail);
 }
 
-void specc_check_conflicts(specc_project *p)
+void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 {
 	struct overrides o;
 	specc_antonyms ant;
@@ -1210,7 +1235,9 @@ items:
 		specc_diag_help(&p->diags, d, "many clauses share one action; this usually means "
 					      "near-duplicate text, which is worth merging");
 	}
-	overrides_finish(p, &o, !stopped);
+	if (complete)
+		*complete = !stopped;
+	overrides_finish(p, &o, !stopped && !defer);
 	specc_antonyms_release(&ant);
 	chains_release(&acts);
 	chains_release(&dims);

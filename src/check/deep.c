@@ -18,7 +18,12 @@
  * its nearest neighbours at least.
  *
  * The pairs the lexical tier reported are found again from its
- * diagnostics, not recomputed: its spans are the clauses' spans.
+ * diagnostics, not recomputed: its spans are the clauses' spans.  So are
+ * the overrides= declarations a conflict justified, by the declaration a
+ * conflict-overridden finding names: the pairs across one nothing has
+ * justified yet are candidates whatever they share, ranked first, and
+ * after the model tier the declarations still unjustified are reported
+ * with what the model judged of them.
  */
 #include <libstemmer.h>
 #include <math.h>
@@ -453,7 +458,7 @@ static uint32_t after(const struct index *x, uint32_t s, uint32_t a)
  * out of its share.
  */
 static bool pair_up(const struct index *x, const specc_project *p, const struct pairset *decided,
-		    specc_deep_candidates *out, struct pairs *all)
+		    const struct pairset *declared, specc_deep_candidates *out, struct pairs *all)
 {
 	uint32_t share = SPECC_DEEP_PAIR_BUDGET / (x->n ? x->n : 1), *shared, *touched, ntouched;
 	double *weight;
@@ -504,8 +509,8 @@ static bool pair_up(const struct index *x, const specc_project *p, const struct 
 				out->sharing++;
 				if (pairset_get(decided, pair_key(a, b)) != SPECC_NONE)
 					out->decided++;
-				else
-					*SPECC_PUSH(*all) = (specc_deep_pair){ a, b, weight[b], shared[b] };
+				else if (pairset_get(declared, pair_key(a, b)) == SPECC_NONE)
+					*SPECC_PUSH(*all) = (specc_deep_pair){ a, b, weight[b], shared[b], false };
 			}
 			shared[b] = 0;
 			weight[b] = 0;
@@ -517,6 +522,207 @@ static bool pair_up(const struct index *x, const specc_project *p, const struct 
 	return short_of;
 }
 
+/* ------------------------------------------------------------------ */
+/* Sections linked by overrides= */
+
+/*
+ * Which declarations no conflict has justified yet, into pending (per
+ * section): a legal overrides= (target from
+ * specc_conflict_override_targets()) that no conflict-overridden finding
+ * names as its declaration.  The findings say it, whichever tier made them,
+ * so this reads the same before the model tier and after it.  Returns how
+ * many there are.
+ */
+static uint32_t overrides_pending(const specc_project *p, const uint32_t *target, bool *pending)
+{
+	const specc_code *overridden = SPECC_CODE(CONFLICT_OVERRIDDEN);
+	struct clause_at *by;     /* here a section, by where its overrides= is written */
+	uint32_t n = 0, left = 0;
+
+	for (uint32_t s = 0; s < p->sections.len; s++)
+		n += (pending[s] = target[s] != SPECC_NONE);
+	if (!n)
+		return 0;
+	by = specc_xcalloc(n, sizeof *by);
+	n = 0;
+	for (uint32_t s = 0; s < p->sections.len; s++)
+		if (pending[s])
+			by[n++] = (struct clause_at){ p->sections.items[s].overrides_span.file,
+						      p->sections.items[s].overrides_span.start, s };
+	qsort(by, n, sizeof *by, cmp_clause_at);
+	for (uint32_t d = 0; d < p->diags.len; d++) {
+		if (p->diags.items[d].code != overridden)
+			continue;
+		for (const specc_related *r = p->diags.items[d].related; r; r = r->next) {
+			uint32_t s = clause_at(by, n, r->span);
+			if (s != SPECC_NONE)
+				pending[s] = false;
+		}
+	}
+	for (uint32_t s = 0; s < p->sections.len; s++)
+		left += pending[s];
+	free(by);
+	return left;
+}
+
+/* Whether clauses a and b cross section s's overrides=: one is of s itself,
+ * the other of the section it names or under it (the lexical tier reads a
+ * declaration so). */
+static bool crosses(const specc_project *p, const uint32_t *target, uint32_t s, uint32_t a, uint32_t b)
+{
+	uint32_t sa = p->clauses.items[a].section, sb = p->clauses.items[b].section;
+
+	if (sa == SPECC_NONE || sb == SPECC_NONE)
+		return false;
+	return (sa == s && within(p, sb, target[s])) || (sb == s && within(p, sa, target[s]));
+}
+
+/* A pair across a declaration, with the section that declares it and its
+ * rank among that declaration's pairs. */
+struct declared_pair {
+	specc_deep_pair pair;
+	uint32_t owner, round;
+};
+
+struct declared_pairs {
+	struct declared_pair *items;
+	uint32_t len, cap;
+};
+
+static int cmp_by_owner(const void *x, const void *y)
+{
+	const struct declared_pair *a = x, *b = y;
+	if (a->owner != b->owner)
+		return a->owner < b->owner ? -1 : 1;
+	return cmp_pair(&a->pair, &b->pair);
+}
+
+static int cmp_by_round(const void *x, const void *y)
+{
+	const struct declared_pair *a = x, *b = y;
+	if (a->round != b->round)
+		return a->round < b->round ? -1 : 1;
+	return cmp_pair(&a->pair, &b->pair);
+}
+
+/*
+ * The pairs across each declaration no conflict has justified yet, into
+ * decl (their keys into seen), ranked: each declaration's best pair, then
+ * each one's second, and so on.  A clause of the declaring section is
+ * paired with every clause of the section it names and under it, scored as
+ * pair_up() scores, whatever they share: the author's declaration says a
+ * conflict is there, and only a contradiction between them can justify
+ * it.  The same sentence twice and pairs the lexical tier decided are left
+ * out.  At most SPECC_DEEP_PAIR_BUDGET pairs are visited.
+ */
+static void declared_pairs(const struct index *x, const specc_project *p, const struct pairset *decided,
+			   struct pairset *seen, struct declared_pairs *decl)
+{
+	uint32_t ns = p->sections.len, n = x->n, *target, *own, *own_first, *under, *under_first, *stamp;
+	uint32_t visits = 0, round = 0;
+	bool *pending, *named;
+
+	if (!ns)
+		return;
+	target = specc_xcalloc(ns, sizeof *target);
+	pending = specc_xcalloc(ns, sizeof *pending);
+	specc_conflict_override_targets(p, target);
+	if (!overrides_pending(p, target, pending)) {
+		free(target);
+		free(pending);
+		return;
+	}
+	/* The clauses of each section itself, own[own_first[s] ..
+	 * own_first[s + 1]), and of each named section and the sections under
+	 * it, under[under_first[t] .. under_first[t + 1]). */
+	named = specc_xcalloc(ns, sizeof *named);
+	for (uint32_t s = 0; s < ns; s++)
+		if (pending[s])
+			named[target[s]] = true;
+	own_first = specc_xcalloc((size_t)ns + 1, sizeof *own_first);
+	under_first = specc_xcalloc((size_t)ns + 1, sizeof *under_first);
+	for (uint32_t c = 0; c < n; c++) {
+		uint32_t sec = p->clauses.items[c].section;
+		if (sec != SPECC_NONE)
+			own_first[sec + 1]++;
+		for (uint32_t t = sec; t != SPECC_NONE; t = p->sections.items[t].parent)
+			under_first[t + 1] += named[t];
+	}
+	for (uint32_t s = 0; s < ns; s++) {
+		own_first[s + 1] += own_first[s];
+		under_first[s + 1] += under_first[s];
+	}
+	own = specc_xcalloc((size_t)own_first[ns] + 1, sizeof *own);
+	under = specc_xcalloc((size_t)under_first[ns] + 1, sizeof *under);
+	for (uint32_t c = 0; c < n; c++) {
+		uint32_t sec = p->clauses.items[c].section;
+		if (sec == SPECC_NONE)
+			continue;
+		own[own_first[sec]++] = c;
+		for (uint32_t t = sec; t != SPECC_NONE; t = p->sections.items[t].parent)
+			if (named[t])
+				under[under_first[t]++] = c;
+	}
+	/* The fill moved each start to the next one's: move them back. */
+	for (uint32_t s = ns; s > 0; s--) {
+		own_first[s] = own_first[s - 1];
+		under_first[s] = under_first[s - 1];
+	}
+	own_first[0] = under_first[0] = 0;
+
+	stamp = specc_xcalloc((size_t)x->nstems + 1, sizeof *stamp);
+	for (uint32_t s = 0; s < ns && visits < SPECC_DEEP_PAIR_BUDGET; s++) {
+		uint32_t t = target[s];
+		if (!pending[s])
+			continue;
+		for (uint32_t i = own_first[s]; i < own_first[s + 1] && visits < SPECC_DEEP_PAIR_BUDGET; i++) {
+			uint32_t a = own[i];
+			for (uint32_t k = 0; k < x->count[a]; k++)
+				stamp[x->stems[x->first[a] + k]] = a + 1;
+			for (uint32_t j = under_first[t]; j < under_first[t + 1] && visits < SPECC_DEEP_PAIR_BUDGET; j++) {
+				uint32_t b = under[j], shared = 0;
+				specc_str ta = p->clauses.items[a].text, tb = p->clauses.items[b].text;
+				double weight = 0;
+
+				visits++;
+				if (ta.len == tb.len && (!ta.len || !memcmp(ta.ptr, tb.ptr, ta.len)))
+					continue;
+				if (pairset_get(decided, pair_key(a, b)) != SPECC_NONE ||
+				    pairset_put(seen, pair_key(a, b), decl->len) != decl->len)
+					continue;
+				for (uint32_t k = 0; k < x->count[b]; k++) {
+					uint32_t st = x->stems[x->first[b] + k];
+					if (stamp[st] == a + 1 && x->idf[st] != 0) {
+						shared++;
+						weight += x->idf[st];
+					}
+				}
+				*SPECC_PUSH(*decl) = (struct declared_pair){
+					{ a < b ? a : b, a < b ? b : a, weight, shared, true }, s, 0 };
+			}
+			for (uint32_t k = 0; k < x->count[a]; k++)
+				stamp[x->stems[x->first[a] + k]] = 0;
+		}
+	}
+	/* Each declaration's best first, then round by round. */
+	if (decl->len) {
+		qsort(decl->items, decl->len, sizeof *decl->items, cmp_by_owner);
+		for (uint32_t i = 0; i < decl->len; i++) {
+			round = i && decl->items[i].owner == decl->items[i - 1].owner ? round + 1 : 0;
+			decl->items[i].round = round;
+		}
+		qsort(decl->items, decl->len, sizeof *decl->items, cmp_by_round);
+	}
+	free(stamp);
+	free(own);
+	free(under);
+	free(own_first);
+	free(under_first);
+	free(named);
+	free(target);
+	free(pending);
+}
+
 void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep_candidates *out)
 {
 	uint32_t n = p->clauses.len;
@@ -524,8 +730,12 @@ void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep
 	struct u32s ids = { 0 };
 	uint32_t *first, *count;  /* clause -> its stems in ids */
 	struct index x;
-	struct pairset decided = { 0 };
+	struct pairset decided = { 0 }, seen = { 0 };
 	struct pairs all = { 0 };
+	struct declared_pairs decl = { 0 };
+	/* Declarations first, but never more than half: the other half is
+	 * for the conflicts no one declared. */
+	uint32_t quota = max_pairs / 2 + max_pairs % 2;
 
 	memset(out, 0, sizeof *out);
 	if (n < 2 || max_pairs == 0)
@@ -547,10 +757,18 @@ void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep
 	}
 	index_build(&x, &st, &ids, first, count, n);
 	lexical_pairs(p, &decided);
-	out->budget_reached = pair_up(&x, p, &decided, out, &all);
+	declared_pairs(&x, p, &decided, &seen, &decl);
+	out->budget_reached = pair_up(&x, p, &decided, &seen, out, &all);
+	out->declared = decl.len;
+	out->total = (uint64_t)decl.len + all.len;
+	for (uint32_t i = 0; i < decl.len; i++)
+		if (i < quota)
+			*SPECC_PUSH(out->pairs) = decl.items[i].pair;
+		else
+			*SPECC_PUSH(all) = decl.items[i].pair;
 	if (all.len) /* qsort() must not get a null pointer, even for nothing */
 		qsort(all.items, all.len, sizeof *all.items, cmp_pair);
-	for (uint32_t i = 0; i < all.len && i < max_pairs; i++)
+	for (uint32_t i = 0; i < all.len && out->pairs.len < max_pairs; i++)
 		*SPECC_PUSH(out->pairs) = all.items[i];
 
 	if (out->budget_reached) {
@@ -564,7 +782,9 @@ void specc_deep_candidates_find(specc_project *p, uint32_t max_pairs, specc_deep
 	}
 
 	SPECC_TABLE_FREE(all);
+	SPECC_TABLE_FREE(decl);
 	pairset_release(&decided);
+	pairset_release(&seen);
 	index_release(&x);
 	free(first);
 	free(count);
@@ -652,4 +872,118 @@ void specc_deep_report_incomplete(specc_project *p, uint64_t failed, uint64_t un
 	specc_diag_help(&p->diags, d, "run it again: pairs already judged are kept in the store and not "
 				      "asked twice; the exit status is 3 higher until every pair is judged");
 	specc_buf_release(&msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Declarations nothing justified */
+
+/*
+ * The invalid-override error for section s, whose clauses and those of the
+ * section it names make `pairs` pairs, of which the grader model judged
+ * `judged` (unclear of them "unclear") and `failed` got no judgement; the
+ * rest were not asked.
+ */
+static void unjustified(specc_project *p, uint32_t s, uint64_t pairs, uint64_t judged, uint64_t unclear,
+			uint64_t failed)
+{
+	specc_buf why = SPECC_BUF_INIT;
+	uint64_t left = pairs > judged + failed ? pairs - judged - failed : 0;
+	const char *help = NULL;
+
+	if (!pairs) {
+		/* One of the two has no clause: nothing to ask about. */
+		specc_conflict_override_unjustified(p, s, NULL, NULL);
+		return;
+	}
+	/* "No clause conflicts" only when every pair got a clear answer. */
+	specc_buf_addstr(&why, failed || left || unclear ? "but no conflict between their clauses has been found: "
+						      : "but no clause of the two conflicts: ");
+	if (pairs == 1) {
+		if (unclear)
+			specc_buf_addstr(&why, "the grader model could not tell whether their two clauses contradict");
+		else if (judged)
+			specc_buf_addstr(&why, "the grader model judged the one pair of their clauses and found no "
+					       "contradiction");
+		else if (failed)
+			specc_buf_addstr(&why, "the grader model gave no judgement on the one pair of their "
+					       "clauses, so it may yet find them contradictory");
+		else
+			specc_buf_addstr(&why, "the grader model was not asked about the one pair of their clauses");
+	} else if (judged == pairs) {
+		specc_buf_addf(&why, "the grader model judged all %llu pairs of their clauses and found no "
+				     "contradiction", (unsigned long long)pairs);
+		if (unclear)
+			specc_buf_addf(&why, " (it could not tell for %llu)", (unsigned long long)unclear);
+	} else {
+		if (judged)
+			specc_buf_addf(&why, "the grader model found no contradiction in the %llu of their %llu "
+					     "pairs of clauses it judged", (unsigned long long)judged,
+				       (unsigned long long)pairs);
+		else
+			specc_buf_addf(&why, "the grader model judged none of the %llu pairs of their clauses",
+				       (unsigned long long)pairs);
+		if (unclear)
+			specc_buf_addf(&why, " (it could not tell for %llu)", (unsigned long long)unclear);
+		if (failed)
+			specc_buf_addf(&why, "; %llu got no judgement and may yet hold a contradiction",
+				       (unsigned long long)failed);
+		if (left)
+			specc_buf_addf(&why, "; %llu %s not asked", (unsigned long long)left, left == 1 ? "was" : "were");
+	}
+	if (failed)
+		help = "run specc check --deep again: the judgements made are kept, the pairs without one are "
+		       "asked again, and a contradiction among them would justify the declaration";
+	else if (left)
+		help = "a higher --deep-pairs has more of their pairs judged; if the two sections do not "
+		       "conflict, remove the declaration";
+	else if (unclear)
+		help = "read the pairs the grader model could not tell about (the conflict-unclear notes): if "
+		       "one clause is an exception to the other, say so with a condition; if not, remove the "
+		       "declaration";
+	specc_conflict_override_unjustified(p, s, why.ptr, help);
+	specc_buf_release(&why);
+}
+
+void specc_deep_report_overrides(specc_project *p, const specc_deep_candidates *c, const int *verdicts,
+				 bool lexical_complete)
+{
+	uint32_t ns = p->sections.len, *target;
+	bool *pending;
+
+	/* Past its budget the lexical tier claims no declaration
+	 * unjustified; nor does this. */
+	if (!lexical_complete || !ns)
+		return;
+	target = specc_xcalloc(ns, sizeof *target);
+	pending = specc_xcalloc(ns, sizeof *pending);
+	specc_conflict_override_targets(p, target);
+	overrides_pending(p, target, pending);
+	for (uint32_t s = 0; s < ns; s++) {
+		uint64_t mine = 0, under = 0, judged = 0, unclear = 0, failed = 0;
+
+		if (!pending[s])
+			continue;
+		if (!c) {
+			specc_conflict_override_unjustified(p, s, NULL, NULL);
+			continue;
+		}
+		for (uint32_t k = 0; k < p->clauses.len; k++) {
+			uint32_t sec = p->clauses.items[k].section;
+			mine += sec == s;
+			under += sec != SPECC_NONE && within(p, sec, target[s]);
+		}
+		for (uint32_t i = 0; i < c->pairs.len; i++) {
+			if (!crosses(p, target, s, c->pairs.items[i].a, c->pairs.items[i].b))
+				continue;
+			if (verdicts && verdicts[i] >= 0) {
+				judged++;
+				unclear += verdicts[i] == SPECC_DEEP_UNCLEAR;
+			} else {
+				failed++;
+			}
+		}
+		unjustified(p, s, mine * under, judged, unclear, failed);
+	}
+	free(target);
+	free(pending);
 }

@@ -38,9 +38,16 @@ uint32_t specc_antonyms_first(const specc_antonyms *a, specc_str w);
  * read (a has then what it had). */
 int specc_antonyms_load_wordnet(specc_antonyms *a, const char *path);
 
-/* Clauses that contradict each other: errors at one level of authority,
- * notes where a higher level wins.  Appends findings to p->diags. */
-void specc_check_conflicts(specc_project *p);
+/*
+ * Clauses that contradict each other: errors at one level of authority,
+ * notes where a higher level wins.  Appends findings to p->diags.  With
+ * defer, an overrides= no conflict justified is not reported: a later tier
+ * may find the conflict (specc check --deep), and reports it with
+ * specc_conflict_override_unjustified() once it is done.  *complete (when
+ * not NULL) tells whether every candidate pair was compared: past the
+ * budget no override is judged unjustified, deferred or not.
+ */
+void specc_check_conflicts(specc_project *p, bool defer, bool *complete);
 /*
  * Reports that clauses ca and cb (into p->clauses) conflict, for why (one
  * sentence), resolved as specc_check_conflicts() resolves its own: by a
@@ -48,6 +55,15 @@ void specc_check_conflicts(specc_project *p);
  * For tiers that judge pairs the lexical tier did not (specc check --deep).
  */
 void specc_conflict_report(specc_project *p, uint32_t ca, uint32_t cb, const char *why);
+/* The section each section's overrides= names, into target[0 ..
+ * p->sections.len): SPECC_NONE where a section declares nothing, or
+ * something that cannot hold (specc_check_conflicts() reports those). */
+void specc_conflict_override_targets(const specc_project *p, uint32_t *target);
+/* Reports that section `section`'s overrides= met no conflict: an
+ * invalid-override error at the attribute, saying why ("but no clause of
+ * the two conflicts" when NULL), with help (the general help when NULL). */
+void specc_conflict_override_unjustified(specc_project *p, uint32_t section, const char *why,
+					 const char *help);
 /* Appends how messages name clause `clause`: "clause X (section S, level,
  * spec N)", its first eval ID, or "a clause" without one. */
 void specc_conflict_describe(const specc_project *p, uint32_t clause, specc_buf *b);

@@ -32,7 +32,9 @@ const char cmd_check_usage[] =
 	"With --deep, a grader model also judges the pairs of clauses that share\n"
 	"content and that the lexical reading did not decide, best candidates\n"
 	"first: a contradiction is reported like any other conflict, a pair the\n"
-	"model cannot decide gets a note at both clauses.  Judgements are kept in\n"
+	"model cannot decide gets a note at both clauses.  Pairs across an\n"
+	"overrides= that no conflict has justified yet are asked first, and a\n"
+	"contradiction the model finds there justifies it.  Judgements are kept in\n"
 	"the project's store, so an unchanged project asks nothing twice.  Without\n"
 	"--deep, check asks no model and writes no file.\n"
 	"\n"
@@ -156,9 +158,10 @@ static void summary(const struct cli_grader *g, const specc_deep_candidates *c, 
 		(unsigned long long)t->kinds[SPECC_DEEP_COMPATIBLE]);
 	fprintf(stderr, "; %llu asked, %llu from the store", (unsigned long long)t->asked,
 		(unsigned long long)t->stored);
-	if (c->sharing - c->decided > c->pairs.len)
-		fprintf(stderr, "; the best %u of %llu pairs that share content (--deep-pairs takes more)",
-			c->pairs.len, (unsigned long long)(c->sharing - c->decided));
+	if (c->total > c->pairs.len)
+		fprintf(stderr, "; the best %u of %llu pairs that share content%s (--deep-pairs takes more)",
+			c->pairs.len, (unsigned long long)c->total,
+			c->declared ? " or cross an overrides=" : "");
 	fputc('\n', stderr);
 	if (t->failed || t->unstored)
 		fprintf(stderr, "specc: the deep check is incomplete: %llu pair%s not judged, %llu judgement%s "
@@ -174,7 +177,7 @@ static void summary(const struct cli_grader *g, const specc_deep_candidates *c, 
  * an exit code after saying what is wrong.
  */
 static int check_deep(specc_project *p, const specc_test_config *cfg, int cfg_rc, const struct check_args *a,
-		      const char *path, bool *incomplete)
+		      const char *path, bool lexical_complete, bool *incomplete)
 {
 	struct cli_grader g;
 	bool have = false;
@@ -189,6 +192,9 @@ static int check_deep(specc_project *p, const specc_test_config *cfg, int cfg_rc
 	if (cfg_rc != SPECC_OK) {
 		/* The grader's settings are unusable: show why, ask nothing. */
 		specc_render_opts ro = { false, "specc", SPECC_VERSION };
+		/* No model judges anything: what the lexical tier left open
+		 * is settled as without --deep. */
+		specc_deep_report_overrides(p, NULL, NULL, lexical_complete);
 		specc_diags_sort(&p->diags);
 		specc_diags_render(stderr, SPECC_FORMAT_HUMAN, &p->sources, &p->diags, &ro);
 		return cli_error("check --deep: the settings of specc.yaml have errors (above); the model "
@@ -215,6 +221,7 @@ static int check_deep(specc_project *p, const specc_test_config *cfg, int cfg_rc
 	o.no_cache = a->no_cache;
 	o.progress = !a->no_progress && isatty(STDERR_FILENO) && !getenv("CI");
 	specc_deep_run(p, &cand, store, &o, &t);
+	specc_deep_report_overrides(p, &cand, t.verdicts, lexical_complete);
 	summary(&g, &cand, &t);
 	*incomplete = t.failed || t.unstored;
 	rc = -1;
@@ -235,7 +242,7 @@ int cmd_check(int argc, char **argv)
 	specc_project p;
 	specc_test_config cfg;
 	FILE *out = stdout;
-	bool use_color, incomplete = false;
+	bool use_color, incomplete = false, lexical_complete = true;
 	int rc, cfg_rc;
 
 	if ((rc = parse_args(argc, argv, &a, &o, &path)) >= 0)
@@ -250,11 +257,16 @@ int cmd_check(int argc, char **argv)
 		return cli_close_output(out, o.path, rc);
 	}
 	specc_project_resolve(&p);
-	specc_check(&p);
+	/* With --deep, whether an overrides= met a conflict waits for the
+	 * model tier: its contradictions count too. */
+	if (a.deep)
+		specc_deep_check(&p, &lexical_complete);
+	else
+		specc_check(&p);
 	/* The settings of specc test, the grader and the gate are checked
 	 * here too, so a typo in a gate rule fails CI before any run. */
 	cfg_rc = specc_test_config_read(&cfg, &p);
-	if (a.deep && (rc = check_deep(&p, &cfg, cfg_rc, &a, path, &incomplete)) >= 0)
+	if (a.deep && (rc = check_deep(&p, &cfg, cfg_rc, &a, path, lexical_complete, &incomplete)) >= 0)
 		goto out;
 	if ((rc = cli_report(out, o.format, use_color, &p, false)) != 0)
 		goto out;

@@ -289,7 +289,9 @@ static void deep_fail(void *ctx, uint32_t item, const char *error)
 void specc_deep_totals_release(specc_deep_totals *t)
 {
 	free(t->first_error);
+	free(t->verdicts);
 	t->first_error = NULL;
+	t->verdicts = NULL;
 }
 
 int specc_deep_run(specc_project *p, const specc_deep_candidates *c, specc_store *s,
@@ -355,7 +357,9 @@ int specc_deep_run(specc_project *p, const specc_deep_candidates *c, specc_store
 
 	for (uint32_t i = 0; i < n; i++)
 		free(d.reason[i]);
-	free(d.kind);
+	/* What became of each pair decides whether an overrides= stands
+	 * (specc_deep_report_overrides()). */
+	t->verdicts = d.kind;
 	free(d.reason);
 	free(d.keys);
 	free(d.pair_of);

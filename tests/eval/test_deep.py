@@ -8,7 +8,10 @@ compatible pairs say nothing; unclear pairs get notes; output that is bad
 twice and HTTP errors leave a warning and add 3 to the exit status; a
 re-run asks nothing; an edit asks exactly the pairs of the edited clause;
 --deep-pairs bounds the requests; pairs the lexical tier decided are not
-asked; no grader is exit 2; JSON output carries it all.
+asked; an overrides= that only the model's contradiction justifies stands,
+one the model finds compatible is still invalid, and one whose pairs got no
+judgement stays an error that says so; no grader is exit 2; JSON output
+carries it all.
 
 Usage: test_deep.py SPECC TESTSERVER
 """
@@ -48,6 +51,8 @@ def project(name, clauses, providers, grader="judge", extra=""):
 
 
 def write_spec(root, clauses):
+    """Each section's heading carries authority=LEVEL; LEVEL may hold more
+    attributes ("user overrides=#sec_x")."""
     lines = ["# Deep test {#deep_test}", ""]
     for cid, level, text in clauses:
         lines += ["## Section %s {#sec_%s authority=%s}" % (cid, cid, level), "", "%s[^%s]." % (text, cid), ""]
@@ -282,6 +287,95 @@ def main():
              "a pair the lexical tier reported is not asked")
         C.check("no pair of clauses shares enough content to ask the grader about beyond the conflicts already "
                 "reported" in r.err, "and the summary says why nothing was asked", r.err)
+
+        # overrides= that only the model's contradiction justifies: the
+        # two clauses share one content word, the lexical tier sees no
+        # conflict, so without --deep it is invalid-override; with --deep
+        # the pair is asked first, even with --deep-pairs 1 and a better
+        # scored pair elsewhere, and the declaration resolves the conflict.
+        ovr_clauses = [
+            ("o1", "user overrides=#sec_o2", "When a member makes a light remark about their finances, the "
+                                             "assistant may joke back [[deep:contradiction]]"),
+            ("o2", "user", "Never joke about money worries"),
+            ("o3", "user", "Refund requests for flights go to the travel desk"),
+            ("o4", "user", "Refund requests for flights are answered in the chat"),
+        ]
+        ovr = project("override", ovr_clauses, judge)
+        r = run(SPECC, ["check", "--format", "json", "."], cwd=ovr)
+        C.eq((r.rc, codes(r), asked.take()), (1, ["invalid-override"], 0),
+             "overrides= without --deep: invalid-override, as before, nothing asked")
+        r = deep(ovr, "--deep-pairs", "1")
+        C.eq((r.rc, codes(r)), (0, ["conflict-overridden", "conflict-overridden"]),
+             "overrides= justified by the model: no invalid-override, exit 0")
+        C.eq(asked.take(), 1, "overrides=: its pair is asked first, within --deep-pairs 1")
+        C.check(any(d["start"]["line"] == 9 and "is overridden by clause o1" in d["message"] and
+                    "as section sec_o1 declares" in d["message"] and
+                    'the grader model judged them contradictory: "scripted contradiction"' in d["message"]
+                    for d in diags(r)), "overrides=: the overridden clause names the declaration and the model",
+                diags(r))
+        C.check(any(d["start"]["line"] == 5 and "overrides clause o2 (section sec_o2, user, spec spec), as section "
+                    "sec_o1 declares" in d["message"] for d in diags(r)),
+                "overrides=: the overriding clause hears of it too", diags(r))
+        C.check(any(rel.get("message") == "declared here" and rel["start"]["line"] == 3
+                    for d in diags(r) for rel in d.get("related", [])),
+                "overrides=: the note points at the declaration", diags(r))
+        C.check("the best 1 of 2 pairs that share content or cross an overrides=" in r.err,
+                "overrides=: the summary counts the declared pair", r.err)
+        # From the store next time, the same.
+        again = deep(ovr, "--deep-pairs", "1")
+        C.eq((again.rc, again.out, asked.take()), (r.rc, r.out, 0), "overrides=: a re-run asks nothing, says the same")
+
+        # The model finds the two compatible: the declaration is still
+        # invalid, and the message says what the model judged.
+        ovr_clauses[0] = ("o1", "user overrides=#sec_o2", "When a member makes a light remark about their "
+                                                          "finances, the assistant may joke back [[deep:compatible]]")
+        comp = project("override-compatible", ovr_clauses, judge)
+        r = deep(comp)
+        C.eq((r.rc, codes(r)), (1, ["invalid-override"]), "overrides= the model finds compatible: invalid-override")
+        C.check(any(d["code"] == "invalid-override" and d["start"]["line"] == 3 and
+                    'section "sec_o1" overrides "sec_o2", but no clause of the two conflicts: the grader model '
+                    'judged the one pair of their clauses and found no contradiction' in d["message"]
+                    for d in diags(r)), "overrides= compatible: the message says the model judged their pair",
+                diags(r))
+        asked.take()
+
+        # Its pair gets no judgement: the error stands on the lexical
+        # reading (as without --deep) and says the verdict may change; the
+        # run is incomplete, 1 + 3.  Once judged, the declaration holds.
+        ovr_clauses[0] = ("o1", "user overrides=#sec_o2", "When a member makes a light remark about their "
+                                                          "finances, the assistant may joke back [[deep:fault-500]]")
+        inc = project("override-incomplete", ovr_clauses, judge)
+        r = deep(inc)
+        C.eq((r.rc, codes(r)), (4, ["deep-check-incomplete", "invalid-override"]),
+             "overrides= unjudged: invalid-override and deep-check-incomplete, exit 1 + 3")
+        bad = [d for d in diags(r) if d["code"] == "invalid-override"]
+        C.check(bad and "but no conflict between their clauses has been found" in bad[0]["message"] and
+                "the grader model gave no judgement on the one pair of their clauses, so it may yet find them "
+                "contradictory" in bad[0]["message"] and
+                "run specc check --deep again" in (bad[0].get("help") or ""),
+                "overrides= unjudged: the error says its evidence is incomplete, and what to do", bad)
+        asked.take()
+        with open(os.path.join(inc, "spec.md")) as f:
+            text = f.read()
+        with open(os.path.join(inc, "spec.md"), "w") as f:
+            f.write(text.replace("[[deep:fault-500]]", "[[deep:contradiction]]"))
+        r = deep(inc)
+        C.eq((r.rc, codes(r)), (0, ["conflict-overridden", "conflict-overridden"]),
+             "overrides= judged on the next run: the declaration holds, exit 0")
+        asked.take()
+        # A failure elsewhere leaves a declaration whose pair was judged
+        # as it is: its evidence is complete.
+        ovr_clauses[0] = ("o1", "user overrides=#sec_o2", "When a member makes a light remark about their "
+                                                          "finances, the assistant may joke back")
+        ovr_clauses[2] = ("o3", "user", "Refund requests for flights go to the travel desk [[deep:fault-500]]")
+        other = project("override-other-failure", ovr_clauses, judge)
+        r = deep(other)
+        C.eq((r.rc, codes(r)), (4, ["deep-check-incomplete", "invalid-override"]),
+             "a failure elsewhere: the declaration's error and the warning, 1 + 3")
+        C.check(any(d["code"] == "invalid-override" and "but no clause of the two conflicts: the grader model "
+                    "judged the one pair" in d["message"] for d in diags(r)),
+                "a failure elsewhere: the declaration's own evidence is complete", diags(r))
+        asked.take()
 
         # No grader: exit 2, naming grader.provider; nothing asked.
         none = project("nograder", [("p1", "user", "Refund requests for flights go to the travel desk"),

@@ -30,13 +30,18 @@ static void verdict(const uint8_t *data, size_t size)
 	specc_buf_release(&why);
 }
 
-/* Candidates are pairs of distinct clauses, in order, best first; the
- * document of each is JSON naming both, the same either way round. */
+/* Candidates are pairs of distinct clauses, in order: the pairs across an
+ * overrides= first (half of the 8 at most), then best first, and every
+ * other pair shares two stems; the document of each is JSON naming both,
+ * the same either way round.  Declarations are then judged on made-up
+ * verdicts, a pair without one among them. */
 static void candidates(const uint8_t *data, size_t size)
 {
 	specc_project p;
 	specc_deep_candidates c;
 	specc_buf ab = SPECC_BUF_INIT, ba = SPECC_BUF_INIT;
+	uint32_t first = 0;
+	int *verdicts;
 
 	specc_project_init(&p);
 	uint32_t src = specc_project_add_buffer(&p, "spec.md", (const char *)data, size, SPECC_SOURCE_SPEC);
@@ -44,12 +49,21 @@ static void candidates(const uint8_t *data, size_t size)
 		specc_parse_markdown(&p, src);
 	specc_project_resolve(&p);
 	specc_deep_candidates_find(&p, 8, &c);
+	while (first < c.pairs.len && first < 4 && c.pairs.items[first].declared)
+		first++;
 	for (uint32_t i = 0; i < c.pairs.len; i++) {
 		const specc_deep_pair *q = &c.pairs.items[i];
-		if (q->a >= q->b || q->b >= p.clauses.len || q->shared < 2 ||
-		    (i && q->score > c.pairs.items[i - 1].score))
+		if (q->a >= q->b || q->b >= p.clauses.len || (q->shared < 2 && !q->declared) ||
+		    (i > first && q->score > c.pairs.items[i - 1].score))
 			abort();
 	}
+	if (c.declared > c.total || c.pairs.len > c.total)
+		abort();
+	verdicts = calloc(c.pairs.len + 1, sizeof *verdicts);
+	for (uint32_t i = 0; i < c.pairs.len; i++)
+		verdicts[i] = (int)(i % 4) - 1;
+	specc_deep_report_overrides(&p, &c, verdicts, true);
+	free(verdicts);
 	if (c.pairs.len) {
 		json_t *doc;
 		specc_deep_document(&p, c.pairs.items[0].a, c.pairs.items[0].b, &ab);

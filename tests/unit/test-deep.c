@@ -408,6 +408,156 @@ static void verdicts(void **state)
 
 /* ---- reporting ------------------------------------------------------------ */
 
+/* ---- overrides= ----------------------------------------------------------- */
+
+/* Two declarations no conflict justifies: jokes over worries (g1, g2 against
+ * g3), tone over refunds and the chat under it (g4 against g5, g6). */
+static const char declared_text[] =
+	"# S {#s}\n\n"
+	"## Jokes {#jokes authority=user overrides=#worries}\n\n"
+	"When a member makes a light remark about their finances, the assistant may joke back[^g1].\n\n"
+	"Jokes about fees are fine once a laugh is shared[^g2].\n\n"
+	"## Worries {#worries authority=user}\n\n"
+	"Never joke about money worries[^g3].\n\n"
+	"## Tone {#tone authority=user overrides=#refunds}\n\n"
+	"Replies stay formal[^g4].\n\n"
+	"## Refunds {#refunds authority=user}\n\n"
+	"Refund requests for flights go to the travel desk[^g5].\n\n"
+	"### Chat {#chat}\n\n"
+	"Refund requests for flights are answered in the chat[^g6].\n";
+
+/* A declaration's pairs are candidates whatever they share, first, up to
+ * half the budget, each declaration's best before any's second; past the
+ * half they compete on score. */
+static void declared_pairs_first(void **state)
+{
+	specc_project *p = *state;
+	specc_deep_candidates c;
+	bool lexical_complete = false;
+
+	spec(p, declared_text);
+	specc_project_resolve(p);
+	specc_deep_check(p, &lexical_complete);
+	assert_true(lexical_complete);
+	/* Deferred: no declaration is judged yet. */
+	assert_null(find_code(p, "invalid-override", 0));
+	specc_deep_candidates_find(p, 50, &c);
+	/* Round one: g1-g3 (they share "joke") before g4-g5 (nothing);
+	 * round two: g2-g3, g4-g6; then g5-g6, which only shares content. */
+	PAIRS(p, &c, "g1-g3,g4-g5,g2-g3,g4-g6,g5-g6");
+	assert_true(c.pairs.items[0].declared && c.pairs.items[3].declared);
+	assert_false(c.pairs.items[4].declared);
+	assert_int_equal(c.declared, 4);
+	assert_int_equal(c.total, 5);
+	assert_int_equal(c.sharing, 1);
+	specc_deep_candidates_release(&c);
+
+	/* Half of four for the declarations; the rest by score. */
+	specc_deep_candidates_find(p, 4, &c);
+	PAIRS(p, &c, "g1-g3,g4-g5,g5-g6,g2-g3");
+	specc_deep_candidates_release(&c);
+	specc_deep_candidates_find(p, 1, &c);
+	PAIRS(p, &c, "g1-g3");
+	specc_deep_candidates_release(&c);
+}
+
+/* A declaration the lexical tier justified adds nothing: its sections'
+ * other pairs compete as any others. */
+static void justified_declaration_adds_nothing(void **state)
+{
+	specc_project *p = *state;
+	specc_deep_candidates c;
+
+	candidates(p,
+		   "# S {#s}\n\n"
+		   "## Pharmacist {#pharmacist authority=user overrides=#dosage}\n\n"
+		   "The assistant should give medication doses[^h1].\n\n"
+		   "Replies stay formal[^h2].\n\n"
+		   "## Dosage {#dosage authority=user}\n\n"
+		   "The assistant must not give medication doses[^h3].\n",
+		   50, &c);
+	assert_non_null(find_code(p, "conflict-overridden", 0));
+	assert_null(find_code(p, "invalid-override", 0));
+	PAIRS(p, &c, "");
+	assert_int_equal(c.declared, 0);
+	specc_deep_candidates_release(&c);
+}
+
+/* After the model tier: a contradiction justifies its declaration; one
+ * whose pairs were all judged otherwise is invalid, saying so; one whose
+ * pairs got no judgement, or were not asked, says that too. */
+static void declarations_after_the_model(void **state)
+{
+	specc_project *p = *state;
+	specc_deep_candidates c;
+	bool lexical_complete = false;
+	const specc_diag *d;
+	int verdicts[5];
+
+	spec(p, declared_text);
+	specc_project_resolve(p);
+	specc_deep_check(p, &lexical_complete);
+	specc_deep_candidates_find(p, 50, &c);
+	PAIRS(p, &c, "g1-g3,g4-g5,g2-g3,g4-g6,g5-g6");
+
+	/* g1-g3 contradict; tone's two pairs are compatible and unclear. */
+	verdicts[0] = SPECC_DEEP_CONTRADICTION;
+	verdicts[1] = SPECC_DEEP_COMPATIBLE;
+	verdicts[2] = SPECC_DEEP_COMPATIBLE;
+	verdicts[3] = SPECC_DEEP_UNCLEAR;
+	verdicts[4] = SPECC_DEEP_COMPATIBLE;
+	specc_deep_report(p, c.pairs.items[0].a, c.pairs.items[0].b, SPECC_DEEP_CONTRADICTION, "x");
+	specc_deep_report_overrides(p, &c, verdicts, lexical_complete);
+	d = find_code(p, "conflict-overridden", 0);
+	HAS(d->message, "as section jokes declares");
+	d = find_code(p, "invalid-override", 0);
+	assert_non_null(d);
+	assert_null(find_code(p, "invalid-override", 1));
+	HAS(d->message, "section \"tone\" overrides \"refunds\", but no conflict between their clauses has been "
+			"found: the grader model judged all 2 pairs of their clauses and found no contradiction "
+			"(it could not tell for 1)");
+	HAS(d->help, "conflict-unclear");
+	specc_project_release(p);
+	specc_project_init(p);
+
+	/* Jokes: g1-g3 got no judgement, g2-g3 compatible; tone: neither of
+	 * its pairs asked (one candidate kept). */
+	spec(p, declared_text);
+	specc_project_resolve(p);
+	specc_deep_check(p, &lexical_complete);
+	specc_deep_candidates_release(&c);
+	specc_deep_candidates_find(p, 50, &c);
+	verdicts[0] = -1;
+	verdicts[2] = SPECC_DEEP_COMPATIBLE;
+	c.pairs.items[1] = c.pairs.items[2];
+	c.pairs.len = 2;
+	specc_deep_report_overrides(p, &c, verdicts, lexical_complete);
+	d = find_code(p, "invalid-override", 0);
+	HAS(d->message, "section \"jokes\" overrides \"worries\", but no conflict between their clauses has been "
+			"found: the grader model found no contradiction in the 1 of their 2 pairs of clauses it "
+			"judged; 1 got no judgement and may yet hold a contradiction");
+	HAS(d->help, "run specc check --deep again");
+	d = find_code(p, "invalid-override", 1);
+	HAS(d->message, "section \"tone\" overrides \"refunds\", but no conflict between their clauses has been "
+			"found: the grader model judged none of the 2 pairs of their clauses; 2 were not asked");
+	HAS(d->help, "--deep-pairs");
+	specc_project_release(p);
+	specc_project_init(p);
+
+	/* Without the model tier, as the lexical tier says it; past the
+	 * lexical tier's budget, nothing. */
+	spec(p, declared_text);
+	specc_project_resolve(p);
+	specc_deep_check(p, &lexical_complete);
+	specc_deep_report_overrides(p, NULL, NULL, false);
+	assert_null(find_code(p, "invalid-override", 0));
+	specc_deep_report_overrides(p, NULL, NULL, true);
+	d = find_code(p, "invalid-override", 0);
+	HAS(d->message, "section \"jokes\" overrides \"worries\", but no clause of the two conflicts");
+	assert_non_null(find_code(p, "invalid-override", 1));
+	specc_deep_candidates_release(&c);
+}
+
 static const char levels[] =
 	"# S {#s}\n\n"
 	"## A {#a authority=user}\n\nGreet members by their loyalty tier[^j1].\n\n"
@@ -527,6 +677,9 @@ int main(void)
 		TEST(duplicates_and_punctuation),
 		TEST(nothing_to_pair),
 		TEST(budget),
+		TEST(declared_pairs_first),
+		TEST(justified_declaration_adds_nothing),
+		TEST(declarations_after_the_model),
 		TEST(document_is_canonical),
 		TEST(section_text_is_bounded),
 		TEST(response_format_and_fingerprint),
