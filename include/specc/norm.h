@@ -83,6 +83,13 @@ typedef struct specc_norm {
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */
 	specc_str condition;      /* the condition's words, as written */
 	specc_str condition_stems; /* its content words' stems, space-separated */
+	/* A limit in the condition ("if it was charged more than 30 days
+	 * ago"): it limits nothing, but tells the case from another
+	 * ("within 24 hours of departure" is not "more than 24 hours
+	 * before"). */
+	uint8_t cond_limit;       /* specc_limit_kind */
+	int64_t cond_limit_value;
+	specc_str cond_limit_unit;
 	uint8_t limit;            /* specc_limit_kind */
 	int64_t limit_value;
 	specc_str limit_unit;     /* the stem of what is counted: "word", "sentenc", or "£" */

@@ -189,6 +189,43 @@ static bool same_words(specc_str a, specc_str b, bool one)
 	       (one && contained >= 0.99 && (na < nb ? na : nb) == 1 && (na > nb ? na : nb) <= 2);
 }
 
+/* A condition's words that tell it from another: people are in most
+ * conditions, and "after X" is "when X". */
+static uint32_t cond_words(specc_str stems, specc_str *out, uint32_t max)
+{
+	specc_str w[16];
+	uint32_t n = words(stems, w, 16), m = 0;
+
+	for (uint32_t i = 0; i < n && m < max; i++)
+		if (!everyday(w[i]) && !eqs(w[i], "after"))
+			out[m++] = w[i];
+	return m;
+}
+
+/* How many of a's words are in b. */
+static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < na; i++)
+		for (uint32_t j = 0; j < nb; j++)
+			if (eq(a[i], b[j])) {
+				n++;
+				break;
+			}
+	return n;
+}
+
+/* Whether two words of a's condition, people left out, are in b's
+ * object. */
+static bool cond_in_object(const specc_norm *a, const specc_norm *b)
+{
+	specc_str c[16], o[16];
+	uint32_t nc = cond_words(a->condition_stems, c, 16), no = words(b->object_stems, o, 16);
+
+	return shared(c, nc, o, no) >= 2;
+}
+
 /* Whether a statement's object is its head and nothing more: "the miles
  * should be forfeited", "accept the request". */
 static bool says_no_more(const specc_norm *n)
@@ -228,6 +265,13 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 	if ((a->subject_core.len && says_no_more(b) && same_words(a->subject_core, b->core_stems, false)) ||
 	    (b->subject_core.len && says_no_more(a) && same_words(b->subject_core, a->core_stems, false)))
 		return true;
+	/* "Apologise when a flight is delayed by bad weather" and "don't
+	 * apologise for delays caused by weather": an act with no object is
+	 * about what its condition names, when two of those words are the
+	 * other's object. */
+	if ((!a->core_stems.len && a->cond && cond_in_object(a, b)) ||
+	    (!b->core_stems.len && b->cond && cond_in_object(b, a)))
+		return true;
 	/* A format used anywhere ("use emoji") is used in replies too. */
 	if (a->format && b->format && (!a->object_stems.len || !b->object_stems.len))
 		return true;
@@ -245,32 +289,7 @@ static bool opposite(int a, int b)
 	return na != nb;
 }
 
-/* A condition's words that tell it from another: people are in most
- * conditions, and "after X" is "when X". */
-static uint32_t cond_words(specc_str stems, specc_str *out, uint32_t max)
-{
-	specc_str w[16];
-	uint32_t n = words(stems, w, 16), m = 0;
 
-	for (uint32_t i = 0; i < n && m < max; i++)
-		if (!everyday(w[i]) && !eqs(w[i], "after"))
-			out[m++] = w[i];
-	return m;
-}
-
-/* How many of a's words are in b. */
-static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < na; i++)
-		for (uint32_t j = 0; j < nb; j++)
-			if (eq(a[i], b[j])) {
-				n++;
-				break;
-			}
-	return n;
-}
 
 /* Whether unconditional a's object, past its head, names a case that
  * shares a word with conditional b's condition and has a word that
@@ -305,13 +324,16 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 		if (!shared(&wa[i], 1, cb, nc) && !shared(&wa[i], 1, ob, no))
 			other++;
 	}
-	/* More words than a value or two is a case told at length ("opt out
-	 * of satisfaction surveys" for "stop getting surveys"), not another
-	 * one; and a condition whose words are all in the object ("miles
-	 * spent on a cancelled booking", "when a booking is cancelled") is
-	 * the same case. */
-	return other && other <= 2 && shared(tail, nt, cb, nc) && shared(cb, nc, tail, nt) < nc;
+	/* Another value is one word of the condition that the object lacks.
+	 * More words than that, or than two in the object, is a case told
+	 * at length ("opt out of satisfaction surveys" for "stop getting
+	 * surveys"), not another one; and a condition whose words are all in
+	 * the object ("miles spent on a cancelled booking", "when a booking
+	 * is cancelled") is the same case. */
+	return other && other <= 2 && shared(tail, nt, cb, nc) && shared(cb, nc, tail, nt) + 1 == nc;
 }
+
+static bool limit_outside_case(const specc_norm *a, const specc_norm *b);
 
 /*
  * Whether the two statements can apply at once.  Both unconditional, or
@@ -325,6 +347,8 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 	specc_str ca[16], cb[16];
 	uint32_t na, nb, common;
 
+	if (limit_outside_case(a, b) || limit_outside_case(b, a))
+		return false;
 	if (!a->cond && !b->cond)
 		return true;
 	if (!a->cond || !b->cond) {
@@ -411,18 +435,47 @@ static const char *const units[][2] = {
 
 /* What a limit counts, for comparing: "time" for every unit of time, else
  * the unit as units[] spells it; *scale turns its values into that. */
-static specc_str dimension(const specc_norm *n, int64_t *scale)
+static specc_str unit_dimension(specc_str unit, int64_t *scale)
 {
 	*scale = 1;
 	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
-		if (eqs(n->limit_unit, times[k].unit)) {
+		if (eqs(unit, times[k].unit)) {
 			*scale = times[k].seconds;
 			return specc_str_make("time", 4);
 		}
 	for (size_t k = 0; k < sizeof units / sizeof *units; k++)
-		if (eqs(n->limit_unit, units[k][0]))
+		if (eqs(unit, units[k][0]))
 			return specc_str_make(units[k][1], strlen(units[k][1]));
-	return n->limit_unit;
+	return unit;
+}
+
+static specc_str dimension(const specc_norm *n, int64_t *scale)
+{
+	return unit_dimension(n->limit_unit, scale);
+}
+
+/* Whether a's limit and b's condition's limit leave no case in common:
+ * "changes requested within 24 hours of departure" against "if a change
+ * is asked for more than 24 hours before departure"; "whose last visit
+ * was more than three years ago" against "for a patient seen in the last
+ * three years".  Limits that meet at one value are read as apart, since
+ * specs write "within 24" and "more than 24" for the two sides. */
+static bool limit_outside_case(const specc_norm *a, const specc_norm *b)
+{
+	int64_t sa, sb;
+	specc_str da, db;
+	double va, vb;
+
+	if (!a->limit || !b->cond_limit || a->limit == b->cond_limit || !a->limit_unit.len ||
+	    !b->cond_limit_unit.len)
+		return false;
+	da = unit_dimension(a->limit_unit, &sa);
+	db = unit_dimension(b->cond_limit_unit, &sb);
+	if (!eq(da, db))
+		return false;
+	va = (double)a->limit_value * (double)sa;
+	vb = (double)b->cond_limit_value * (double)sb;
+	return a->limit == SPECC_LIMIT_AT_MOST ? va <= vb : va >= vb;
 }
 
 /* Units that say nothing of what is limited ("words" of what?): any other

@@ -175,7 +175,7 @@ const specc_str norm_limit_starts[] = {
 	W("at"), W("no"), W("not"), W("up"), W("fewer"), W("less"), W("under"), W("below"),
 	W("maximum"), W("within"), W("as"), W("shorter"), W("limited"), W("capped"), W("younger"),
 	W("sooner"), W("earlier"), W("more"), W("longer"), W("older"), W("over"), W("above"),
-	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), { NULL, 0 },
+	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), W("in"), { NULL, 0 },
 };
 
 const specc_str norm_number_words[] = {
@@ -245,6 +245,8 @@ const struct norm_limit_form norm_limit_forms[] = {
 	{ { W("below") }, SPECC_LIMIT_AT_MOST, false },
 	{ { W("maximum") }, SPECC_LIMIT_AT_MOST, false },
 	{ { W("within") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("in"), W("the"), W("last") }, SPECC_LIMIT_AT_MOST, false },
+	{ { W("in"), W("the"), W("past") }, SPECC_LIMIT_AT_MOST, false },
 	{ { W("as"), W("many"), W("as") }, SPECC_LIMIT_AT_MOST, false },
 	{ { W("as"), W("much"), W("as") }, SPECC_LIMIT_AT_MOST, false },
 	{ { W("no"), W("longer"), W("than") }, SPECC_LIMIT_AT_MOST, false },

@@ -39,6 +39,7 @@ static bool in(const specc_str *list, specc_str w)
 enum {
 	F_ADVERB = 1, F_STOP = 2, F_VERB = 4, F_NOT_VERB = 8, F_ACTOR = 16, F_MODAL = 32, F_COND = 64,
 	F_PREP = 128, F_REL = 256, F_PERSON = 512, F_PARTICLE = 1024, F_LIMIT = 2048, F_NUMBER = 4096,
+	F_VERB_STEM = 8192, /* the stem of a verb of norm_imperative_verbs: "guess", "apolog" */
 };
 
 struct tok {
@@ -388,6 +389,13 @@ static void lists_init(struct reader *r)
 				*SPECC_PUSH(r->list_flags) = 0;
 			r->list_flags.items[at] |= (uint16_t)lists[l].flag;
 		}
+	/* "give your best guess", "make a recommendation": the noun's verb. */
+	for (const specc_str *w = norm_imperative_verbs; w->ptr; w++) {
+		uint32_t at = r->list_flags.len;
+		if (specc_map_put(&r->lists, stem_tmp(r, *w), at, &at))
+			*SPECC_PUSH(r->list_flags) = 0;
+		r->list_flags.items[at] |= F_VERB_STEM;
+	}
 }
 
 /* The F_* flags of word w: the lists it is in. */
@@ -911,6 +919,20 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 	return st;
 }
 
+/* The noun of a light verb's object that names a verb ("your best
+ * guess", "a recommendation"), past two modifiers at most, or
+ * SPECC_NONE. */
+static uint32_t light_noun(struct reader *r, uint32_t obj)
+{
+	for (uint32_t k = obj; k < obj + 3 && is_word(r, k); k++) {
+		if (has(r, k, F_PREP) || has(r, k, F_PERSON) || has(r, k, F_REL))
+			return SPECC_NONE;
+		if (!has(r, k, F_STOP) && (has(r, k, F_VERB_STEM) || (flags_of(r, stem_tmp(r, word(r, k))) & F_VERB_STEM)))
+			return k;
+	}
+	return SPECC_NONE;
+}
+
 /* A format at token i ("bold", "a table", "bullet points", "italic
  * type"): its stem, and the token after it. */
 static specc_str format_at(struct reader *r, uint32_t i, uint32_t *next)
@@ -1035,9 +1057,27 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		n->action = specc_arena_str(&r->out->arena, "use", 3);
 	} else {
 		specc_str act = action_of(r, verb, &after);
-		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
+		uint32_t noun;
 		if (obj == verb + 1)
 			obj = after;
+		if ((IS(act, "give") || IS(act, "make")) && (noun = light_noun(r, obj)) != SPECC_NONE) {
+			/* "give your best guess" is to guess, "make a
+			 * recommendation about X" to recommend X. */
+			act = norm_canon(stem_tmp(r, word(r, noun)));
+			obj = noun + 1;
+			if (WIS(r, obj, "about") || WIS(r, obj, "of") || WIS(r, obj, "on"))
+				obj++;
+		}
+		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
+		/* "address customers by their first name" is to use it. */
+		if (IS(act, "address") || IS(act, "call")) {
+			for (uint32_t k = obj; k < obj + 4 && k + 1 < r->n && is_word(r, k); k++)
+				if (WIS(r, k, "by") && k > obj) {
+					n->action = specc_arena_str(&r->out->arena, "use", 3);
+					obj = k + 1;
+					break;
+				}
+		}
 	}
 	/* Twelve words are enough to tell objects apart; a longer run is
 	 * the sentence going on, not the object. */
@@ -1313,11 +1353,22 @@ static void limits(struct reader *r, uint32_t first)
 		} else if (kind) {
 			/* The statement whose words hold the limit: one in a
 			 * condition ("if it was charged more than 30 days ago")
-			 * limits nothing. */
+			 * limits nothing, but tells the case. */
 			for (uint32_t k = first; k < r->out->items.len; k++)
 				if (r->toks[i].start >= r->out->items.items[k].start &&
 				    r->toks[i].start < r->out->items.items[k].end)
 					n = &r->out->items.items[k];
+			if (!n) {
+				for (uint32_t k = first; k < r->out->items.len && !n; k++)
+					if (r->out->items.items[k].cond && !r->out->items.items[k].cond_limit)
+						n = &r->out->items.items[k];
+				if (n) {
+					n->cond_limit = (uint8_t)kind;
+					n->cond_limit_value = value;
+					n->cond_limit_unit = unit;
+				}
+				continue;
+			}
 		}
 		if (!n || n->limit)
 			continue;

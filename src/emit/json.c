@@ -158,11 +158,19 @@ static json_t *jnorm(const specc_norm *n)
 	json_object_set_new(o, "object_stems", jstr(n->object_stems));
 	json_object_set_new(o, "object_head", jstr(n->core_stems));
 	json_object_set_new(o, "subject", n->subject_stems.len ? jstr(n->subject_stems) : json_null());
-	if (n->cond)
-		json_object_set_new(o, "condition",
-				    json_pack("{s:s, s:o, s:o}", "kind", specc_cond_name(n->cond), "text",
-					      jstr(n->condition), "stems", jstr(n->condition_stems)));
-	else
+	if (n->cond) {
+		json_t *c = json_pack("{s:s, s:o, s:o}", "kind", specc_cond_name(n->cond), "text",
+				      jstr(n->condition), "stems", jstr(n->condition_stems));
+		if (n->cond_limit)
+			json_object_set_new(c, "limit",
+					    json_pack("{s:s, s:I, s:o}", "kind",
+						      n->cond_limit == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least",
+						      "value", (json_int_t)n->cond_limit_value, "unit",
+						      jstr(n->cond_limit_unit)));
+		else
+			json_object_set_new(c, "limit", json_null());
+		json_object_set_new(o, "condition", c);
+	} else
 		json_object_set_new(o, "condition", json_null());
 	if (n->limit)
 		json_object_set_new(o, "limit",

@@ -180,6 +180,10 @@ static void heads(void **state)
 		{ "Avoid bold type for times.", 0, "bold", "time" },
 		{ "Show refund amounts in a table.", 0, "tabl", "refund amount" },
 		{ "The assistant should use emoji to keep replies friendly.", 0, "emoji", "" },
+		/* A light verb's noun is the act. */
+		{ "Give your best guess.", 0, "guess", "" },
+		{ "The assistant may make a recommendation about pension funds.", 0, "recommend", "pension fund" },
+		{ "The assistant should not address customers by their first name.", 0, "use", "first name" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -442,7 +446,7 @@ static void clauses_inside(void **state)
 		{ "If it disagrees, it should briefly and respectfully note the risk.", 1, "should", "note", "risk", false,
 		  false },
 		{ "In such cases, the assistant should typically attempt to provide the best answer.", 1, "should",
-		  "give", "best answer", false, false },
+		  "answer", "", false, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
