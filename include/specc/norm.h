@@ -42,10 +42,14 @@ typedef enum specc_cond_kind {
 /* "if", "when", "unless", "while", "except", or "" for none. */
 const char *specc_cond_name(int k);
 
+/* "at-most", "at-least", "exactly", or "" for none. */
+const char *specc_limit_name(int k);
+
 typedef enum specc_limit_kind {
 	SPECC_LIMIT_NONE,
 	SPECC_LIMIT_AT_MOST,      /* at most, no more than, up to, under, fewer than, within */
 	SPECC_LIMIT_AT_LEAST,     /* at least, no fewer than, more than, over */
+	SPECC_LIMIT_EXACTLY,      /* a count with no bound word: "five attempts", "a 15-minute slot" */
 } specc_limit_kind;
 
 typedef struct specc_norm {

@@ -467,7 +467,7 @@ static bool limit_outside_case(const specc_norm *a, const specc_norm *b)
 	double va, vb;
 
 	if (!a->limit || !b->cond_limit || a->limit == b->cond_limit || !a->limit_unit.len ||
-	    !b->cond_limit_unit.len)
+	    !b->cond_limit_unit.len || a->limit == SPECC_LIMIT_EXACTLY)
 		return false;
 	da = unit_dimension(a->limit_unit, &sa);
 	db = unit_dimension(b->cond_limit_unit, &sb);
@@ -513,9 +513,19 @@ static struct bound bound_of(const specc_norm *n)
 
 	dimension(n, &scale);
 	b.value = (double)n->limit_value * (double)scale;
+	/* "Must not book five" forbids one count and bounds nothing. */
 	if (specc_modality_negative(n->modality))
-		b.kind = n->limit == SPECC_LIMIT_AT_MOST ? SPECC_LIMIT_AT_LEAST : SPECC_LIMIT_AT_MOST;
+		b.kind = n->limit == SPECC_LIMIT_AT_MOST	 ? SPECC_LIMIT_AT_LEAST
+			 : n->limit == SPECC_LIMIT_AT_LEAST ? SPECC_LIMIT_AT_MOST
+							    : SPECC_LIMIT_NONE;
 	return b;
+}
+
+/* Whether value v is outside bound b. */
+static bool outside(struct bound b, double v)
+{
+	return b.kind == SPECC_LIMIT_AT_MOST ? v > b.value : b.kind == SPECC_LIMIT_AT_LEAST ? v < b.value
+											 : v != b.value;
 }
 
 /* Whether the limits of a and b (of one dimension) cannot both hold: an
@@ -523,13 +533,17 @@ static struct bound bound_of(const specc_norm *n)
  * past what an obligation allows. */
 static bool limits_clash(struct bound x, struct bound y)
 {
-	if (x.permits && y.permits)
+	if ((x.permits && y.permits) || !x.kind || !y.kind)
 		return false;
-	if (y.permits) {
+	if (y.permits || y.kind == SPECC_LIMIT_EXACTLY) {
 		struct bound t = x;
 		x = y;
 		y = t;
 	}
+	/* A count ("a 15-minute slot", "members get five attempts"),
+	 * obliged or permitted, against a bound or another count. */
+	if (x.kind == SPECC_LIMIT_EXACTLY)
+		return outside(y, x.value);
 	if (x.permits) {
 		/* y obliges; x permits. */
 		if (y.kind == SPECC_LIMIT_AT_MOST)
@@ -671,7 +685,11 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	const specc_antonyms *ant = t->ant;
 	int64_t scale;
 	specc_str dim = a->limit && b->limit ? dimension(a, &scale) : SPECC_STR_NULL;
-	bool limits = dim.len && eq(dim, dimension(b, &scale));
+	/* A bare count of time or money ("a 15-minute slot", "is five
+	 * dollars") is as often a fact as a rule: only counts of a thing of
+	 * their own ("five attempts") are compared. */
+	bool limits = dim.len && eq(dim, dimension(b, &scale)) &&
+		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) && generic_unit(dim));
 	bool same = eq(a->action, b->action);
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {

@@ -1079,6 +1079,13 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 				}
 		}
 	}
+	/* "Members should get five attempts", "customers must receive a
+	 * refund": what a person gets, someone gives, and binds anyone as a
+	 * passive does. */
+	if (n->person && (IS(n->action, "get") || IS(n->action, "receiv"))) {
+		n->person = false;
+		n->passive = true;
+	}
 	/* Twelve words are enough to tell objects apart; a longer run is
 	 * the sentence going on, not the object. */
 	end = obj;
@@ -1324,6 +1331,46 @@ static bool limit_deadline(struct reader *r, uint32_t i, int64_t *value, specc_s
 	return true;
 }
 
+/* A count in n's words with no bound word ("members should get five
+ * attempts", "book every visit as a 15-minute slot"): exactly that many
+ * of a plural, or of the unit a number's word holds. */
+static void count(struct reader *r, specc_norm *n)
+{
+	for (uint32_t i = 0; i < r->n; i++) {
+		uint32_t end, u;
+		const char *dash;
+		bool ok;
+		int64_t v;
+		specc_str unit;
+
+		if (r->toks[i].start < n->start || r->toks[i].start >= n->end || !is_word(r, i))
+			continue;
+		if (!has(r, i, F_NUMBER) && !has_number(r, i))
+			continue;
+		v = number_at(r, i, &ok, &end);
+		if (!ok || v < 2)
+			continue;
+		if (has_number(r, i) && (dash = memchr(word(r, i).ptr, '-', word(r, i).len)) != NULL &&
+		    dash + 1 < word(r, i).ptr + word(r, i).len) {
+			unit = specc_str_make(dash + 1, (size_t)(word(r, i).ptr + word(r, i).len - dash - 1));
+			u = i;
+		} else {
+			if (!is_word(r, end + 1) || has(r, end + 1, F_STOP))
+				continue;
+			u = counted(r, end + 1);
+			unit = word(r, u);
+			if (unit.len < 3 || unit.ptr[unit.len - 1] != 's')
+				continue;
+		}
+		n->limit = SPECC_LIMIT_EXACTLY;
+		n->limit_value = v;
+		n->limit_unit = stem(r, unit);
+		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
+						r->toks[u].end - r->toks[i].start);
+		return;
+	}
+}
+
 static void limits(struct reader *r, uint32_t first)
 {
 	for (uint32_t i = 0; i < r->n && first < r->out->items.len; i++) {
@@ -1378,6 +1425,9 @@ static void limits(struct reader *r, uint32_t first)
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[last].end - r->toks[i].start);
 	}
+	for (uint32_t k = first; k < r->out->items.len; k++)
+		if (!r->out->items.items[k].limit)
+			count(r, &r->out->items.items[k]);
 }
 
 /* Whether the sentence opens with a phrase that scopes it, closed by a
@@ -1694,6 +1744,12 @@ const char *specc_modality_name(int m)
 bool specc_modality_negative(int m)
 {
 	return m == SPECC_MOD_MUST_NOT || m == SPECC_MOD_SHOULD_NOT;
+}
+
+const char *specc_limit_name(int k)
+{
+	return k == SPECC_LIMIT_AT_MOST ? "at-most" : k == SPECC_LIMIT_AT_LEAST ? "at-least"
+	       : k == SPECC_LIMIT_EXACTLY ? "exactly" : "";
 }
 
 const char *specc_cond_name(int k)

@@ -164,7 +164,7 @@ static json_t *jnorm(const specc_norm *n)
 		if (n->cond_limit)
 			json_object_set_new(c, "limit",
 					    json_pack("{s:s, s:I, s:o}", "kind",
-						      n->cond_limit == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least",
+						      specc_limit_name(n->cond_limit),
 						      "value", (json_int_t)n->cond_limit_value, "unit",
 						      jstr(n->cond_limit_unit)));
 		else
@@ -175,7 +175,7 @@ static json_t *jnorm(const specc_norm *n)
 	if (n->limit)
 		json_object_set_new(o, "limit",
 				    json_pack("{s:s, s:I, s:o, s:o}", "kind",
-					      n->limit == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least", "value",
+					      specc_limit_name(n->limit), "value",
 					      (json_int_t)n->limit_value, "unit", jstr(n->limit_unit), "text",
 					      jstr(n->limit_text)));
 	else

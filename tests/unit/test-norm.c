@@ -244,6 +244,13 @@ static void readings(void **state)
 	assert_int_equal(ns.items.len, 1);
 	assert_true(ns.items.items[0].person);
 	specc_norms_release(&ns);
+
+	/* What a person gets, anyone gives. */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "Members should get five attempts.", 33);
+	assert_int_equal(ns.items.len, 1);
+	assert_true(ns.items.items[0].passive && !ns.items.items[0].person);
+	specc_norms_release(&ns);
 }
 
 /* Conditions the sentence opens with, and "once". */
@@ -277,7 +284,7 @@ static void limit_is(const char *sentence, int kind, int64_t value, const char *
 	specc_norms_init(&ns);
 	specc_norms_read(&ns, 0, sentence, strlen(sentence));
 	if (ns.items.len < 1 || ns.items.items[0].limit != kind || ns.items.items[0].limit_value != value) {
-		print_error("%s: no %s limit of %lld\n", sentence, kind == SPECC_LIMIT_AT_MOST ? "at-most" : "at-least",
+		print_error("%s: no %s limit of %lld\n", sentence, specc_limit_name(kind),
 			    (long long)value);
 		fail();
 	}
@@ -356,6 +363,10 @@ static void deadlines(void **state)
 		 "after 30 days");
 	limit_is("The assistant may close a complaint after 14 days.", SPECC_LIMIT_AT_LEAST, 14, "day",
 		 "after 14 days");
+	/* A count with no bound word. */
+	limit_is("Members should get five attempts at the security questions.", SPECC_LIMIT_EXACTLY, 5, "attempt",
+		 "five attempts");
+	limit_is("Book every video visit as a 15-minute slot.", SPECC_LIMIT_EXACTLY, 15, "minut", "15-minute");
 }
 
 /* Whether two readings agree on what. */
