@@ -77,8 +77,12 @@ static bool eq(specc_str a, specc_str b)
 
 static bool eqs(specc_str a, const char *b)
 {
-	/* An empty slice may have no pointer at all. */
-	return a.len == strlen(b) && (a.len == 0 || !memcmp(a.ptr, b, a.len));
+	/* An empty slice may have no pointer at all.  The first byte tells
+	 * most words apart before strlen has to: the lists are compared in
+	 * every candidate pair. */
+	if (!a.len)
+		return !*b;
+	return a.ptr[0] == b[0] && a.len == strlen(b) && !memcmp(a.ptr, b, a.len);
 }
 
 /* Whether w is one of the NULL-ended list. */
@@ -606,6 +610,7 @@ struct tier {
 	const specc_antonyms *ant;
 	const specc_norm *base;
 	const uint64_t *qual;
+	const uint32_t *vals;     /* value_ids() of each statement's object */
 };
 
 /* Why a and b conflict: both statements quoted from their clauses, and
@@ -637,35 +642,39 @@ static const char *const *const value_groups[] = {
 			       "yearly", NULL },
 };
 
-/* The one value of group g among the words of s, or NULL when there are
- * none or several ("in English or Welsh" allows both). */
-static const char *value_in(specc_str s, const char *const *g)
+/* Which value of each group an object names, five bits a group: 0 for
+ * none, VALUES_SEVERAL for more than one ("in English or Welsh" allows
+ * both), else the value's index + 1.  Read once per statement, since
+ * every pair in a chain asks. */
+#define VALUES_SEVERAL 31u
+
+static uint32_t value_ids(specc_str object)
 {
 	specc_str w[16];
-	uint32_t n = words(s, w, 16);
-	const char *found = NULL;
+	uint32_t n = words(object, w, 16), ids = 0;
 
-	for (uint32_t i = 0; i < n; i++)
-		for (const char *const *v = g; *v; v++)
-			if (eqs(w[i], *v)) {
-				if (found && strcmp(found, *v))
-					return NULL;
-				found = *v;
-			}
-	return found;
+	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
+		uint32_t id = 0;
+		for (uint32_t i = 0; i < n; i++)
+			for (uint32_t v = 0; value_groups[g][v]; v++)
+				if (eqs(w[i], value_groups[g][v]) && id != v + 1)
+					id = id ? VALUES_SEVERAL : v + 1;
+		ids |= id << (5 * g);
+	}
+	return ids;
 }
 
 /* Whether two duties ask for different values of one thing: each object
  * holds one value of a group, not the same, and the objects share a word
  * besides, or one is the value alone ("answer in Spanish"). */
-static bool other_values(const specc_norm *a, const specc_norm *b)
+static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, uint32_t vb)
 {
 	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
-		const char *va = value_in(a->object, value_groups[g]), *vb = value_in(b->object, value_groups[g]);
+		uint32_t ia = (va >> (5 * g)) & 31u, ib = (vb >> (5 * g)) & 31u;
 		specc_str wa[16], wb[16];
 		uint32_t na, nb, common = 0;
 
-		if (!va || !vb || !strcmp(va, vb))
+		if (!ia || !ib || ia == VALUES_SEVERAL || ib == VALUES_SEVERAL || ia == ib)
 			continue;
 		na = words(a->object_stems, wa, 16);
 		nb = words(b->object_stems, wb, 16);
@@ -694,7 +703,8 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {
 		/* Two duties to do one thing in opposite ways. */
-		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) && !other_values(a, b)) ||
+		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) &&
+		     !other_values(a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
 		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b))
 			return false;
@@ -1240,6 +1250,7 @@ void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 	 * ones): limits on one thing conflict whatever the verb. */
 	struct chains acts = { 0 }, dims = { 0 };
 	uint64_t compared = 0, found = 0, *qual = NULL;
+	uint32_t *vals = NULL;
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 	struct tier t;
@@ -1254,16 +1265,18 @@ void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 	specc_antonyms_release(&ant);
 	antonyms_load(&ant);
 	qual = specc_xcalloc(ns.items.len, sizeof *qual);
+	vals = specc_xcalloc(ns.items.len, sizeof *vals);
 	for (uint32_t i = 0; i < ns.items.len; i++) {
 		const specc_norm *n = &ns.items.items[i];
 		int64_t scale;
 		qual[i] = quality_bits(n->object_stems);
+		vals[i] = value_ids(n->object);
 		chain_add(&acts.index, n->action, i, acts.head, acts.tail, acts.next, &acts.count);
 		if (n->limit && n->limit_unit.len)
 			chain_add(&dims.index, dimension(n, &scale), i, dims.head, dims.tail, dims.next,
 				  &dims.count);
 	}
-	t = (struct tier){ p, &ant, ns.items.items, qual };
+	t = (struct tier){ p, &ant, ns.items.items, qual, vals };
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
 		/* Same action, later in the chain. */
@@ -1313,6 +1326,7 @@ items:
 	chains_release(&acts);
 	chains_release(&dims);
 	free(qual);
+	free(vals);
 	specc_buf_release(&why);
 	specc_norms_release(&ns);
 }
