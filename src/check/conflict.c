@@ -687,6 +687,19 @@ static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, 
 	return false;
 }
 
+/* Whether prohibition n forbids only a manner ("must not change the
+ * address without a code") that allowance o does not speak of.  An
+ * absolute one ("..., whatever other proof the patient offers") leaves
+ * no other way, so a permission for a case of its own ("if the patient
+ * has lost the old account, may change it after an ID check") breaks
+ * it. */
+static bool manner_only(const specc_norm *n, const specc_norm *o)
+{
+	if (n->without <= o->without)
+		return false;
+	return !(n->absolute && o->modality == SPECC_MOD_MAY && o->cond);
+}
+
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
@@ -739,10 +752,13 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
 	    !(specc_modality_negative(a->modality) ? b->only : a->only) &&
 	    /* "must not quote a fare without its taxes" and "must quote fares":
-	     * a manner, unless both speak of it */
-	    (specc_modality_negative(a->modality) ? a->without <= b->without : b->without <= a->without) &&
-	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT) &&
-	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT)) {
+	     * a manner, unless both speak of it, or the rule holds
+	     * "whatever other proof" and the other allows an exception */
+	    (specc_modality_negative(a->modality) ? !manner_only(a, b) : !manner_only(b, a)) &&
+	    /* "should not" leaves room for what "may" allows, unless it
+	     * holds "under no circumstances". */
+	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT && !b->absolute) &&
+	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT && !a->absolute)) {
 		bool allows = a->modality == SPECC_MOD_MAY || b->modality == SPECC_MOD_MAY;
 		return say_why(t, a, b, allows ? "one allowing what the other forbids"
 					       : "one requiring what the other forbids", why);

@@ -115,7 +115,8 @@ const specc_str norm_prepositions[] = {
 	W("under"), W("than"), W("as"), W("via"), W("through"), W("across"), W("per"), W("until"),
 	W("like"), W("onto"), W("toward"), W("towards"), W("against"), W("rather"), W("instead"),
 	W("so"), W("because"), W("since"), W("unless"), W("if"), W("when"), W("while"), W("once"),
-	W("whatever"), W("however"), W("regardless"), W("even"), W("but"), { NULL, 0 },
+	W("whatever"), W("however"), W("regardless"), W("even"), W("but"), W("between"), W("among"),
+	W("beyond"), W("except"), { NULL, 0 },
 };
 
 /* Words that start a relative clause after a noun. */

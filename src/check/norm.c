@@ -985,6 +985,13 @@ static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t en
 			next++;
 		else
 			next = end; /* "use emoji to keep replies friendly": anywhere */
+		/* "Never use tables in replies": the assistant's replies are
+		 * everywhere it writes. */
+		if (WIS(r, next, "any") || WIS(r, next, "its") || WIS(r, next, "your") || WIS(r, next, "all"))
+			next++;
+		if (next + 1 == end && (WIS(r, next, "replies") || WIS(r, next, "reply") || WIS(r, next, "answers") ||
+					WIS(r, next, "responses") || WIS(r, next, "messages") || WIS(r, next, "chat")))
+			next = end;
 		at = obj;
 	} else {
 		for (uint32_t k = obj; k + 1 < end && !fmt.len; k++)

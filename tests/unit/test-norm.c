@@ -180,6 +180,7 @@ static void heads(void **state)
 		{ "Avoid bold type for times.", 0, "bold", "time" },
 		{ "Show refund amounts in a table.", 0, "tabl", "refund amount" },
 		{ "The assistant should use emoji to keep replies friendly.", 0, "emoji", "" },
+		{ "Never use tables in replies.", 0, "tabl", "" },
 		/* A light verb's noun is the act. */
 		{ "Give your best guess.", 0, "guess", "" },
 		{ "The assistant may make a recommendation about pension funds.", 0, "recommend", "pension fund" },
