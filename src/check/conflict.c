@@ -293,8 +293,6 @@ static bool opposite(int a, int b)
 	return na != nb;
 }
 
-
-
 /* Whether unconditional a's object, past its head, names a case that
  * shares a word with conditional b's condition and has a word that
  * neither b's condition nor b's object holds: the same kind of case with
@@ -519,7 +517,7 @@ static struct bound bound_of(const specc_norm *n)
 	b.value = (double)n->limit_value * (double)scale;
 	/* "Must not book five" forbids one count and bounds nothing. */
 	if (specc_modality_negative(n->modality))
-		b.kind = n->limit == SPECC_LIMIT_AT_MOST	 ? SPECC_LIMIT_AT_LEAST
+		b.kind = n->limit == SPECC_LIMIT_AT_MOST    ? SPECC_LIMIT_AT_LEAST
 			 : n->limit == SPECC_LIMIT_AT_LEAST ? SPECC_LIMIT_AT_MOST
 							    : SPECC_LIMIT_NONE;
 	return b;

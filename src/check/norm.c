@@ -760,7 +760,6 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
-
 /* The verb of an irregular participle ("paid" is "pay"), or a null ptr. */
 static specc_str irregular(specc_str w)
 {
@@ -885,8 +884,6 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 		n++;
 	}
 }
-
-
 
 /* The action of verb token v: its stem, or the verb a phrasal verb or a
  * synonym stands for.  *obj is where the object starts. */
