@@ -19,7 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const specc_norm *n = &ns.items.items[i];
 		/* Every statement lies within the sentence and has an action. */
 		if (n->start > n->end || n->end > size || !n->action.len || n->modality > SPECC_MOD_MAY ||
-		    n->cond > SPECC_COND_EXCEPT || n->limit > SPECC_LIMIT_AT_LEAST)
+		    n->cond > SPECC_COND_EXCEPT || n->limit > SPECC_LIMIT_EXACTLY ||
+		    n->cond_limit > SPECC_LIMIT_AT_LEAST || (n->cond_limit && !n->cond) ||
+		    (n->limit && !n->limit_text.len))
 			abort();
 	}
 	specc_norms_release(&ns);
