@@ -689,13 +689,15 @@ int specc_merge_runs(specc_store *into, const specc_merge_source *sources, uint3
 		}
 	}
 	/* The caches of other machines answer the same requests here, once
-	 * per file however many runs it gives. */
+	 * per file however many runs it gives: the models' answers, and the
+	 * judgements of `specc check --deep` made there. */
 	for (uint32_t i = 0; i < n; i++) {
 		bool first = m.src[i].schema >= 0;
 		int64_t copied;
 		for (uint32_t j = 0; j < i && first; j++)
 			first = m.src[j].schema != m.src[i].schema;
-		if (first && (rc = copy_table(&m, &m.src[i], "responses", false, 0, &copied)) != SPECC_OK)
+		if (first && ((rc = copy_table(&m, &m.src[i], "responses", false, 0, &copied)) != SPECC_OK ||
+			      (rc = copy_table(&m, &m.src[i], "deep_judgements", false, 0, &copied)) != SPECC_OK))
 			goto out;
 	}
 	if ((rc = exec_sql(&m, "COMMIT")) != SPECC_OK)

@@ -288,6 +288,19 @@ def test_receiving(srv, before):
             "a source open elsewhere: what only its -wal holds is merged too", (walled, r, got))
     c.close()
 
+    # The judgements of `specc check --deep` made on a machine come along.
+    judged = doctored("s2.db", "judged.db",
+                      "INSERT INTO deep_judgements VALUES ('pair-key', 'contradiction', 'one forbids what the "
+                      "other requires', 'fp', 'm', 'a1', 'b1', '2026-01-01T00:00:00Z')")
+    out = os.path.join(TMP, "judged-recv.db")
+    r = specc("merge", "--store", out, store("s1.db"), judged, store("s3.db"))
+    got = sql(out, "SELECT verdict, clause_a FROM deep_judgements") if r.rc == 0 else []
+    C.check(r.rc == 0 and got == [{"verdict": "contradiction", "clause_a": "a1"}],
+            "deep judgements: a source's --deep judgements are merged", (r, got))
+    r = specc("merge", "--store", out, store("s1.db"), judged, store("s3.db"))
+    n = sql(out, "SELECT COUNT(*) AS n FROM deep_judgements")[0]["n"] if r.rc == 0 else -1
+    C.check(r.rc == 0 and n == 1, "deep judgements: ...once, however often merged", (r, n))
+
     # Three shard runs in one file, the way one machine would run them.
     multi = store("multi.db")
     srv.reset()
