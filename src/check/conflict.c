@@ -55,7 +55,7 @@ static const char *const antonyms[][2] = {
 	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },  { "waiv", "charg" },
 	{ "approv", "refus" },   { "give", "omit" },      { "provid", "omit" },   { "accept", "refus" },
 	{ "grant", "refus" },    { "escal", "resolv" },   { "return", "forfeit" }, { "refund", "forfeit" },
-	{ "keep", "forfeit" },
+	{ "keep", "forfeit" },   { "add", "omit" },
 };
 
 /* Qualities that exclude each other, by stem: "write in a formal
@@ -68,6 +68,19 @@ static const char *const qualities[][2] = {
 	{ "precis", "approxim" }, { "full", "partial" },  { "public", "privat" }, { "posit", "negat" },
 	{ "activ", "passiv" },   { "literal", "figur" },  { "option", "mandatori" }, { "upper", "lower" },
 	{ "uppercas", "lowercas" }, { "visibl", "hidden" },
+};
+
+/* Values of which one thing has one: "reply in English" and "reply in
+ * Spanish", "send it by email" and "by text message", "quote the annual
+ * rate" and "the monthly rate".  Words as written, since the stems of
+ * "monthly" and "month" are one. */
+static const char *const *const value_groups[] = {
+	(const char *const[]){ "english", "spanish", "french", "german", "italian", "portuguese", "welsh",
+			       "irish", "dutch", "polish", "russian", "chinese", "mandarin", "cantonese",
+			       "japanese", "korean", "arabic", "hindi", "urdu", "turkish", "greek", NULL },
+	(const char *const[]){ "email", "e-mail", "sms", "text", "phone", "post", "letter", "fax", NULL },
+	(const char *const[]){ "daily", "weekly", "fortnightly", "monthly", "quarterly", "annual", "annually",
+			       "yearly", NULL },
 };
 
 static bool eq(specc_str a, specc_str b)
@@ -293,6 +306,38 @@ static bool opposite(int a, int b)
 	return na != nb;
 }
 
+/* Whether two stems name alternatives of one kind: two values of a group
+ * ("english", "spanish"), opposite qualities ("short", "long"), or two
+ * compounds that differ in one part ("short-haul", "long-haul";
+ * "first-year", "final-year"). */
+static bool alternatives(specc_str x, specc_str y)
+{
+	const char *dx = x.len ? memchr(x.ptr, '-', x.len) : NULL, *dy = y.len ? memchr(y.ptr, '-', y.len) : NULL;
+
+	if (eq(x, y))
+		return false;
+	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
+		bool hx = false, hy = false;
+		for (const char *const *v = value_groups[g]; *v; v++) {
+			hx |= eqs(x, *v);
+			hy |= eqs(y, *v);
+		}
+		if (hx && hy)
+			return true;
+	}
+	for (size_t k = 0; k < sizeof qualities / sizeof *qualities; k++)
+		if ((eqs(x, qualities[k][0]) && eqs(y, qualities[k][1])) ||
+		    (eqs(x, qualities[k][1]) && eqs(y, qualities[k][0])))
+			return true;
+	if (dx && dy) {
+		size_t px = (size_t)(dx - x.ptr), py = (size_t)(dy - y.ptr);
+		bool head = px == py && !memcmp(x.ptr, y.ptr, px),
+		     tail = x.len - px == y.len - py && !memcmp(dx, dy, x.len - px);
+		return head != tail;
+	}
+	return false;
+}
+
 /* Whether unconditional a's object, past its head, names a case that
  * shares a word with conditional b's condition and has a word that
  * neither b's condition nor b's object holds: the same kind of case with
@@ -303,7 +348,7 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 	specc_str wa[16], head[16], cb[16], ob[16];
 	uint32_t na = words(a->object_stems, wa, 16), nh = words(a->core_stems, head, 16),
 		 nc = cond_words(b->condition_stems, cb, 16), no = words(b->object_stems, ob, 16);
-	specc_str tail[16];
+	specc_str tail[16], others[16], missing = SPECC_STR_NULL;
 	uint32_t other = 0, nt = 0;
 
 	/* Words that join a case to its object rather than name it. */
@@ -324,15 +369,25 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 			continue;
 		tail[nt++] = wa[i];
 		if (!shared(&wa[i], 1, cb, nc) && !shared(&wa[i], 1, ob, no))
-			other++;
+			others[other++] = wa[i];
 	}
+	for (uint32_t i = 0; i < nc; i++)
+		if (!shared(&cb[i], 1, tail, nt))
+			missing = cb[i];
 	/* Another value is one word of the condition that the object lacks.
 	 * More words than that, or than two in the object, is a case told
 	 * at length ("opt out of satisfaction surveys" for "stop getting
 	 * surveys"), not another one; and a condition whose words are all in
 	 * the object ("miles spent on a cancelled booking", "when a booking
 	 * is cancelled") is the same case. */
-	return other && other <= 2 && shared(tail, nt, cb, nc) && shared(cb, nc, tail, nt) + 1 == nc;
+	if (!other || other > 2 || !shared(tail, nt, cb, nc) || shared(cb, nc, tail, nt) + 1 != nc)
+		return false;
+	/* And the two are alternatives, not two words for one case ("a
+	 * conflict with a flatmate", "a problem with a flatmate"). */
+	for (uint32_t i = 0; i < other; i++)
+		if (alternatives(others[i], missing))
+			return true;
+	return false;
 }
 
 static bool limit_outside_case(const specc_norm *a, const specc_norm *b);
@@ -511,7 +566,11 @@ struct bound {
 static struct bound bound_of(const specc_norm *n)
 {
 	int64_t scale;
-	struct bound b = { n->limit, n->modality == SPECC_MOD_MAY, 0 };
+	/* "Must allow up to ten attempts" gives a permission as "may". */
+	struct bound b = { n->limit,
+			   n->modality == SPECC_MOD_MAY ||
+				   (!specc_modality_negative(n->modality) && eqs(n->action, "allow")),
+			   0 };
 
 	dimension(n, &scale);
 	b.value = (double)n->limit_value * (double)scale;
@@ -627,18 +686,6 @@ static bool say_why(const struct tier *t, const specc_norm *a, const specc_norm 
 	return true;
 }
 
-/* Values of which one thing has one: "reply in English" and "reply in
- * Spanish", "send it by email" and "by text message", "quote the annual
- * rate" and "the monthly rate".  Words as written, since the stems of
- * "monthly" and "month" are one. */
-static const char *const *const value_groups[] = {
-	(const char *const[]){ "english", "spanish", "french", "german", "italian", "portuguese", "welsh",
-			       "irish", "dutch", "polish", "russian", "chinese", "mandarin", "cantonese",
-			       "japanese", "korean", "arabic", "hindi", "urdu", "turkish", "greek", NULL },
-	(const char *const[]){ "email", "e-mail", "sms", "text", "phone", "post", "letter", "fax", NULL },
-	(const char *const[]){ "daily", "weekly", "fortnightly", "monthly", "quarterly", "annual", "annually",
-			       "yearly", NULL },
-};
 
 /* Which value of each group an object names, five bits a group: 0 for
  * none, VALUES_SEVERAL for more than one ("in English or Welsh" allows
@@ -709,7 +756,8 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	 * dollars") is as often a fact as a rule: only counts of a thing of
 	 * their own ("five attempts") are compared. */
 	bool limits = dim.len && eq(dim, dimension(b, &scale)) &&
-		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) && generic_unit(dim));
+		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) &&
+			(eqs(dim, "time") || eqs(dim, "$") || eqs(dim, "\xc2\xa3") || eqs(dim, "\xe2\x82\xac")));
 	bool same = eq(a->action, b->action);
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {

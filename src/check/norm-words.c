@@ -176,7 +176,8 @@ const specc_str norm_limit_starts[] = {
 	W("at"), W("no"), W("not"), W("up"), W("fewer"), W("less"), W("under"), W("below"),
 	W("maximum"), W("within"), W("as"), W("shorter"), W("limited"), W("capped"), W("younger"),
 	W("sooner"), W("earlier"), W("more"), W("longer"), W("older"), W("over"), W("above"),
-	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), W("in"), { NULL, 0 },
+	W("minimum"), W("exceed"), W("exceeds"), W("exceeding"), W("later"), W("in"), W("past"), W("beyond"),
+	{ NULL, 0 },
 };
 
 const specc_str norm_number_words[] = {
@@ -268,6 +269,8 @@ const struct norm_limit_form norm_limit_forms[] = {
 	{ { W("longer"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
 	{ { W("older"), W("than") }, SPECC_LIMIT_AT_LEAST, false },
 	{ { W("over") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("past") }, SPECC_LIMIT_AT_LEAST, false },
+	{ { W("beyond") }, SPECC_LIMIT_AT_LEAST, false },
 	{ { W("above") }, SPECC_LIMIT_AT_LEAST, false },
 	{ { W("minimum") }, SPECC_LIMIT_AT_LEAST, false },
 	{ { W("exceed") }, SPECC_LIMIT_AT_LEAST, false },

@@ -295,6 +295,13 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 		*mod = SPECC_MOD_MUST_NOT;
 		return 2;
 	}
+	/* "the assistant can joke back": what it can do, it may; not "so
+	 * it can explain", a purpose. */
+	if (IS(w, "can") && i > 0 && is_word(r, i - 1) && (r->toks[i - 1].flags & F_ACTOR) &&
+	    !(i > 1 && (WIS(r, i - 2, "so") || WIS(r, i - 2, "that")))) {
+		*mod = SPECC_MOD_MAY;
+		return 1;
+	}
 	if ((IS(w, "need") || IS(w, "needs") || IS(w, "has") || IS(w, "have")) && WIS(r, i + 1, "to")) {
 		*mod = SPECC_MOD_MUST;
 		return 2;
@@ -315,6 +322,12 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 		    (WIS(r, k + 1, "to") || WIS(r, k + 1, "at")) && !neg) {
 			*mod = SPECC_MOD_MUST;
 			return k - i;
+		}
+		/* "The fee is to be quoted as £50", "records are never to
+		 * be shared". */
+		if (WIS(r, k, "to") && WIS(r, k + 1, "be")) {
+			*mod = neg ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
+			return k + 1 - i;
 		}
 		if ((WIS(r, k, "allowed") || WIS(r, k, "permitted")) && WIS(r, k + 1, "to")) {
 			*mod = neg ? SPECC_MOD_MUST_NOT : SPECC_MOD_MAY;
@@ -1064,7 +1077,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		uint32_t noun;
 		if (obj == verb + 1)
 			obj = after;
-		if ((IS(act, "give") || IS(act, "make")) && (noun = light_noun(r, obj)) != SPECC_NONE) {
+		if ((IS(act, "give") || IS(act, "make") || IS(act, "add")) && (noun = light_noun(r, obj)) != SPECC_NONE) {
 			/* "give your best guess" is to guess, "make a
 			 * recommendation about X" to recommend X. */
 			act = norm_canon(stem_tmp(r, word(r, noun)));
@@ -1369,6 +1382,12 @@ static void count(struct reader *r, specc_norm *n)
 		n->limit = SPECC_LIMIT_EXACTLY;
 		n->limit_value = v;
 		n->limit_unit = stem(r, unit);
+		/* "Keep chat history for twelve months": kept that long at
+		 * least. */
+		if (i > 0 && WIS(r, i - 1, "for") && (IS(n->action, "keep") || IS(n->action, "stay")) &&
+		    (IS(n->limit_unit, "day") || IS(n->limit_unit, "week") || IS(n->limit_unit, "month") ||
+		     IS(n->limit_unit, "year") || IS(n->limit_unit, "hour") || IS(n->limit_unit, "minut")))
+			n->limit = SPECC_LIMIT_AT_LEAST;
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[u].end - r->toks[i].start);
 		return;

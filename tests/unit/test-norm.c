@@ -185,6 +185,8 @@ static void heads(void **state)
 		{ "Give your best guess.", 0, "guess", "" },
 		{ "The assistant may make a recommendation about pension funds.", 0, "recommend", "pension fund" },
 		{ "The assistant should not address customers by their first name.", 0, "use", "first name" },
+		{ "When a student checks their balance, don't add reminders about payment deadlines.", 0, "remind",
+		  "payment deadlin" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -368,6 +370,10 @@ static void deadlines(void **state)
 	limit_is("Members should get five attempts at the security questions.", SPECC_LIMIT_EXACTLY, 5, "attempt",
 		 "five attempts");
 	limit_is("Book every video visit as a 15-minute slot.", SPECC_LIMIT_EXACTLY, 15, "minut", "15-minute");
+	/* Kept for a time is kept that long at least. */
+	limit_is("The assistant should keep chat history for twelve months.", SPECC_LIMIT_AT_LEAST, 12, "month",
+		 "twelve months");
+	limit_is("A reply should not run past 80 words.", SPECC_LIMIT_AT_LEAST, 80, "word", "past 80 words");
 }
 
 /* Whether two readings agree on what. */
@@ -454,6 +460,13 @@ static void clauses_inside(void **state)
 		  "complaint", true, false },
 		{ "The billing office may issue refunds.", 1, "may", "issu", "refund", false, true },
 		{ "A pharmacist may change the dose.", 1, "may", "chang", "dose", false, true },
+		{ "If a student jokes first, the assistant can joke back.", 1, "may", "joke", "", false, false },
+		{ "The late payment fee is to be quoted as fifty pounds.", 1, "must", "tell", "late payment fee", true,
+		  false },
+		{ "Records are never to be shared.", 1, "must-not", "tell", "record", true, false },
+		/* A purpose is no permission. */
+		{ "A reply should be no shorter than 120 words, so it can explain the next steps.", 1, "should", "be",
+		  "shorter", false, false },
 		{ "Call recordings must be kept for a year.", 1, "must", "keep", "call record year", true, false },
 		{ "If it disagrees, it should briefly and respectfully note the risk.", 1, "should", "note", "risk", false,
 		  false },
