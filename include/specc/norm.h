@@ -83,6 +83,7 @@ typedef struct specc_norm {
 	/* The subject's content words' stems when it is not the assistant
 	 * ("replies about mortgages"): what a limit is on. */
 	specc_str subject_stems;
+	uint32_t subject_start, subject_end; /* the subject's bytes in the clause's text, or 0, 0 */
 	uint8_t cond;             /* specc_cond_kind */
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */
 	specc_str condition;      /* the condition's words, as written */
@@ -98,6 +99,10 @@ typedef struct specc_norm {
 	int64_t limit_value;
 	specc_str limit_unit;     /* the stem of what is counted: "word", "sentenc", or "£" */
 	specc_str limit_text;     /* the limit as written: "within 30 days" */
+	/* The limit is in the subject ("a student under 18 must not be
+	 * sent ..."): it says which cases the rule is about, not how far the
+	 * act may go. */
+	bool limit_case;
 	uint32_t start, end;      /* the statement's bytes in the clause's text */
 } specc_norm;
 

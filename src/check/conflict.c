@@ -745,6 +745,27 @@ static bool manner_only(const specc_norm *n, const specc_norm *o)
 	return !(n->absolute && o->modality == SPECC_MOD_MAY && o->cond);
 }
 
+/* Whether the cases two limits in subjects name have no value in common,
+ * as written (a modality does not turn a case round); limits that meet at
+ * one value are apart, as "under 18" and "18 or over" are written. */
+static bool cases_apart(const specc_norm *a, const specc_norm *b)
+{
+	int64_t sa, sb;
+	double va, vb;
+
+	unit_dimension(a->limit_unit, &sa);
+	unit_dimension(b->limit_unit, &sb);
+	va = (double)a->limit_value * (double)sa;
+	vb = (double)b->limit_value * (double)sb;
+	if (a->limit == b->limit)
+		return a->limit == SPECC_LIMIT_EXACTLY && va != vb;
+	if (a->limit == SPECC_LIMIT_EXACTLY)
+		return b->limit == SPECC_LIMIT_AT_MOST ? va > vb : va < vb;
+	if (b->limit == SPECC_LIMIT_EXACTLY)
+		return a->limit == SPECC_LIMIT_AT_MOST ? vb > va : vb < va;
+	return a->limit == SPECC_LIMIT_AT_MOST ? va <= vb : vb <= va;
+}
+
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
@@ -759,6 +780,18 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) &&
 			(eqs(dim, "time") || eqs(dim, "$") || eqs(dim, "\xc2\xa3") || eqs(dim, "\xe2\x82\xac")));
 	bool same = eq(a->action, b->action);
+
+	/* Limits in the subjects say which cases each rule is about ("a
+	 * student under 18", "students aged 18 or over"): cases apart are
+	 * no conflict, and cases in common compare the acts. */
+	if (a->limit_case && b->limit_case && a->limit && b->limit &&
+	    (eq(a->limit_unit, b->limit_unit) || (dim.len && limits))) {
+		if (cases_apart(a, b))
+			return false;
+		limits = false;
+	} else if (limits && (a->limit_case || b->limit_case)) {
+		limits = false;
+	}
 
 	if (!limits && same && !opposite(a->modality, b->modality)) {
 		/* Two duties to do one thing in opposite ways. */

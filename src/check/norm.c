@@ -471,6 +471,10 @@ static bool object_stop(struct reader *r, uint32_t i)
 	if (WIS(r, i, "without") || WIS(r, i, "but") || WIS(r, i, "even") || WIS(r, i, "because") ||
 	    WIS(r, i, "so") || WIS(r, i, "since"))
 		return true;
+	/* ", as halls are kept for first-years": the reason, not the
+	 * object. */
+	if (WIS(r, i, "as") && i > 0 && r->toks[i - 1].punct == ',')
+		return true;
 	/* "ask a customer to type or read out": the list is the infinitive's. */
 	if ((WIS(r, i, "and") || WIS(r, i, "or")) && !(i >= 2 && WIS(r, i - 2, "to")) &&
 	    (modal_at(r, i + 1, &mod, &abs) || has(r, verb_after(r, i + 1), F_VERB)))
@@ -755,7 +759,8 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 			*last = end;
 			return kind;
 		}
-		if (ok && is_word(r, end + 1) && !has(r, end + 1, F_STOP)) {
+		if (ok && is_word(r, end + 1) && !has(r, end + 1, F_STOP) && !has(r, end + 1, F_MODAL) &&
+		    !has(r, end + 1, F_COND)) {
 			uint32_t u = counted(r, end + 1);
 			*unit = stem(r, word(r, u));
 			*last = u;
@@ -766,6 +771,13 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 		if (ok && WIS(r, end + 1, "of") && is_word(r, end + 2)) {
 			*unit = stem(r, word(r, end + 2));
 			*last = end + 2;
+			return kind;
+		}
+		if (ok) {
+			/* "a student under 18 must ...": a count of nothing
+			 * named, compared only as a case. */
+			*unit = SPECC_STR_NULL;
+			*last = end;
 			return kind;
 		}
 		k++;
@@ -805,6 +817,8 @@ static bool party(struct reader *r, specc_str actor)
 		W("regulators"), W("insurer"), W("insurers"), W("pharmacy"), W("pharmacies"),
 		W("hospital"), W("hospitals"), W("lawyer"), W("lawyers"), W("partner"), W("partners"),
 		W("physician"), W("physicians"), W("surgeon"), W("surgeons"), W("dentist"), W("dentists"),
+		W("board"), W("boards"), W("committee"), W("committees"), W("panel"), W("panels"),
+		W("tribunal"), W("tribunals"), W("council"), W("councils"),
 		{ NULL, 0 },
 	};
 	uint32_t f;
@@ -1442,6 +1456,7 @@ static void limits(struct reader *r, uint32_t first)
 		}
 		if (!n || n->limit)
 			continue;
+		n->limit_case = r->toks[i].start >= n->subject_start && r->toks[i].start < n->subject_end;
 		n->limit = (uint8_t)kind;
 		n->limit_value = value;
 		n->limit_unit = unit;
@@ -1487,8 +1502,13 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 		return;
 	core(r, a, b, false, &stems);
 	st = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
-	for (uint32_t k = first; k < r->out->items.len; k++)
+	for (uint32_t k = first; k < r->out->items.len; k++) {
 		r->out->items.items[k].subject_stems = st;
+		if (a < b && b <= r->n) {
+			r->out->items.items[k].subject_start = r->toks[a].start;
+			r->out->items.items[k].subject_end = r->toks[b - 1].end;
+		}
+	}
 	specc_buf_release(&words);
 	specc_buf_release(&stems);
 }

@@ -248,6 +248,14 @@ static void readings(void **state)
 	assert_true(ns.items.items[0].person);
 	specc_norms_release(&ns);
 
+	/* A limit in the subject names the rule's cases. */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "A student under 18 must not be sent the link.", 45);
+	specc_norms_read(&ns, 1, "The assistant must not send more than 18 links.", 47);
+	assert_int_equal(ns.items.len, 2);
+	assert_true(ns.items.items[0].limit_case && !ns.items.items[1].limit_case);
+	specc_norms_release(&ns);
+
 	/* What a person gets, anyone gives. */
 	specc_norms_init(&ns);
 	specc_norms_read(&ns, 0, "Members should get five attempts.", 33);
@@ -374,6 +382,8 @@ static void deadlines(void **state)
 	limit_is("The assistant should keep chat history for twelve months.", SPECC_LIMIT_AT_LEAST, 12, "month",
 		 "twelve months");
 	limit_is("A reply should not run past 80 words.", SPECC_LIMIT_AT_LEAST, 80, "word", "past 80 words");
+	/* A count of nothing named, in the subject: which cases. */
+	limit_is("A student under 18 must not be sent the link.", SPECC_LIMIT_AT_MOST, 18, "", "under 18");
 }
 
 /* Whether two readings agree on what. */
