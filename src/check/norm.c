@@ -1056,7 +1056,9 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	/* Pronouns are whoever the sentence before named: the assistant. */
 	n->person = party(r, actor);
 	n->verb = keep(r, v);
-	if (IS(v, "be") && part.len > 3 && r->subj_b > r->subj_a) {
+	/* "must be kept", and "must stay locked", "should remain switched
+	 * on": a state the subject is kept in is a passive too. */
+	if ((IS(v, "be") || IS(v, "stay") || IS(v, "remain")) && part.len > 3 && r->subj_b > r->subj_a) {
 		base = irregular(part);
 		passive = base.ptr || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
 	}
@@ -1064,12 +1066,21 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
 		specc_str act = norm_canon(stem_tmp(r, base.ptr ? base : part));
+		if (obj == verb + 1)
+			obj = verb + 2;
+		/* "switched on" is "enabled", "left out" "omitted". */
+		for (size_t k = 0; k < norm_phrasal_count && is_word(r, verb + 2); k++)
+			if (norm_phrasal[k].particle.ptr && str_eq(act, norm_phrasal[k].verb) &&
+			    str_eq(word(r, verb + 2), norm_phrasal[k].particle)) {
+				act = norm_phrasal[k].action;
+				if (obj == verb + 2)
+					obj = verb + 3;
+				break;
+			}
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
 		n->verb = keep(r, part);
 		n->passive = true;
 		n->person = false;
-		if (obj == verb + 1)
-			obj = verb + 2;
 	} else if (IS(v, "be") && is_word(r, verb + 1) && !WIS(r, verb + 1, "at") && !WIS(r, verb + 1, "no") &&
 	    !WIS(r, verb + 1, "up") && !WIS(r, verb + 1, "under") && !WIS(r, verb + 1, "over") &&
 	    !WIS(r, verb + 1, "within") && !WIS(r, verb + 1, "more") && !WIS(r, verb + 1, "fewer") &&

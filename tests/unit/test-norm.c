@@ -474,6 +474,10 @@ static void clauses_inside(void **state)
 		{ "The late payment fee is to be quoted as fifty pounds.", 1, "must", "tell", "late payment fee", true,
 		  false },
 		{ "Records are never to be shared.", 1, "must-not", "tell", "record", true, false },
+		/* A state kept is a passive; its particle makes its verb. */
+		{ "Attendance warnings must stay switched on.", 1, "must", "enabl", "attend warn", true, false },
+		{ "The account must remain locked while the investigation is open.", 1, "must", "lock", "account",
+		  true, false },
 		/* A purpose is no permission. */
 		{ "A reply should be no shorter than 120 words, so it can explain the next steps.", 1, "should", "be",
 		  "shorter", false, false },
