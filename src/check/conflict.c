@@ -733,16 +733,18 @@ static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, 
 }
 
 /* Whether prohibition n forbids only a manner ("must not change the
- * address without a code") that allowance o does not speak of.  An
- * absolute one ("..., whatever other proof the patient offers") leaves
- * no other way, so a permission for a case of its own ("if the patient
- * has lost the old account, may change it after an ID check") breaks
- * it. */
+ * address without a code") that o does not speak of, so that both can
+ * hold.  A duty for a case of its own ("when a parent asks, should tell
+ * them the grades") is not met by waiting for the manner ("without the
+ * student's consent"); nor, when the prohibition is absolute ("...,
+ * whatever other proof the patient offers"), is a permission for such a
+ * case ("if the patient has lost the old account, may change it after an
+ * ID check"). */
 static bool manner_only(const specc_norm *n, const specc_norm *o)
 {
 	if (n->without <= o->without)
 		return false;
-	return !(n->absolute && o->modality == SPECC_MOD_MAY && o->cond);
+	return !(o->cond && (n->absolute || o->modality != SPECC_MOD_MAY));
 }
 
 /* Whether the cases two limits in subjects name have no value in common,

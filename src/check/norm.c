@@ -893,6 +893,9 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 		    (n && WIS(r, k, "for") && !(r->toks[k - 1].w.len > 2 &&
 						 !memcmp(r->toks[k - 1].w.ptr + r->toks[k - 1].w.len - 2, "ed", 2))))
 			continue;
+		/* "tell a parent or guardian what grades ...": one party. */
+		if (person && !n && (WIS(r, k, "or") || WIS(r, k, "and")) && has(r, k + 1, F_PERSON))
+			continue;
 		if (has(r, k, F_PREP) || has(r, k, F_REL) || WIS(r, k, "and") || WIS(r, k, "or") ||
 		    WIS(r, k, "nor"))
 			break;
