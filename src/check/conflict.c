@@ -55,7 +55,7 @@ static const char *const antonyms[][2] = {
 	{ "mask", "show" },      { "hide", "display" },   { "display", "omit" },  { "waiv", "charg" },
 	{ "approv", "refus" },   { "give", "omit" },      { "provid", "omit" },   { "accept", "refus" },
 	{ "grant", "refus" },    { "escal", "resolv" },   { "return", "forfeit" }, { "refund", "forfeit" },
-	{ "keep", "forfeit" },   { "add", "omit" },
+	{ "keep", "forfeit" },   { "add", "omit" },     { "continu", "stop" },
 };
 
 /* Qualities that exclude each other, by stem: "write in a formal
