@@ -511,28 +511,35 @@ static specc_str dimension(const specc_norm *n, int64_t *scale)
 	return unit_dimension(n->limit_unit, scale);
 }
 
+/* Whether two ranges of one dimension, each written as a limit (kind and
+ * value), have no value in common.  Limits that meet at one value are read
+ * as apart, since specs write "within 24" and "more than 24", "under 18"
+ * and "18 or over", for the two sides. */
+static bool apart(int ka, double va, int kb, double vb)
+{
+	if (ka == kb)
+		return ka == SPECC_LIMIT_EXACTLY && va != vb;
+	if (ka == SPECC_LIMIT_EXACTLY)
+		return kb == SPECC_LIMIT_AT_MOST ? va > vb : va < vb;
+	if (kb == SPECC_LIMIT_EXACTLY)
+		return ka == SPECC_LIMIT_AT_MOST ? vb > va : vb < va;
+	return ka == SPECC_LIMIT_AT_MOST ? va <= vb : vb <= va;
+}
+
 /* Whether a's limit and b's condition's limit leave no case in common:
  * "changes requested within 24 hours of departure" against "if a change
  * is asked for more than 24 hours before departure"; "whose last visit
  * was more than three years ago" against "for a patient seen in the last
- * three years".  Limits that meet at one value are read as apart, since
- * specs write "within 24" and "more than 24" for the two sides. */
+ * three years". */
 static bool limit_outside_case(const specc_norm *a, const specc_norm *b)
 {
 	int64_t sa, sb;
-	specc_str da, db;
-	double va, vb;
 
-	if (!a->limit || !b->cond_limit || a->limit == b->cond_limit || !a->limit_unit.len ||
-	    !b->cond_limit_unit.len || a->limit == SPECC_LIMIT_EXACTLY)
+	if (!a->limit || !b->cond_limit || !a->limit_unit.len || !b->cond_limit_unit.len ||
+	    !eq(unit_dimension(a->limit_unit, &sa), unit_dimension(b->cond_limit_unit, &sb)))
 		return false;
-	da = unit_dimension(a->limit_unit, &sa);
-	db = unit_dimension(b->cond_limit_unit, &sb);
-	if (!eq(da, db))
-		return false;
-	va = (double)a->limit_value * (double)sa;
-	vb = (double)b->cond_limit_value * (double)sb;
-	return a->limit == SPECC_LIMIT_AT_MOST ? va <= vb : va >= vb;
+	return apart(a->limit, (double)a->limit_value * (double)sa, b->cond_limit,
+		     (double)b->cond_limit_value * (double)sb);
 }
 
 /* Units that say nothing of what is limited ("words" of what?): any other
@@ -748,24 +755,14 @@ static bool manner_only(const specc_norm *n, const specc_norm *o)
 }
 
 /* Whether the cases two limits in subjects name have no value in common,
- * as written (a modality does not turn a case round); limits that meet at
- * one value are apart, as "under 18" and "18 or over" are written. */
+ * as written: a modality does not turn a case round. */
 static bool cases_apart(const specc_norm *a, const specc_norm *b)
 {
 	int64_t sa, sb;
-	double va, vb;
 
 	unit_dimension(a->limit_unit, &sa);
 	unit_dimension(b->limit_unit, &sb);
-	va = (double)a->limit_value * (double)sa;
-	vb = (double)b->limit_value * (double)sb;
-	if (a->limit == b->limit)
-		return a->limit == SPECC_LIMIT_EXACTLY && va != vb;
-	if (a->limit == SPECC_LIMIT_EXACTLY)
-		return b->limit == SPECC_LIMIT_AT_MOST ? va > vb : va < vb;
-	if (b->limit == SPECC_LIMIT_EXACTLY)
-		return a->limit == SPECC_LIMIT_AT_MOST ? vb > va : vb < va;
-	return a->limit == SPECC_LIMIT_AT_MOST ? va <= vb : vb <= va;
+	return apart(a->limit, (double)a->limit_value * (double)sa, b->limit, (double)b->limit_value * (double)sb);
 }
 
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
