@@ -26,6 +26,7 @@
 #include "specc/map.h"
 #include "specc/norm.h"
 #include "internal.h"
+#include "norm-words.h"
 
 /* Pairs compared at most, over the whole project. */
 #define PAIR_BUDGET 250000u
@@ -471,16 +472,6 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 	return shared(topic, nt, wb, nb) >= need;
 }
 
-/* Units of time, by stem, in seconds: limits in minutes and in seconds
- * are compared. */
-static const struct {
-	const char *unit;
-	int64_t seconds;
-} times[] = {
-	{ "second", 1 },   { "sec", 1 },      { "minut", 60 },      { "min", 60 },
-	{ "hour", 3600 },  { "hr", 3600 },    { "day", 86400 },     { "week", 604800 },
-	{ "month", 2592000 }, { "year", 31536000 }, { "yr", 31536000 },
-};
 
 /* Units written two ways, by stem: the second is how they compare. */
 static const char *const units[][2] = {
@@ -494,12 +485,11 @@ static const char *const units[][2] = {
  * the unit as units[] spells it; *scale turns its values into that. */
 static specc_str unit_dimension(specc_str unit, int64_t *scale)
 {
+	/* Limits in minutes and in seconds are compared. */
+	*scale = norm_seconds(unit);
+	if (*scale)
+		return specc_str_make("time", 4);
 	*scale = 1;
-	for (size_t k = 0; k < sizeof times / sizeof *times; k++)
-		if (eqs(unit, times[k].unit)) {
-			*scale = times[k].seconds;
-			return specc_str_make("time", 4);
-		}
 	for (size_t k = 0; k < sizeof units / sizeof *units; k++)
 		if (eqs(unit, units[k][0]))
 			return specc_str_make(units[k][1], strlen(units[k][1]));
@@ -550,6 +540,14 @@ static bool generic_unit(specc_str dim)
 					       "item", "bullet", "point", "step", "\xe2\x82\xac", "$",
 					       "\xc2\xa3", "page", "messag", "repli", NULL };
 	return in_list(dim, generic);
+}
+
+/* Whether a dimension is time or a currency: counts of them with no bound
+ * word are facts as often as rules. */
+static bool time_or_money(specc_str dim)
+{
+	static const char *const kinds[] = { "time", "$", "\xc2\xa3", "\xe2\x82\xac", NULL };
+	return in_list(dim, kinds);
 }
 
 /* Verbs that carry no topic of their own in a limit: "must not exceed",
@@ -776,8 +774,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	 * dollars") is as often a fact as a rule: only counts of a thing of
 	 * their own ("five attempts") are compared. */
 	bool limits = dim.len && eq(dim, dimension(b, &scale)) &&
-		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) &&
-			(eqs(dim, "time") || eqs(dim, "$") || eqs(dim, "\xc2\xa3") || eqs(dim, "\xe2\x82\xac")));
+		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) && time_or_money(dim));
 	bool same = eq(a->action, b->action);
 
 	/* Limits in the subjects say which cases each rule is about ("a

@@ -382,3 +382,18 @@ specc_str norm_canon(specc_str stem)
 			return norm_phrasal[k].action;
 	return stem;
 }
+
+const struct norm_time_unit norm_time_units[] = {
+	{ W("second"), 1 },      { W("sec"), 1 },          { W("minut"), 60 },  { W("min"), 60 },
+	{ W("hour"), 3600 },     { W("hr"), 3600 },        { W("day"), 86400 }, { W("week"), 604800 },
+	{ W("month"), 2592000 }, { W("year"), 31536000 }, { W("yr"), 31536000 },
+};
+const size_t norm_time_units_count = sizeof norm_time_units / sizeof *norm_time_units;
+
+int64_t norm_seconds(specc_str stem)
+{
+	for (size_t k = 0; k < norm_time_units_count; k++)
+		if (stem.len == norm_time_units[k].stem.len && !memcmp(stem.ptr, norm_time_units[k].stem.ptr, stem.len))
+			return norm_time_units[k].seconds;
+	return 0;
+}

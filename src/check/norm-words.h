@@ -7,6 +7,7 @@
 #define SPECC_CHECK_NORM_WORDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "specc/base.h"
 #include "specc/buf.h"
@@ -47,6 +48,18 @@ extern const size_t norm_limit_forms_count;
  * project spell differently, and the stemmer keeps "apologis" and
  * "apolog" apart.
  */
+/* Units of time by stem, in seconds: "minut" is 60. */
+struct norm_time_unit {
+	specc_str stem;
+	int64_t seconds;
+};
+extern const struct norm_time_unit norm_time_units[];
+extern const size_t norm_time_units_count;
+
+/* The seconds in one unit of time, by stem, or 0 when stem is no unit of
+ * time. */
+int64_t norm_seconds(specc_str stem);
+
 /* The verb a one-word synonym stands for, by stem ("quot" is "tell"), or
  * stem itself: what actions and antonym pairs are compared by. */
 specc_str norm_canon(specc_str stem);

@@ -671,6 +671,18 @@ static bool has_number(struct reader *r, uint32_t i)
 	return is_word(r, i) && r->toks[i].w.len && r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9';
 }
 
+/* The unit written inside number token i ("30-day", "15-minute"), or an
+ * empty string. */
+static specc_str unit_in_number(struct reader *r, uint32_t i)
+{
+	specc_str w = word(r, i);
+	const char *dash = has_number(r, i) ? memchr(w.ptr, '-', w.len) : NULL;
+
+	if (!dash || dash + 1 == w.ptr + w.len)
+		return SPECC_STR_NULL;
+	return specc_str_make(dash + 1, (size_t)(w.ptr + w.len - dash - 1));
+}
+
 /* The token of what a number counts, from the word after it: the head of
  * the phrase, "five passcode attempts" counts attempts, and a plural
  * ends it ("characters long" counts characters). */
@@ -715,7 +727,7 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 		return 0;
 	while (k < i + 4 && k < r->n && is_word(r, k)) {
 		uint32_t end;
-		const char *dash;
+		specc_str inside;
 		*value = number_at(r, k, &ok, &end);
 		if (!ok && (WIS(r, k, "a") || WIS(r, k, "an")) && k == after && has_number(r, k + 1)) {
 			/* "more than a 30-day supply" */
@@ -745,11 +757,8 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 					return kind;
 				}
 		}
-		if (ok && has_number(r, k) && (dash = memchr(word(r, k).ptr, '-', word(r, k).len)) != NULL &&
-		    dash + 1 < word(r, k).ptr + word(r, k).len) {
-			/* "a 30-day supply", "a 15-minute slot": the unit is
-			 * in the number's word. */
-			*unit = stem(r, specc_str_make(dash + 1, (size_t)(word(r, k).ptr + word(r, k).len - dash - 1)));
+		if (ok && (inside = unit_in_number(r, k)).len) {
+			*unit = stem(r, inside);
 			*last = k;
 			return kind;
 		}
@@ -993,15 +1002,12 @@ static specc_str format_at(struct reader *r, uint32_t i, uint32_t *next)
 static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t end, specc_buf *words, specc_buf *stems,
 		      specc_buf *head)
 {
-	static const char *const showing[] = { "show", "put", "write", "set", "present", "format", "use", "give",
-					       "tell", NULL };
+	static const specc_str showing[] = { W("show"), W("put"), W("write"), W("set"), W("present"),
+					     W("format"), W("use"), W("give"), W("tell"), { NULL, 0 } };
 	uint32_t next = 0, at = end;
 	specc_str fmt = SPECC_STR_NULL;
-	bool shows = false;
 
-	for (const char *const *v = showing; *v && !shows; v++)
-		shows = n->action.len == strlen(*v) && !memcmp(n->action.ptr, *v, n->action.len);
-	if (!shows)
+	if (!in(showing, n->action))
 		return false;
 	if (IS(n->action, "use")) {
 		/* "use tables in replies", "avoid bold type for times" */
@@ -1383,7 +1389,6 @@ static void count(struct reader *r, specc_norm *n)
 {
 	for (uint32_t i = 0; i < r->n; i++) {
 		uint32_t end, u;
-		const char *dash;
 		bool ok;
 		int64_t v;
 		specc_str unit;
@@ -1395,9 +1400,7 @@ static void count(struct reader *r, specc_norm *n)
 		v = number_at(r, i, &ok, &end);
 		if (!ok || v < 2)
 			continue;
-		if (has_number(r, i) && (dash = memchr(word(r, i).ptr, '-', word(r, i).len)) != NULL &&
-		    dash + 1 < word(r, i).ptr + word(r, i).len) {
-			unit = specc_str_make(dash + 1, (size_t)(word(r, i).ptr + word(r, i).len - dash - 1));
+		if ((unit = unit_in_number(r, i)).len) {
 			u = i;
 		} else {
 			if (!is_word(r, end + 1) || has(r, end + 1, F_STOP))
@@ -1413,8 +1416,7 @@ static void count(struct reader *r, specc_norm *n)
 		/* "Keep chat history for twelve months": kept that long at
 		 * least. */
 		if (i > 0 && WIS(r, i - 1, "for") && (IS(n->action, "keep") || IS(n->action, "stay")) &&
-		    (IS(n->limit_unit, "day") || IS(n->limit_unit, "week") || IS(n->limit_unit, "month") ||
-		     IS(n->limit_unit, "year") || IS(n->limit_unit, "hour") || IS(n->limit_unit, "minut")))
+		    norm_seconds(n->limit_unit))
 			n->limit = SPECC_LIMIT_AT_LEAST;
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[u].end - r->toks[i].start);
