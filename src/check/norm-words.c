@@ -356,14 +356,10 @@ int norm_american(specc_str w, specc_buf *out)
 		before = w.ptr[is - 1];
 		if (strchr("aeiouyvw", before))
 			return 0;
-		for (const specc_str *x = ise_kept; x->ptr && !kept; x++) {
-			/* The root is the word up to "is" and then "ise". */
-			size_t n = is + 3;
-			if (n < x->len)
-				continue;
-			kept = !memcmp(w.ptr + n - x->len, x->ptr, x->len - 3) &&
-			       !memcmp(x->ptr + x->len - 3, "ise", 3);
-		}
+		/* Every kept word ends in "ise": the word up to its "is" ends
+		 * as the kept word does up to its own. */
+		for (const specc_str *x = ise_kept; x->ptr && !kept; x++)
+			kept = x->len - 3 <= is && !memcmp(w.ptr + is - (x->len - 3), x->ptr, x->len - 3);
 		if (kept)
 			return 0;
 		specc_buf_reset(out);

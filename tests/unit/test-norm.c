@@ -421,6 +421,7 @@ static void spellings_and_synonyms(void **state)
 		{ "The assistant must exercise caution.", "exercis" },
 		{ "The assistant may raise the limit.", "rais" },
 		{ "The assistant should not surprise the customer.", "surpris" },
+		{ "The assistant must not compromise security.", "compromis" },
 	};
 	specc_norms ns;
 
