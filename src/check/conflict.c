@@ -780,8 +780,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	/* Limits in the subjects say which cases each rule is about ("a
 	 * student under 18", "students aged 18 or over"): cases apart are
 	 * no conflict, and cases in common compare the acts. */
-	if (a->limit_case && b->limit_case && a->limit && b->limit &&
-	    (eq(a->limit_unit, b->limit_unit) || (dim.len && limits))) {
+	if (a->limit_case && b->limit_case && (limits || eq(a->limit_unit, b->limit_unit))) {
 		if (cases_apart(a, b))
 			return false;
 		limits = false;
