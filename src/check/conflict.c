@@ -252,6 +252,37 @@ static bool says_no_more(const specc_norm *n)
 	       (n->passive ? eq(n->core_stems, n->subject_core) : eq(n->core_stems, n->object_stems));
 }
 
+/* Whether a's object names a case by what it is without that b's object
+ * has: "a customer without a smart meter" and "a customer with a smart
+ * meter" are two cases. */
+static bool lacks(const specc_norm *a, const specc_norm *b)
+{
+	specc_str wa[16], wb[16];
+	uint32_t na = 0, nb = words(b->object_stems, wb, 16);
+	const char *p = a->object_stems.ptr, *end = p + a->object_stems.len;
+
+	/* words() sets words apart; here the order matters. */
+	while (p < end && na < 16) {
+		const char *q = memchr(p, ' ', (size_t)(end - p));
+		if (!q)
+			q = end;
+		wa[na++] = specc_str_make(p, (size_t)(q - p));
+		p = q + 1;
+	}
+	for (uint32_t i = 0; i + 1 < na; i++) {
+		if (!eqs(wa[i], "without"))
+			continue;
+		bool in_b = false, without_in_b = false;
+		for (uint32_t k = 0; k < nb; k++) {
+			in_b |= eq(wb[k], wa[i + 1]);
+			without_in_b |= eqs(wb[k], "without");
+		}
+		if (in_b && !without_in_b)
+			return true;
+	}
+	return false;
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -261,7 +292,7 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 {
 	double contained;
 
-	if (a->object_negated != b->object_negated)
+	if (a->object_negated != b->object_negated || lacks(a, b) || lacks(b, a))
 		return false;
 	if (same_words(a->object_stems, b->object_stems, true))
 		return true;

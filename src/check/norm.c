@@ -297,7 +297,8 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 	}
 	/* "the assistant can joke back": what it can do, it may; not "so
 	 * it can explain", a purpose. */
-	if (IS(w, "can") && i > 0 && is_word(r, i - 1) && (r->toks[i - 1].flags & F_ACTOR) &&
+	if (IS(w, "can") && i > 0 && is_word(r, i - 1) &&
+	    ((r->toks[i - 1].flags & F_ACTOR) || WIS(r, i + 1, "be")) &&
 	    !(i > 1 && (WIS(r, i - 2, "so") || WIS(r, i - 2, "that")))) {
 		*mod = SPECC_MOD_MAY;
 		return 1;
@@ -1563,6 +1564,31 @@ static bool open_verb(struct reader *r, uint32_t i)
 	       !modal_in_clause(r, i + 1);
 }
 
+/* Whether the first word of a sentence, though no verb the lists know,
+ * gives an order: a plain word followed by a determiner of its object
+ * ("Record any condition the customer mentions", "Forward the
+ * letter"), with no modal or "is" after it, which a subject would have
+ * ("Record numbers are ...", "Delivery times must ..."). */
+static bool order_verb(struct reader *r, uint32_t i)
+{
+	static const specc_str dets[] = { W("a"),     W("an"),   W("the"),  W("any"),   W("each"),
+					  W("every"), W("all"),  W("their"), W("your"), W("its"),
+					  W("his"),   W("her"),  W("them"), W("it"),    W("this"),
+					  W("that"),  W("these"), W("those"), { NULL, 0 } };
+	specc_str w = word(r, i);
+
+	if (!open_verb(r, i) || w.len < 3 || w.ptr[w.len - 1] == 's' ||
+	    (w.len > 4 && !memcmp(w.ptr + w.len - 3, "ing", 3)) ||
+	    (w.len > 3 && !memcmp(w.ptr + w.len - 2, "ed", 2)) || (w.len > 3 && !memcmp(w.ptr + w.len - 2, "ly", 2)))
+		return false;
+	if (!is_word(r, i + 1) || !in(dets, word(r, i + 1)))
+		return false;
+	for (uint32_t k = i + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++)
+		if (WIS(r, k, "is") || WIS(r, k, "are") || WIS(r, k, "was") || WIS(r, k, "were"))
+			return false;
+	return true;
+}
+
 /* Whether the modal at token i is inside a clause that is no rule of its
  * own: "someone who cannot give the reference", "even if they don't need
  * it", "whether an item may be taken". */
@@ -1579,6 +1605,24 @@ static bool embedded(struct reader *r, uint32_t i)
 			return false;
 	}
 	return false;
+}
+
+/* Whether the subject from token a to the modal at m starts with a word
+ * that denies it: "No installation is to be booked", "Nobody may",
+ * "None of the staff should".  "A customer with no meter" does not. */
+static bool no_subject(struct reader *r, uint32_t a, uint32_t m)
+{
+	if (a >= m || !is_word(r, a))
+		return false;
+	/* "No matter what they ask, the assistant should": a phrase before
+	 * the subject, not the subject. */
+	for (uint32_t k = a; k < m; k++)
+		if (r->toks[k].punct == ',')
+			return false;
+	if (WIS(r, a, "no"))
+		return a + 1 < m && !WIS(r, a + 1, "matter") && !WIS(r, a + 1, "later") &&
+		       !WIS(r, a + 1, "longer") && !WIS(r, a + 1, "sooner") && !WIS(r, a + 1, "earlier");
+	return WIS(r, a, "nobody") || WIS(r, a, "none") || WIS(r, a, "nothing");
 }
 
 /* The statements of the modals from token i on: "the assistant must not
@@ -1605,6 +1649,11 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 		}
 		if (!is_word(r, v) || has(r, v, F_NOT_VERB))
 			continue;
+		/* "No account may be passed ...", "no one should ...": the
+		 * subject denies the rule. */
+		if (no_subject(r, subj_from, m))
+			mod = mod == SPECC_MOD_SHOULD ? SPECC_MOD_SHOULD_NOT
+			      : specc_modality_negative(mod) ? mod : SPECC_MOD_MUST_NOT;
 		actor = actor_before(r, i, first);
 		r->subj_a = subj_from;
 		r->subj_b = m;
@@ -1692,8 +1741,12 @@ static void read_sentence(struct reader *r)
 		} else if (WIS(r, i, "refuse") && WIS(r, i + 1, "to")) {
 			mod = SPECC_MOD_MUST_NOT;
 			v = verb_after(r, i + 2);
+		} else if (WIS(r, i, "only") && (has(r, i + 1, F_VERB) || open_verb(r, i + 1))) {
+			/* "Only bring up the end date once ...": a restriction,
+			 * read as one (emit() sees the "only"). */
+			v = i + 1;
 		} else if ((has(r, i, F_VERB) && !modal_at(r, i + 1, &mod, &absolute) && !later_modal(r, i)) ||
-			   (i > 0 && open_verb(r, i))) {
+			   (i > 0 && open_verb(r, i)) || (i == 0 && order_verb(r, i))) {
 			mod = SPECC_MOD_MUST;
 			absolute = false;
 			v = i;

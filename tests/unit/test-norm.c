@@ -510,6 +510,43 @@ static void clauses_inside(void **state)
 	}
 }
 
+/* A subject that denies the rule, "can be" as a permission, orders by
+ * verbs no list knows, and "Only" before an order. */
+static void denials_and_orders(void **state)
+{
+	static const struct want no_one[] = { { "must-not", "installation", "book", "instal tenant", "", "", false,
+						false } };
+	static const struct want nobody[] = { { "must-not", "nobody", "tell", "code", "", "", false, false } };
+	static const struct want no_matter[] = { { "should", "assistant", "answer", "english", "", "", false,
+						   true } };
+	static const struct want can_be[] = { { "may", "rooms", "book", "room two hour", "", "", false, false } };
+	static const struct want record[] = { { "must", "", "record", "condit custom mention", "", "", true,
+						false } };
+	static const struct want forward[] = { { "must", "", "send", "letter team", "", "", true, false } };
+	static const struct want only[] = { { "must", "", "tell", "end date", "when", "near", true, false } };
+	specc_norms ns;
+
+	(void)state;
+	reads("No installation is to be booked for a tenant.", no_one, 1);
+	reads("Nobody may share the code.", nobody, 1);
+	reads("No matter what the customer asks, the assistant should reply in English.", no_matter, 1);
+	reads("Rooms can be booked for two hours.", can_be, 1);
+	reads("Record any condition the customer mentions.", record, 1);
+	reads("Forward the letter to the team.", forward, 1);
+	reads("Only bring up the end date once it is near.", only, 1);
+	/* A subject before "are" or a modal is no order. */
+	reads("Record numbers are kept for a year.", NULL, 0);
+	reads("Delivery times vary by region.", NULL, 0);
+	/* "so that they can be reached": a purpose, not a permission. */
+	reads("Keep the number so that they can be reached.", (const struct want[]){ { "must", "", "keep",
+		"number", "", "", true, false } }, 1);
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "Only bring up the end date once it is near.", 43);
+	assert_int_equal(ns.items.len, 1);
+	assert_true(ns.items.items[0].only);
+	specc_norms_release(&ns);
+}
+
 static void no_statement(void **state)
 {
 	static const char *const plain[] = {
@@ -537,6 +574,7 @@ int main(void)
 		cmocka_unit_test(deadlines),
 		cmocka_unit_test(spellings_and_synonyms),
 		cmocka_unit_test(clauses_inside),
+		cmocka_unit_test(denials_and_orders),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
