@@ -103,6 +103,10 @@ typedef struct specc_norm {
 	 * sent ..."): it says which cases the rule is about, not how far the
 	 * act may go. */
 	bool limit_case;
+	/* An exact count of time before an event ("two weeks before it
+	 * happens", "seven days ahead"): a lead time, so a rule, compared
+	 * as other counts are; a bare count of time is not. */
+	bool limit_lead;
 	uint32_t start, end;      /* the statement's bytes in the clause's text */
 } specc_norm;
 

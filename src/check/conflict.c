@@ -805,7 +805,9 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	 * dollars") is as often a fact as a rule: only counts of a thing of
 	 * their own ("five attempts") are compared. */
 	bool limits = dim.len && eq(dim, dimension(b, &scale)) &&
-		      !((a->limit == SPECC_LIMIT_EXACTLY || b->limit == SPECC_LIMIT_EXACTLY) && time_or_money(dim));
+		      !(((a->limit == SPECC_LIMIT_EXACTLY && !a->limit_lead) ||
+			 (b->limit == SPECC_LIMIT_EXACTLY && !b->limit_lead)) &&
+			time_or_money(dim));
 	bool same = eq(a->action, b->action);
 
 	/* Limits in the subjects say which cases each rule is about ("a

@@ -192,7 +192,7 @@ const specc_str norm_number_words[] = {
 const struct norm_phrasal norm_phrasal[] = {
 	{ W("leav"), W("out"), W("omit") },      { W("cut"), W("out"), W("omit") },
 	{ W("spell"), W("out"), W("explain") },  { W("point"), W("out"), W("tell") },
-	{ W("bring"), W("up"), W("tell") },      { W("turn"), W("off"), W("disabl") },
+	{ W("bring"), W("up"), W("tell") },      { W("let"), W("know"), W("tell") },      { W("turn"), W("off"), W("disabl") },
 	{ W("turn"), W("on"), W("enabl") },      { W("switch"), W("off"), W("disabl") },
 	{ W("switch"), W("on"), W("enabl") },    { W("hold"), W("back"), W("withhold") },
 	{ W("take"), W("down"), W("delet") },    { W("turn"), W("down"), W("refus") },

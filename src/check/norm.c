@@ -938,12 +938,14 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 		if (!str_eq(st, norm_phrasal[k].verb))
 			continue;
 		if (norm_phrasal[k].particle.ptr) {
-			/* "leave out the times" or "leave the times out". */
-			uint32_t at = v + 1;
-			while (at < r->n && at < v + 6 && is_word(r, at) &&
+			/* "leave out the times" or "leave the times out"; "let
+			 * customers on a variable tariff know" names whole
+			 * people between. */
+			uint32_t at = v + 1, reach = IS(norm_phrasal[k].particle, "know") ? 10 : 6;
+			while (at < r->n && at < v + reach && is_word(r, at) &&
 			       !str_eq(r->toks[at].w, norm_phrasal[k].particle))
 				at++;
-			if (at >= r->n || at >= v + 6 || !is_word(r, at) ||
+			if (at >= r->n || at >= v + reach || !is_word(r, at) ||
 			    (at > v + 1 && (WIS(r, at + 1, "to") || has_number(r, at + 1))))
 				continue;
 			if (at == v + 1)
@@ -1419,6 +1421,9 @@ static void count(struct reader *r, specc_norm *n)
 		if (i > 0 && WIS(r, i - 1, "for") && (IS(n->action, "keep") || IS(n->action, "stay")) &&
 		    norm_seconds(n->limit_unit))
 			n->limit = SPECC_LIMIT_AT_LEAST;
+		n->limit_lead = norm_seconds(n->limit_unit) &&
+				(WIS(r, u + 1, "before") || WIS(r, u + 1, "ahead") || WIS(r, u + 1, "earlier") ||
+				 (WIS(r, u + 1, "in") && WIS(r, u + 2, "advance")));
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[u].end - r->toks[i].start);
 		return;

@@ -174,10 +174,10 @@ static json_t *jnorm(const specc_norm *n)
 		json_object_set_new(o, "condition", json_null());
 	if (n->limit)
 		json_object_set_new(o, "limit",
-				    json_pack("{s:s, s:I, s:o, s:o, s:b}", "kind",
+				    json_pack("{s:s, s:I, s:o, s:o, s:b, s:b}", "kind",
 					      specc_limit_name(n->limit), "value",
 					      (json_int_t)n->limit_value, "unit", jstr(n->limit_unit), "text",
-					      jstr(n->limit_text), "case", n->limit_case));
+					      jstr(n->limit_text), "case", n->limit_case, "lead", n->limit_lead));
 	else
 		json_object_set_new(o, "limit", json_null());
 	json_object_set_new(o, "start", json_integer(n->start));

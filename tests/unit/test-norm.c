@@ -540,6 +540,19 @@ static void denials_and_orders(void **state)
 	/* "so that they can be reached": a purpose, not a permission. */
 	reads("Keep the number so that they can be reached.", (const struct want[]){ { "must", "", "keep",
 		"number", "", "", true, false } }, 1);
+	/* A count of time before an event is a lead time; a bare one is
+	 * not. */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "Tell customers about a price rise two weeks before it happens.", 62);
+	specc_norms_read(&ns, 1, "Book every visit as a 15-minute slot.", 37);
+	specc_norms_read(&ns, 2, "Let customers on a variable tariff know the new price.", 54);
+	assert_int_equal(ns.items.len, 3);
+	assert_int_equal(ns.items.items[0].limit, SPECC_LIMIT_EXACTLY);
+	assert_true(ns.items.items[0].limit_lead);
+	assert_int_equal(ns.items.items[1].limit, SPECC_LIMIT_EXACTLY);
+	assert_false(ns.items.items[1].limit_lead);
+	assert_true(ns.items.items[2].action.len == 4 && !memcmp(ns.items.items[2].action.ptr, "tell", 4));
+	specc_norms_release(&ns);
 	specc_norms_init(&ns);
 	specc_norms_read(&ns, 0, "Only bring up the end date once it is near.", 43);
 	assert_int_equal(ns.items.len, 1);
