@@ -142,8 +142,9 @@ static void antonyms_load(specc_antonyms *ant)
  * must be the same. */
 static bool same_actor(const specc_norm *a, const specc_norm *b)
 {
-	/* "Power banks must not be carried" binds whoever carries them. */
-	if (a->passive || b->passive)
+	/* "Power banks must not be carried" binds whoever carries them;
+	 * "can be suspended by the fraud team" binds the team. */
+	if ((a->passive && !a->person) || (b->passive && !b->person))
 		return true;
 	return a->person == b->person && (!a->person || eq(a->actor, b->actor));
 }
@@ -794,6 +795,23 @@ static bool cases_apart(const specc_norm *a, const specc_norm *b)
 	return apart(a->limit, (double)a->limit_value * (double)sa, b->limit, (double)b->limit_value * (double)sb);
 }
 
+/* Whether a and b put something at the start and at the end of one text:
+ * "start every reply by restating the question" and "end every reply
+ * with a question" both hold. */
+static bool ends_of_a_text(const specc_norm *a, const specc_norm *b)
+{
+	static const char *const ends[] = { "start", "begin", "open", "end", "finish", "close", NULL };
+	static const char *const texts[] = { "repli", "messag", "answer", "respons", "email", "letter",
+					     "text", "summari", "paragraph", "sentenc", NULL };
+	specc_str w[16];
+	uint32_t n = words(a->core_stems, w, 16);
+	bool text = false;
+
+	for (uint32_t i = 0; i < n; i++)
+		text |= in_list(w[i], texts);
+	return text && in_list(a->action, ends) && in_list(b->action, ends);
+}
+
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
@@ -874,7 +892,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	 * neither: only two duties clash. */
 	if (specc_antonyms_are(ant, a->action, b->action) && !opposite(a->modality, b->modality) &&
 	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY &&
-	    !specc_modality_negative(a->modality)) {
+	    !specc_modality_negative(a->modality) && !ends_of_a_text(a, b)) {
 		return say_why(t, a, b, "opposite actions on one thing", why);
 	}
 	return false;

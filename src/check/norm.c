@@ -848,14 +848,35 @@ static bool party(struct reader *r, specc_str actor)
 				  !memcmp(actor.ptr + actor.len - 4, "ians", 4)));
 }
 
+/* Whether a passive of action at obj (the token after its participle)
+ * has a person for its subject, the one the act is done to: "residents
+ * should be told ...", "a customer may be given the name", "must be
+ * sent the link".  Telling is always to someone; giving and sending
+ * are when a thing follows ("the link should be sent to them" is the
+ * link). */
+static bool recipient(struct reader *r, specc_str action, uint32_t obj)
+{
+	static const specc_str always[] = { W("tell"), W("ask"), W("remind"), W("warn"), W("explain"),
+					    W("advis"), W("inform"), W("notifi"), { NULL, 0 } };
+	static const specc_str things[] = { W("give"), W("send"), W("offer"), W("show"), W("promis"),
+					    { NULL, 0 } };
+	uint32_t skip;
+
+	if (in(always, action))
+		return true;
+	return in(things, action) && is_word(r, obj) && !has(r, obj, F_PREP) && !has(r, obj, F_REL) &&
+	       !WIS(r, obj, "and") && !WIS(r, obj, "or") && !has(r, obj, F_ADVERB) &&
+	       cond_at(r, obj, &skip) == SPECC_COND_NONE;
+}
+
 /* The head of the object in tokens [a, b): its stems, space-separated,
  * into stems (see specc_norm.core_stems). */
 static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_buf *stems)
 {
-	uint32_t n = 0;
+	uint32_t n = 0, most = 4;
 	bool person = false, infinitive = false;
 
-	for (uint32_t k = a; k < b && k < r->n && n < 4; k++) {
+	for (uint32_t k = a; k < b && k < r->n && n < most; k++) {
 		specc_str w = r->toks[k].w, st;
 		if (!is_word(r, k))
 			break;
@@ -899,6 +920,10 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 			continue;
 		/* "advice about pensions" is about pensions; "requests for
 		 * wheelchair assistance" are not any requests. */
+		/* "Easy Read versions of the leaflets" and "of the voter
+		 * registration form": what it is of tells them apart. */
+		if (WIS(r, k, "of") && n && most == 4)
+			most = n + 3;
 		if (WIS(r, k, "of") || (n && WIS(r, k, "about")) ||
 		    (n && WIS(r, k, "for") && !(r->toks[k - 1].w.len > 2 &&
 						 !memcmp(r->toks[k - 1].w.ptr + r->toks[k - 1].w.len - 2, "ed", 2))))
@@ -1057,7 +1082,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	uint32_t end, after;
 	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
 	specc_str base = SPECC_STR_NULL;
-	bool passive = false;
+	bool passive = false, to_whom = false;
 
 	memset(n, 0, sizeof *n);
 	n->clause = r->clause;
@@ -1077,9 +1102,11 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
-		specc_str act = norm_canon(stem_tmp(r, base.ptr ? base : part));
+		specc_str raw = stem_tmp(r, base.ptr ? base : part), act = norm_canon(raw);
 		if (obj == verb + 1)
 			obj = verb + 2;
+		/* As written: "quoted" is told, but not to the fares. */
+		to_whom = recipient(r, raw, obj);
 		/* "switched on" is "enabled", "left out" "omitted". */
 		for (size_t k = 0; k < norm_phrasal_count && is_word(r, verb + 2); k++)
 			if (norm_phrasal[k].particle.ptr && str_eq(act, norm_phrasal[k].verb) &&
@@ -1150,17 +1177,42 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		 * names the actor, not the object. */
 		uint32_t stop = end;
 		if (WIS(r, obj, "by")) {
+			uint32_t agent = SPECC_NONE;
 			obj++;
-			while (obj < end && is_word(r, obj) && !has(r, obj, F_PREP))
+			while (obj < end && is_word(r, obj) && !has(r, obj, F_PREP)) {
+				if (!has(r, obj, F_STOP))
+					agent = obj;
 				obj++;
+			}
+			/* "can be suspended by the fraud team": the team may do
+			 * it, which allows the assistant nothing; but "should be
+			 * resolved by a person" binds whoever else would, and "by
+			 * the assistant" names no one else. */
+			if (mod == SPECC_MOD_MAY && agent != SPECC_NONE && !has(r, agent, F_ACTOR) &&
+			    party(r, word(r, agent))) {
+				n->actor = keep(r, word(r, agent));
+				n->person = true;
+			}
 		}
 		content(r, r->subj_a, r->subj_b, &words, &stems);
 		content(r, obj, stop, &words, &stems);
 		/* "A passenger who needs a stretcher must not be booked": the
 		 * passenger is what is acted on; "miles should be credited
-		 * for flights": the rest tells which miles. */
-		core(r, r->subj_a, r->subj_b, true, &head);
+		 * for flights": the rest tells which miles.  "Residents
+		 * should be told about the audiobooks": the residents are
+		 * told, the audiobooks are what. */
+		if (!to_whom)
+			core(r, r->subj_a, r->subj_b, true, &head);
 		n->subject_core = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
+		if (to_whom) {
+			specc_buf_reset(&head);
+			core(r, obj, stop, false, &head);
+			/* "should be asked for one": the subject says what. */
+			if (!head.len)
+				core(r, r->subj_a, r->subj_b, true, &head);
+			stmt_start = r->subj_a;
+			goto read;
+		}
 		/* "must be kept in the patient's record for seven years":
 		 * where it is kept is not what is kept.  "Paid to the original
 		 * card" says which payment, "quoted in euros" how, "credited
@@ -1171,6 +1223,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 					   WIS(r, obj + 1, "her") || WIS(r, obj + 1, "our") || WIS(r, obj + 1, "your")))
 			core(r, obj, stop, false, &head);
 		stmt_start = r->subj_a;
+	read:;
 	} else if (format_in(r, n, obj, end, &words, &stems, &head)) {
 		/* "Put the departure time in bold": the format is the act. */
 	} else {

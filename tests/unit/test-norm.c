@@ -560,6 +560,44 @@ static void denials_and_orders(void **state)
 	specc_norms_release(&ns);
 }
 
+/* Core of statement i of ns is want. */
+static void core_is(const specc_norms *ns, uint32_t i, const char *want)
+{
+	s_eq(ns->items.items[i].core_stems, want, "the head", "core_is");
+}
+
+/* Passives that name who acts ("by the fraud team") or to whom ("residents
+ * should be told about ..."), and what a thing is of. */
+static void passives_and_heads(void **state)
+{
+	static const char *const s[] = {
+		"A housing benefit claim can be suspended by the fraud team.",
+		"Refunds must not be made by the assistant.",
+		"Summaries must not be sent by email.",
+		"Residents should be told about the audiobooks.",
+		"The link should be sent to the customer.",
+		"Offer Easy Read versions of the leaflets about adult social care.",
+	};
+	specc_norms ns;
+
+	(void)state;
+	specc_norms_init(&ns);
+	for (uint32_t i = 0; i < sizeof s / sizeof *s; i++)
+		specc_norms_read(&ns, i, s[i], strlen(s[i]));
+	assert_int_equal(ns.items.len, 6);
+	/* The team does it, not anyone; the assistant and email are no one
+	 * else. */
+	assert_true(ns.items.items[0].passive && ns.items.items[0].person);
+	s_eq(ns.items.items[0].actor, "team", "the actor", s[0]);
+	assert_true(ns.items.items[1].passive && !ns.items.items[1].person);
+	assert_true(ns.items.items[2].passive && !ns.items.items[2].person);
+	/* The residents are told; the audiobooks are what. */
+	core_is(&ns, 3, "audiobook");
+	core_is(&ns, 4, "link");
+	core_is(&ns, 5, "easi read version leaflet adult social");
+	specc_norms_release(&ns);
+}
+
 static void no_statement(void **state)
 {
 	static const char *const plain[] = {
@@ -588,6 +626,7 @@ int main(void)
 		cmocka_unit_test(spellings_and_synonyms),
 		cmocka_unit_test(clauses_inside),
 		cmocka_unit_test(denials_and_orders),
+		cmocka_unit_test(passives_and_heads),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
