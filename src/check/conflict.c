@@ -84,6 +84,11 @@ static const char *const *const value_groups[] = {
 			       "yearly", NULL },
 };
 
+/* What each group above is a value of, by stem: "any language". */
+static const char *const group_names[] = { "languag", "channel", "frequenc" };
+_Static_assert(sizeof group_names / sizeof *group_names == sizeof value_groups / sizeof *value_groups,
+	       "every group of values has a name");
+
 static bool eq(specc_str a, specc_str b)
 {
 	return a.len == b.len && (a.len == 0 || !memcmp(a.ptr, b.ptr, a.len));
@@ -284,6 +289,28 @@ static bool lacks(const specc_norm *a, const specc_norm *b)
 	return false;
 }
 
+static uint32_t value_ids(specc_str object);
+
+/* Whether a's head is the name of a group of values ("language") that
+ * b's object has a value of ("Welsh"). */
+static bool names_group(const specc_norm *a, const specc_norm *b)
+{
+	uint32_t ids = 0;
+	bool computed = false;
+
+	for (size_t g = 0; g < sizeof group_names / sizeof *group_names; g++) {
+		if (!eqs(a->core_stems, group_names[g]))
+			continue;
+		if (!computed) {
+			ids = value_ids(b->object);
+			computed = true;
+		}
+		if ((ids >> (5 * g)) & 31u)
+			return true;
+	}
+	return false;
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -324,6 +351,10 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 		return true;
 	/* A format used anywhere ("use emoji") is used in replies too. */
 	if (a->format && b->format && (!a->object_stems.len || !b->object_stems.len))
+		return true;
+	/* "in any language" and "in Welsh": one names what the other is a
+	 * value of. */
+	if (names_group(a, b) || names_group(b, a))
 		return true;
 	/* An empty head ("tell passengers when ...") says nothing. */
 	if (!a->core_stems.len || !b->core_stems.len)

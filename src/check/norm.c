@@ -151,7 +151,8 @@ static void tokenize(struct reader *r)
 			 (c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 &&
 			  (s[i + 2] == 0x94 || s[i + 2] == 0x93)))
 			push(r, (struct tok){ .start = (uint32_t)i, .end = (uint32_t)i + 1, .punct = '-' });
-		i++;
+		/* U+2000 to U+203F whole: its last two bytes are no word. */
+		i += c == 0xe2 && i + 2 < r->len && s[i + 1] == 0x80 ? 3 : 1;
 	}
 	for (uint32_t k = 0; k < r->n; k++)
 		if (!r->toks[k].punct)
@@ -869,6 +870,20 @@ static bool recipient(struct reader *r, specc_str action, uint32_t obj)
 	       cond_at(r, obj, &skip) == SPECC_COND_NONE;
 }
 
+/* Whether token k is a plural that owns what follows ("officers'
+ * names"): the tokenizer keeps no apostrophe at a word's end. */
+static bool plural_owner(struct reader *r, uint32_t k)
+{
+	size_t e = r->toks[k].end;
+	specc_str w = r->toks[k].w;
+
+	if (!w.len || w.ptr[w.len - 1] != 's' || e >= r->len)
+		return false;
+	return r->text[e] == '\'' || (e + 2 < r->len && (unsigned char)r->text[e] == 0xe2 &&
+					(unsigned char)r->text[e + 1] == 0x80 &&
+					(unsigned char)r->text[e + 2] == 0x99);
+}
+
 /* The head of the object in tokens [a, b): its stems, space-separated,
  * into stems (see specc_norm.core_stems). */
 static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_buf *stems)
@@ -936,8 +951,10 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 			break;
 		if (has(r, k, F_STOP))
 			continue;
-		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
-			continue; /* "a customer's direct debits": whose, not what */
+		/* "a customer's direct debits", "officers' names": whose, not
+		 * what */
+		if ((w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's') || plural_owner(r, k))
+			continue;
 		/* "claims filed within two years", "miles spent on it": a
 		 * participle after the noun says which, as a clause would. */
 		if (n && participle(w))
