@@ -379,6 +379,26 @@ specc_str norm_canon(specc_str stem)
 	return stem;
 }
 
+specc_str norm_noun(specc_str stem)
+{
+	/* What the assistant writes, and the talk it writes in, are named
+	 * several ways in one spec: "keep replies short", "answers about
+	 * benefits", "a first response"; "end the chat", "the
+	 * conversation". */
+	static const struct {
+		specc_str word, as;
+	} nouns[] = {
+		{ W("answer"), W("repli") },
+		{ W("respons"), W("repli") },
+		{ W("convers"), W("chat") },
+	};
+
+	for (size_t k = 0; k < sizeof nouns / sizeof *nouns; k++)
+		if (stem.len == nouns[k].word.len && !memcmp(stem.ptr, nouns[k].word.ptr, stem.len))
+			return nouns[k].as;
+	return stem;
+}
+
 const struct norm_time_unit norm_time_units[] = {
 	{ W("second"), 1 },      { W("sec"), 1 },          { W("minut"), 60 },  { W("min"), 60 },
 	{ W("hour"), 3600 },     { W("hr"), 3600 },        { W("day"), 86400 }, { W("week"), 604800 },

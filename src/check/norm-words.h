@@ -63,6 +63,8 @@ int64_t norm_seconds(specc_str stem);
 /* The verb a one-word synonym stands for, by stem ("quot" is "tell"), or
  * stem itself: what actions and antonym pairs are compared by. */
 specc_str norm_canon(specc_str stem);
+/* The stem a noun is read as: "answer" and "respons" are "repli". */
+specc_str norm_noun(specc_str stem);
 
 int norm_american(specc_str w, specc_buf *out);
 

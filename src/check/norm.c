@@ -494,7 +494,7 @@ static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, 
 			continue;
 		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
 			w.len -= 2; /* "member's" reads as "member" */
-		st = stem_tmp(r, w);
+		st = norm_noun(stem_tmp(r, w));
 		/* Plain appends: this runs for every content word of the
 		 * project, and a formatted append costs a vsnprintf each. */
 		if (words->len)
@@ -959,7 +959,7 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 		 * participle after the noun says which, as a clause would. */
 		if (n && participle(w))
 			break;
-		st = stem_tmp(r, w);
+		st = norm_noun(stem_tmp(r, w));
 		if (stems->len)
 			specc_buf_addch(stems, ' ');
 		specc_buf_add(stems, st.ptr, st.len);

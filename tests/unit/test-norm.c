@@ -523,6 +523,7 @@ static void denials_and_orders(void **state)
 	static const struct want record[] = { { "must", "", "record", "condit custom mention", "", "", true,
 						false } };
 	static const struct want forward[] = { { "must", "", "send", "letter team", "", "", true, false } };
+	static const struct want talk[] = { { "must", "", "end", "chat after warn", "", "", true, false } };
 	static const struct want only[] = { { "must", "", "tell", "end date", "when", "near", true, false } };
 	specc_norms ns;
 
@@ -534,6 +535,8 @@ static void denials_and_orders(void **state)
 	reads("Record any condition the customer mentions.", record, 1);
 	reads("Forward the letter to the team.", forward, 1);
 	reads("Only bring up the end date once it is near.", only, 1);
+	/* The talk and what the assistant writes in it, however named. */
+	reads("End the conversation after a warning.", talk, 1);
 	/* A subject before "are" or a modal is no order. */
 	reads("Record numbers are kept for a year.", NULL, 0);
 	reads("Delivery times vary by region.", NULL, 0);
