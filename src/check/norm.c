@@ -257,6 +257,22 @@ static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 	return SPECC_COND_NONE;
 }
 
+static bool participle(specc_str w);
+
+/* Participles that say what a thing is, not what is done with it: "is
+ * based on", "are called", "is made up of". */
+static bool descriptive(specc_str w)
+{
+	static const specc_str words[] = { W("based"), W("called"), W("known"), W("located"), W("designed"),
+					   W("intended"), W("meant"), W("related"), W("supposed"), W("concerned"),
+					   W("involved"), W("used"), W("made"), W("considered"), W("expected"),
+					   W("required"), W("allowed"), W("permitted"), W("limited"), W("needed"),
+					   W("interested"), W("worried"), W("pleased"), W("satisfied"),
+					   W("tired"), W("confused"), W("married"), W("registered"),
+					   W("signed"), W("logged"), W("locked"), { NULL, 0 } };
+	return in(words, w);
+}
+
 /*
  * A modal reading at token i: returns its length in tokens (0 for none)
  * and sets *mod and *absolute.  Only readings that need a subject are
@@ -339,6 +355,17 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 		    (WIS(r, k + 1, "from") || WIS(r, k + 1, "to")) && !neg) {
 			*mod = SPECC_MOD_MUST_NOT;
 			return k + 2 - i;
+		}
+		/* "Transcripts are deleted after 90 days", "debts are never
+		 * passed to agents": in a clause, how a thing is done is a
+		 * rule.  The participle is the verb (emit() reads it as a
+		 * passive). */
+		if (WIS(r, k, "always") && !neg)
+			k++;
+		if (is_word(r, k) && participle(word(r, k)) && !descriptive(word(r, k))) {
+			*mod = neg ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
+			*absolute = WIS(r, i + 1, "never") || WIS(r, i + 1, "always");
+			return k - i;
 		}
 		return 0;
 	}
@@ -1091,6 +1118,17 @@ static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t en
 
 /* A statement of verb token v, its object starting at token obj (after a
  * list of verbs, "click, open or follow links", the list's last). */
+/* Whether token v follows "is" or "are", past "not", "never" or
+ * "always". */
+static bool after_is(struct reader *r, uint32_t v)
+{
+	uint32_t k = v;
+
+	if (k > 0 && (WIS(r, k - 1, "not") || WIS(r, k - 1, "never") || WIS(r, k - 1, "always")))
+		k--;
+	return k > 0 && (WIS(r, k - 1, "is") || WIS(r, k - 1, "are"));
+}
+
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
 		 uint32_t verb, uint32_t obj, uint32_t stmt_start)
 {
@@ -1100,6 +1138,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
 	specc_str base = SPECC_STR_NULL;
 	bool passive = false, to_whom = false;
+	uint32_t pi = verb + 1; /* a passive's participle */
 
 	memset(n, 0, sizeof *n);
 	n->clause = r->clause;
@@ -1115,22 +1154,28 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	if ((IS(v, "be") || IS(v, "stay") || IS(v, "remain")) && part.len > 3 && r->subj_b > r->subj_a) {
 		base = irregular(part);
 		passive = base.ptr || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
+	} else if (after_is(r, verb) && participle(v) && r->subj_b > r->subj_a) {
+		/* "are deleted after 90 days": the verb is the participle. */
+		part = v;
+		base = irregular(part);
+		passive = true;
+		pi = verb;
 	}
 	if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
 		specc_str raw = stem_tmp(r, base.ptr ? base : part), act = norm_canon(raw);
 		if (obj == verb + 1)
-			obj = verb + 2;
+			obj = pi + 1;
 		/* As written: "quoted" is told, but not to the fares. */
 		to_whom = recipient(r, raw, obj);
 		/* "switched on" is "enabled", "left out" "omitted". */
-		for (size_t k = 0; k < norm_phrasal_count && is_word(r, verb + 2); k++)
+		for (size_t k = 0; k < norm_phrasal_count && is_word(r, pi + 1); k++)
 			if (norm_phrasal[k].particle.ptr && str_eq(act, norm_phrasal[k].verb) &&
-			    str_eq(word(r, verb + 2), norm_phrasal[k].particle)) {
+			    str_eq(word(r, pi + 1), norm_phrasal[k].particle)) {
 				act = norm_phrasal[k].action;
-				if (obj == verb + 2)
-					obj = verb + 3;
+				if (obj == pi + 1)
+					obj = pi + 2;
 				break;
 			}
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);

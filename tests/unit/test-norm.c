@@ -523,6 +523,10 @@ static void denials_and_orders(void **state)
 	static const struct want record[] = { { "must", "", "record", "condit custom mention", "", "", true,
 						false } };
 	static const struct want forward[] = { { "must", "", "send", "letter team", "", "", true, false } };
+	static const struct want deleted[] = { { "must", "transcripts", "delet", "chat transcript 90 day after chat end",
+						 "", "", false, false } };
+	static const struct want never_passed[] = { { "must-not", "debts", "pass", "debt enforc agent", "", "", false,
+						      true } };
 	static const struct want talk[] = { { "must", "", "end", "chat after warn", "", "", true, false } };
 	static const struct want only[] = { { "must", "", "tell", "end date", "when", "near", true, false } };
 	specc_norms ns;
@@ -535,10 +539,17 @@ static void denials_and_orders(void **state)
 	reads("Record any condition the customer mentions.", record, 1);
 	reads("Forward the letter to the team.", forward, 1);
 	reads("Only bring up the end date once it is near.", only, 1);
+	/* How a thing is done, in a clause, is a rule; what a thing is is
+	 * not. */
+	reads("Chat transcripts are deleted 90 days after the chat ends.", deleted, 1);
+	reads("Debts are never passed to enforcement agents.", never_passed, 1);
+	reads("The price is based on the tariff.", NULL, 0);
 	/* The talk and what the assistant writes in it, however named. */
 	reads("End the conversation after a warning.", talk, 1);
-	/* A subject before "are" or a modal is no order. */
-	reads("Record numbers are kept for a year.", NULL, 0);
+	/* A subject before "are" or a modal is no order: the rule is how
+	 * the numbers are kept. */
+	reads("Record numbers are kept for a year.", (const struct want[]){ { "must", "numbers", "keep",
+		"record number year", "", "", false, false } }, 1);
 	reads("Delivery times vary by region.", NULL, 0);
 	/* "so that they can be reached": a purpose, not a permission. */
 	reads("Keep the number so that they can be reached.", (const struct want[]){ { "must", "", "keep",
