@@ -1538,6 +1538,7 @@ static void count(struct reader *r, specc_norm *n)
 			n->limit = SPECC_LIMIT_AT_LEAST;
 		n->limit_lead = norm_seconds(n->limit_unit) &&
 				(WIS(r, u + 1, "before") || WIS(r, u + 1, "ahead") || WIS(r, u + 1, "earlier") ||
+				 WIS(r, u + 1, "after") || WIS(r, u + 1, "later") || WIS(r, u + 1, "from") ||
 				 (WIS(r, u + 1, "in") && WIS(r, u + 2, "advance")));
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[u].end - r->toks[i].start);

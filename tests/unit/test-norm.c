@@ -560,7 +560,9 @@ static void denials_and_orders(void **state)
 	specc_norms_read(&ns, 0, "Tell customers about a price rise two weeks before it happens.", 62);
 	specc_norms_read(&ns, 1, "Book every visit as a 15-minute slot.", 37);
 	specc_norms_read(&ns, 2, "Let customers on a variable tariff know the new price.", 54);
-	assert_int_equal(ns.items.len, 3);
+	specc_norms_read(&ns, 3, "Send a reminder 7 days after a missed payment.", 46);
+	assert_int_equal(ns.items.len, 4);
+	assert_true(ns.items.items[3].limit == SPECC_LIMIT_EXACTLY && ns.items.items[3].limit_lead);
 	assert_int_equal(ns.items.items[0].limit, SPECC_LIMIT_EXACTLY);
 	assert_true(ns.items.items[0].limit_lead);
 	assert_int_equal(ns.items.items[1].limit, SPECC_LIMIT_EXACTLY);
