@@ -1267,7 +1267,10 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 			core(r, r->subj_a, r->subj_b, true, &head);
 		n->subject_core = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
 		if (to_whom) {
+			/* Which people ("first-year students", "returning
+			 * students") is part of what is given to them. */
 			specc_buf_reset(&head);
+			core(r, r->subj_a, r->subj_b, false, &head);
 			core(r, obj, stop, false, &head);
 			/* "should be asked for one": the subject says what. */
 			if (!head.len)

@@ -595,6 +595,7 @@ static void passives_and_heads(void **state)
 		"Offer Easy Read versions of the leaflets about adult social care.",
 		"Officers' names must not be given out.",
 		"Officers\xe2\x80\x99 names must not be given out.",
+		"First-year students should be offered a place in halls.",
 	};
 	specc_norms ns;
 
@@ -602,7 +603,7 @@ static void passives_and_heads(void **state)
 	specc_norms_init(&ns);
 	for (uint32_t i = 0; i < sizeof s / sizeof *s; i++)
 		specc_norms_read(&ns, i, s[i], strlen(s[i]));
-	assert_int_equal(ns.items.len, 8);
+	assert_int_equal(ns.items.len, 9);
 	/* The team does it, not anyone; the assistant and email are no one
 	 * else. */
 	assert_true(ns.items.items[0].passive && ns.items.items[0].person);
@@ -618,6 +619,9 @@ static void passives_and_heads(void **state)
 	core_is(&ns, 6, "name");
 	core_is(&ns, 7, "name");
 	s_eq(ns.items.items[7].object_stems, "offic name out", "the object", s[7]);
+	/* Which people are given it is part of what, as in "offer
+	 * first-year students a place". */
+	core_is(&ns, 8, "first-year place");
 	specc_norms_release(&ns);
 }
 
