@@ -519,7 +519,9 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
 						   "less", "maximum", "minimum", "exceed", "up", "within",
 						   "mani", "much", "later", "long", "short", "ahead", "ago", "old",
-						   "befor", "after", "earlier", "sooner", "than", NULL };
+						   "befor", "after", "earlier", "sooner", "than", "longer",
+						   "shorter", "greater", "higher", "lower", "larger", "smaller",
+						   "bigger", NULL };
 	static const char *const numbers[] = { "one", "two", "three", "four", "five", "six", "seven",
 					       "eight", "nine", "ten", "eleven", "twelv", "twenti", "thirti",
 					       "forti", "fifti", "hundr", "thousand", NULL };
