@@ -726,6 +726,30 @@ static uint32_t counted(struct reader *r, uint32_t u)
 	return u;
 }
 
+/* "half an hour", "half a day" at token k: half of one unit, in the
+ * next smaller one (30 minutes, 12 hours). */
+static bool half_of(struct reader *r, uint32_t k, int64_t *value, specc_str *unit, uint32_t *last)
+{
+	static const struct {
+		const char *unit, *smaller;
+		int64_t halves;
+	} halves[] = { { "minut", "second", 30 }, { "hour", "minut", 30 }, { "day", "hour", 12 } };
+	uint32_t u = WIS(r, k + 1, "a") || WIS(r, k + 1, "an") ? k + 2 : k + 1;
+	specc_str st;
+
+	if (!WIS(r, k, "half") || !is_word(r, u))
+		return false;
+	st = stem_tmp(r, word(r, u));
+	for (size_t h = 0; h < sizeof halves / sizeof *halves; h++)
+		if (str_eq(st, specc_str_make(halves[h].unit, strlen(halves[h].unit)))) {
+			*value = halves[h].halves;
+			*unit = stem(r, specc_str_make(halves[h].smaller, strlen(halves[h].smaller)));
+			*last = u;
+			return true;
+		}
+	return false;
+}
+
 /* "at most 100 words" and the like, from token i: the limit's kind (0
  * for none), with its value and unit, and the token its unit is at. */
 static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *unit, uint32_t *last)
@@ -767,24 +791,14 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 			/* "within an hour", "no more than half a day": one unit,
 			 * or half of one in the next smaller unit. */
 			bool half = WIS(r, k, "half");
-			uint32_t u = half && (WIS(r, k + 1, "a") || WIS(r, k + 1, "an")) ? k + 2 : k + 1;
-			specc_str st = stem_tmp(r, word(r, u));
-			static const struct {
-				const char *unit, *smaller;
-				int64_t halves;
-			} halves[] = { { "minut", "second", 30 }, { "hour", "minut", 30 }, { "day", "hour", 12 } };
+			uint32_t u = k + 1;
 			if (!half && is_word(r, u) && !has(r, u, F_STOP)) {
 				*value = 1;
 				ok = true;
 				end = k;
 			}
-			for (size_t h = 0; half && h < sizeof halves / sizeof *halves; h++)
-				if (str_eq(st, specc_str_make(halves[h].unit, strlen(halves[h].unit)))) {
-					*value = halves[h].halves;
-					*unit = stem(r, specc_str_make(halves[h].smaller, strlen(halves[h].smaller)));
-					*last = u;
-					return kind;
-				}
+			if (half && half_of(r, k, value, unit, last))
+				return kind;
 		}
 		if (ok && (inside = unit_in_number(r, k)).len) {
 			*unit = stem(r, inside);
@@ -1516,6 +1530,16 @@ static void count(struct reader *r, specc_norm *n)
 
 		if (r->toks[i].start < n->start || r->toks[i].start >= n->end || !is_word(r, i))
 			continue;
+		/* "should stay valid for half an hour": that long at least. */
+		if (i > 0 && WIS(r, i - 1, "for") && (IS(n->action, "keep") || IS(n->action, "stay")) &&
+		    half_of(r, i, &v, &unit, &u)) {
+			n->limit = SPECC_LIMIT_AT_LEAST;
+			n->limit_value = v;
+			n->limit_unit = unit;
+			n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
+							r->toks[u].end - r->toks[i].start);
+			return;
+		}
 		if (!has(r, i, F_NUMBER) && !has_number(r, i))
 			continue;
 		v = number_at(r, i, &ok, &end);

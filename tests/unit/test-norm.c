@@ -561,7 +561,11 @@ static void denials_and_orders(void **state)
 	specc_norms_read(&ns, 1, "Book every visit as a 15-minute slot.", 37);
 	specc_norms_read(&ns, 2, "Let customers on a variable tariff know the new price.", 54);
 	specc_norms_read(&ns, 3, "Send a reminder 7 days after a missed payment.", 46);
-	assert_int_equal(ns.items.len, 4);
+	specc_norms_read(&ns, 4, "Codes should stay valid for half an hour.", 41);
+	assert_int_equal(ns.items.len, 5);
+	/* How long a thing stays so is that long at least. */
+	assert_int_equal(ns.items.items[4].limit, SPECC_LIMIT_AT_LEAST);
+	assert_int_equal(ns.items.items[4].limit_value, 30);
 	assert_true(ns.items.items[3].limit == SPECC_LIMIT_EXACTLY && ns.items.items[3].limit_lead);
 	assert_int_equal(ns.items.items[0].limit, SPECC_LIMIT_EXACTLY);
 	assert_true(ns.items.items[0].limit_lead);
