@@ -267,7 +267,8 @@ static bool lacks(const specc_norm *a, const specc_norm *b)
 	uint32_t na = 0, nb = words(b->object_stems, wb, 16);
 	const char *p = a->object_stems.ptr, *end = p + a->object_stems.len;
 
-	/* words() sets words apart; here the order matters. */
+	/* Not words(): it drops repeats, which would part "without" from
+	 * the word after it. */
 	while (p < end && na < 16) {
 		const char *q = memchr(p, ' ', (size_t)(end - p));
 		if (!q)
@@ -834,8 +835,8 @@ static bool cases_apart(const specc_norm *a, const specc_norm *b)
 static bool ends_of_a_text(const specc_norm *a, const specc_norm *b)
 {
 	static const char *const ends[] = { "start", "begin", "open", "end", "finish", "close", NULL };
-	static const char *const texts[] = { "repli", "messag", "answer", "respons", "email", "letter",
-					     "text", "summari", "paragraph", "sentenc", NULL };
+	static const char *const texts[] = { "repli", "messag", "email", "letter", "text", "summari",
+					     "paragraph", "sentenc", NULL };
 	specc_str w[16];
 	uint32_t n = words(a->core_stems, w, 16);
 	bool text = false;

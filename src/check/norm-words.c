@@ -192,11 +192,12 @@ const specc_str norm_number_words[] = {
 const struct norm_phrasal norm_phrasal[] = {
 	{ W("leav"), W("out"), W("omit") },      { W("cut"), W("out"), W("omit") },
 	{ W("spell"), W("out"), W("explain") },  { W("point"), W("out"), W("tell") },
-	{ W("bring"), W("up"), W("tell") },      { W("let"), W("know"), W("tell") },      { W("turn"), W("off"), W("disabl") },
-	{ W("turn"), W("on"), W("enabl") },      { W("switch"), W("off"), W("disabl") },
-	{ W("switch"), W("on"), W("enabl") },    { W("hold"), W("back"), W("withhold") },
-	{ W("take"), W("down"), W("delet") },    { W("turn"), W("down"), W("refus") },
-	{ W("hand"), W("over"), W("transfer") }, { W("read"), W("out"), W("tell") },
+	{ W("bring"), W("up"), W("tell") },      { W("let"), W("know"), W("tell") },
+	{ W("turn"), W("off"), W("disabl") },    { W("turn"), W("on"), W("enabl") },
+	{ W("switch"), W("off"), W("disabl") },  { W("switch"), W("on"), W("enabl") },
+	{ W("hold"), W("back"), W("withhold") }, { W("take"), W("down"), W("delet") },
+	{ W("turn"), W("down"), W("refus") },    { W("hand"), W("over"), W("transfer") },
+	{ W("read"), W("out"), W("tell") },
 	/* One verb for each act that specs name several ways.  Two rules
 	 * with near-synonyms on one object ("must quote the price", "must
 	 * not tell the price") are about one act; the object still has to
@@ -204,8 +205,9 @@ const struct norm_phrasal norm_phrasal[] = {
 #define SYN(v, a) { W(v), { NULL, 0 }, W(a) }
 	SYN("inform", "tell"),    SYN("notifi", "tell"),  SYN("quot", "tell"),     SYN("state", "tell"),
 	SYN("say", "tell"),       SYN("mention", "tell"), SYN("reveal", "tell"),   SYN("disclos", "tell"),
-	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("advis", "tell"),   SYN("list", "tell"),   SYN("email", "send"),    SYN("forward", "send"),
-	SYN("mail", "send"),      SYN("move", "transfer"), SYN("suggest", "recommend"),
+	SYN("divulg", "tell"),    SYN("share", "tell"),   SYN("advis", "tell"),   SYN("list", "tell"),
+	SYN("email", "send"),     SYN("forward", "send"), SYN("mail", "send"),    SYN("move", "transfer"),
+	SYN("suggest", "recommend"),
 	SYN("propos", "recommend"), SYN("schedul", "book"), SYN("reserv", "book"), SYN("verifi", "check"),
 	SYN("retain", "keep"),    SYN("store", "keep"),   SYN("preserv", "keep"), SYN("declin", "refus"),
 	SYN("reject", "refus"),   SYN("deni", "refus"),   SYN("eras", "delet"),   SYN("remov", "delet"),
