@@ -79,7 +79,8 @@ static const char *const *const value_groups[] = {
 	(const char *const[]){ "english", "spanish", "french", "german", "italian", "portuguese", "welsh",
 			       "irish", "dutch", "polish", "russian", "chinese", "mandarin", "cantonese",
 			       "japanese", "korean", "arabic", "hindi", "urdu", "turkish", "greek", NULL },
-	(const char *const[]){ "email", "e-mail", "sms", "text", "phone", "post", "letter", "fax", NULL },
+	(const char *const[]){ "email", "e-mail", "sms", "text", "phone", "post", "letter", "fax", "whatsapp",
+			       NULL },
 	(const char *const[]){ "daily", "weekly", "fortnightly", "monthly", "quarterly", "annual", "annually",
 			       "yearly", NULL },
 };
@@ -766,15 +767,22 @@ static bool say_why(const struct tier *t, const specc_norm *a, const specc_norm 
 
 static uint32_t value_ids(specc_str object)
 {
+	/* Two words for one value: an SMS is a text. */
+	static const char *const same[][2] = { { "sms", "text" }, { "e-mail", "email" } };
 	specc_str w[16];
 	uint32_t n = words(object, w, 16), ids = 0;
 
 	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
 		uint32_t id = 0;
-		for (uint32_t i = 0; i < n; i++)
+		for (uint32_t i = 0; i < n; i++) {
+			specc_str x = w[i];
+			for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+				if (eqs(x, same[k][0]))
+					x = specc_str_make(same[k][1], strlen(same[k][1]));
 			for (uint32_t v = 0; value_groups[g][v]; v++)
-				if (eqs(w[i], value_groups[g][v]) && id != v + 1)
+				if (eqs(x, value_groups[g][v]) && id != v + 1)
 					id = id ? VALUES_SEVERAL : v + 1;
+		}
 		ids |= id << (5 * g);
 	}
 	return ids;
@@ -798,6 +806,18 @@ static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, 
 			for (uint32_t j = 0; j < nb; j++)
 				common += eq(wa[i], wb[j]);
 		if (common || na == 1 || nb == 1)
+			return true;
+	}
+	return false;
+}
+
+/* Whether two objects name one value each of a group, and not the same
+ * one ("by WhatsApp", "by email"). */
+static bool one_value_each(uint32_t va, uint32_t vb)
+{
+	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
+		uint32_t ia = (va >> (5 * g)) & 31u, ib = (vb >> (5 * g)) & 31u;
+		if (ia && ib && ia != VALUES_SEVERAL && ib != VALUES_SEVERAL && ia != ib)
 			return true;
 	}
 	return false;
@@ -917,7 +937,10 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	    /* "should not" leaves room for what "may" allows, unless it
 	     * holds "under no circumstances". */
 	    !(a->modality == SPECC_MOD_MAY && b->modality == SPECC_MOD_SHOULD_NOT && !b->absolute) &&
-	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT && !a->absolute)) {
+	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT && !a->absolute) &&
+	    /* "don't send updates by WhatsApp" and "may send them by
+	     * email": one value each, two acts. */
+	    !one_value_each(t->vals[a - t->base], t->vals[b - t->base])) {
 		bool allows = a->modality == SPECC_MOD_MAY || b->modality == SPECC_MOD_MAY;
 		return say_why(t, a, b, allows ? "one allowing what the other forbids"
 					       : "one requiring what the other forbids", why);

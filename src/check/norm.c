@@ -890,6 +890,13 @@ static bool party(struct reader *r, specc_str actor)
 				  !memcmp(actor.ptr + actor.len - 4, "ians", 4)));
 }
 
+/* Whether token k says "not": "not", "never", "haven't". */
+static bool negation(struct reader *r, uint32_t k)
+{
+	return WIS(r, k, "not") || WIS(r, k, "never") ||
+	       (is_word(r, k) && r->toks[k].w.len > 3 && !memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
+}
+
 /* Whether a passive of action at obj (the token after its participle)
  * has a person for its subject, the one the act is done to: "residents
  * should be told ...", "a customer may be given the name", "must be
@@ -1253,21 +1260,25 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		 * names the actor, not the object. */
 		uint32_t stop = end;
 		if (WIS(r, obj, "by")) {
-			uint32_t agent = SPECC_NONE;
-			obj++;
-			while (obj < end && is_word(r, obj) && !has(r, obj, F_PREP)) {
-				if (!has(r, obj, F_STOP))
-					agent = obj;
-				obj++;
+			uint32_t agent = SPECC_NONE, k = obj + 1;
+			while (k < end && is_word(r, k) && !has(r, k, F_PREP)) {
+				if (!has(r, k, F_STOP))
+					agent = k;
+				k++;
 			}
-			/* "can be suspended by the fraud team": the team may do
-			 * it, which allows the assistant nothing; but "should be
-			 * resolved by a person" binds whoever else would, and "by
-			 * the assistant" names no one else. */
-			if (mod == SPECC_MOD_MAY && agent != SPECC_NONE && !has(r, agent, F_ACTOR) &&
-			    party(r, word(r, agent))) {
-				n->actor = keep(r, word(r, agent));
-				n->person = true;
+			/* "by email" is how it is sent, and stays in the object;
+			 * "by the fraud team" is who does it. */
+			if (agent != SPECC_NONE && (has(r, agent, F_ACTOR) || party(r, word(r, agent)))) {
+				obj = k;
+				/* "can be suspended by the fraud team": the team
+				 * may do it, which allows the assistant nothing;
+				 * but "should be resolved by a person" binds
+				 * whoever else would, and "by the assistant" names
+				 * no one else. */
+				if (mod == SPECC_MOD_MAY && !has(r, agent, F_ACTOR)) {
+					n->actor = keep(r, word(r, agent));
+					n->person = true;
+				}
 			}
 		}
 		content(r, r->subj_a, r->subj_b, &words, &stems);
@@ -1321,9 +1332,12 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	/* "customers who have not opted in": not the same people as "who
 	 * have opted in". */
 	for (uint32_t k = obj; k < end && k < r->n; k++)
-		n->object_negated |= WIS(r, k, "not") || WIS(r, k, "never") ||
-				     (is_word(r, k) && r->toks[k].w.len > 3 &&
-				      !memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
+		n->object_negated |= negation(r, k);
+	/* A passive's subject is its object: "customers who haven't
+	 * mentioned a screen reader may be sent ...". */
+	if (passive)
+		for (uint32_t k = r->subj_a; k < r->subj_b && k < r->n; k++)
+			n->object_negated |= negation(r, k);
 	n->start = r->toks[stmt_start].start;
 	n->end = end > 0 && end - 1 < r->n ? r->toks[end - 1].end : r->toks[verb].end;
 	specc_buf_release(&words);

@@ -600,6 +600,8 @@ static void passives_and_heads(void **state)
 		"Officers' names must not be given out.",
 		"Officers\xe2\x80\x99 names must not be given out.",
 		"First-year students should be offered a place in halls.",
+		"Order updates can be sent by email.",
+		"Members who haven't opted in must not be sent the newsletter.",
 	};
 	specc_norms ns;
 
@@ -607,7 +609,7 @@ static void passives_and_heads(void **state)
 	specc_norms_init(&ns);
 	for (uint32_t i = 0; i < sizeof s / sizeof *s; i++)
 		specc_norms_read(&ns, i, s[i], strlen(s[i]));
-	assert_int_equal(ns.items.len, 9);
+	assert_int_equal(ns.items.len, 11);
 	/* The team does it, not anyone; the assistant and email are no one
 	 * else. */
 	assert_true(ns.items.items[0].passive && ns.items.items[0].person);
@@ -626,6 +628,12 @@ static void passives_and_heads(void **state)
 	/* Which people are given it is part of what, as in "offer
 	 * first-year students a place". */
 	core_is(&ns, 8, "first-year place");
+	/* "by email" is how, not who: it stays in the object. */
+	s_eq(ns.items.items[9].object_stems, "order updat email", "the object", s[9]);
+	assert_false(ns.items.items[9].person);
+	/* A passive's subject is its object, "not" and all. */
+	assert_true(ns.items.items[10].object_negated);
+	assert_false(ns.items.items[8].object_negated);
 	specc_norms_release(&ns);
 }
 
