@@ -68,7 +68,7 @@ static const char *const qualities[][2] = {
 	{ "explicit", "implicit" }, { "direct", "indirect" }, { "exact", "approxim" },
 	{ "precis", "approxim" }, { "full", "partial" },  { "public", "privat" }, { "posit", "negat" },
 	{ "activ", "passiv" },   { "literal", "figur" },  { "option", "mandatori" }, { "upper", "lower" },
-	{ "uppercas", "lowercas" }, { "visibl", "hidden" },
+	{ "uppercas", "lowercas" }, { "visibl", "hidden" }, { "metric", "imperi" },
 };
 
 /* Values of which one thing has one: "reply in English" and "reply in

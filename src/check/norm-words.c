@@ -42,7 +42,7 @@ const specc_str norm_stopwords[] = {
 	W("had"), W("not"), W("also"), W("just"), W("only"), W("even"), W("other"), W("itself"),
 	W("themselves"), W("himself"), W("herself"), W("straight"), W("away"), W("once"), W("right"),
 	W("now"), W("immediately"), W("always"), W("never"), W("little"), W("few"), W("several"),
-	W("plenty"), W("lot"), W("lots"), W("bit"), { NULL, 0 },
+	W("plenty"), W("lot"), W("lots"), W("bit"), W("but"), { NULL, 0 },
 };
 
 /* Verbs that begin an imperative sentence ("Ask for ...", "Include ..."). */

@@ -497,6 +497,11 @@ static bool object_stop(struct reader *r, uint32_t i)
 		return true;
 	if (cond_at(r, i, &skip) != SPECC_COND_NONE)
 		return true;
+	/* "anyone but the account holder" is who, not another clause. */
+	if (WIS(r, i, "but") && i > 0 &&
+	    (WIS(r, i - 1, "anyone") || WIS(r, i - 1, "anybody") || WIS(r, i - 1, "everyone") ||
+	     WIS(r, i - 1, "nobody") || WIS(r, i - 1, "one")))
+		return false;
 	if (WIS(r, i, "without") || WIS(r, i, "but") || WIS(r, i, "even") || WIS(r, i, "because") ||
 	    WIS(r, i, "so") || WIS(r, i, "since"))
 		return true;

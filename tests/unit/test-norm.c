@@ -527,6 +527,8 @@ static void denials_and_orders(void **state)
 						 "", "", false, false } };
 	static const struct want never_passed[] = { { "must-not", "debts", "pass", "debt enforc agent", "", "", false,
 						      true } };
+	static const struct want but[] = { { "must-not", "", "tell", "anyon account holder address order deliv", "",
+					     "", true, false } };
 	static const struct want talk[] = { { "must", "", "end", "chat after warn", "", "", true, false } };
 	static const struct want only[] = { { "must", "", "tell", "end date", "when", "near", true, false } };
 	specc_norms ns;
@@ -544,6 +546,8 @@ static void denials_and_orders(void **state)
 	reads("Chat transcripts are deleted 90 days after the chat ends.", deleted, 1);
 	reads("Debts are never passed to enforcement agents.", never_passed, 1);
 	reads("The price is based on the tariff.", NULL, 0);
+	/* "anyone but the account holder" is who. */
+	reads("Don't tell anyone but the account holder which address an order is delivered to.", but, 1);
 	/* The talk and what the assistant writes in it, however named. */
 	reads("End the conversation after a warning.", talk, 1);
 	/* A subject before "are" or a modal is no order: the rule is how
