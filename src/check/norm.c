@@ -372,6 +372,15 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 	/* "The assistant never shares ...", "it always cites ...",
 	 * "the assistant does not provide ...": descriptive rules, read only
 	 * after a subject such as "assistant". */
+	/* "Prices always show the pence": in a clause, what a thing always
+	 * does is a rule for it too. */
+	if ((IS(w, "never") || IS(w, "always")) && i > 0 && is_word(r, i - 1) && !(r->toks[i - 1].flags & F_ACTOR) &&
+	    !(r->toks[i - 1].flags & (F_STOP | F_PREP | F_REL | F_MODAL | F_ADVERB)) && is_word(r, i + 1) &&
+	    !(r->toks[i + 1].flags & (F_STOP | F_PREP)) && !participle(word(r, i + 1))) {
+		*mod = IS(w, "never") ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
+		*absolute = true;
+		return 1;
+	}
 	if (i > 0 && is_word(r, i - 1) && (r->toks[i - 1].flags & F_ACTOR)) {
 		if (IS(w, "never") || IS(w, "always")) {
 			*mod = IS(w, "never") ? SPECC_MOD_MUST_NOT : SPECC_MOD_MUST;
@@ -895,6 +904,20 @@ static bool party(struct reader *r, specc_str actor)
 				  !memcmp(actor.ptr + actor.len - 4, "ians", 4)));
 }
 
+/* The stem of a regular participle's verb.  Snowball stems "added" to
+ * "ad" but "add" to "add": where the stem of the word less its "ed" is a
+ * verb the lists know and the participle's own stem is not, that is the
+ * verb. */
+static specc_str participle_stem(struct reader *r, specc_str part)
+{
+	specc_str st = stem_tmp(r, part), bare;
+
+	if (part.len < 5 || (flags_of(r, st) & F_VERB_STEM))
+		return st;
+	bare = stem_tmp(r, specc_str_make(part.ptr, part.len - 2));
+	return flags_of(r, bare) & F_VERB_STEM ? bare : stem_tmp(r, part);
+}
+
 /* Whether token k says "not": "not", "never", "haven't". */
 static bool negation(struct reader *r, uint32_t k)
 {
@@ -1190,7 +1213,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
-		specc_str raw = stem_tmp(r, base.ptr ? base : part), act = norm_canon(raw);
+		specc_str raw = base.ptr ? stem_tmp(r, base) : participle_stem(r, part), act = norm_canon(raw);
 		if (obj == verb + 1)
 			obj = pi + 1;
 		/* As written: "quoted" is told, but not to the fares. */

@@ -529,6 +529,8 @@ static void denials_and_orders(void **state)
 						      true } };
 	static const struct want but[] = { { "must-not", "", "tell", "anyon account holder address order deliv", "",
 					     "", true, false } };
+	static const struct want added[] = { { "may", "smiley", "add", "smiley repli", "", "", false, false } };
+	static const struct want prices[] = { { "must", "prices", "show", "penc", "", "", false, true } };
 	static const struct want talk[] = { { "must", "", "end", "chat after warn", "", "", true, false } };
 	static const struct want only[] = { { "must", "", "tell", "end date", "when", "near", true, false } };
 	specc_norms ns;
@@ -546,6 +548,13 @@ static void denials_and_orders(void **state)
 	reads("Chat transcripts are deleted 90 days after the chat ends.", deleted, 1);
 	reads("Debts are never passed to enforcement agents.", never_passed, 1);
 	reads("The price is based on the tariff.", NULL, 0);
+	/* "added" is "add", though Snowball stems it "ad". */
+	reads("A smiley can be added to the reply.", added, 1);
+	/* What a thing always does, in a clause, is a rule for it; not
+	 * inside a clause of its own ("who never log in"). */
+	reads("Prices always show the pence.", prices, 1);
+	reads("Customers who never log in are reminded monthly.", (const struct want[]){ { "must", "customers",
+		"remind", "custom log month", "", "", false, false } }, 1);
 	/* "anyone but the account holder" is who. */
 	reads("Don't tell anyone but the account holder which address an order is delivered to.", but, 1);
 	/* The talk and what the assistant writes in it, however named. */
