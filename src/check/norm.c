@@ -1559,6 +1559,14 @@ static bool limit_deadline(struct reader *r, uint32_t i, int64_t *value, specc_s
 	return true;
 }
 
+/* Whether token k says when against an event: "before", "after", "in
+ * advance" ("two weeks before it happens"). */
+static bool lead_at(struct reader *r, uint32_t k)
+{
+	return WIS(r, k, "before") || WIS(r, k, "ahead") || WIS(r, k, "earlier") || WIS(r, k, "after") ||
+	       WIS(r, k, "later") || WIS(r, k, "from") || (WIS(r, k, "in") && WIS(r, k + 1, "advance"));
+}
+
 /* A count in n's words with no bound word ("members should get five
  * attempts", "book every visit as a 15-minute slot"): exactly that many
  * of a plural, or of the unit a number's word holds. */
@@ -1585,7 +1593,7 @@ static void count(struct reader *r, specc_norm *n)
 		if (!has(r, i, F_NUMBER) && !has_number(r, i))
 			continue;
 		v = number_at(r, i, &ok, &end);
-		if (!ok || v < 2)
+		if (!ok || v < 1)
 			continue;
 		if ((unit = unit_in_number(r, i)).len) {
 			u = i;
@@ -1594,9 +1602,13 @@ static void count(struct reader *r, specc_norm *n)
 				continue;
 			u = counted(r, end + 1);
 			unit = word(r, u);
-			if (unit.len < 3 || unit.ptr[unit.len - 1] != 's')
+			if (unit.len < 3 || (unit.ptr[unit.len - 1] != 's' && v > 1))
 				continue;
 		}
+		/* "one reply" is no count, but "one day before delivery" is a
+		 * lead time. */
+		if (v == 1 && !(lead_at(r, u + 1) && norm_seconds(stem_tmp(r, unit))))
+			continue;
 		n->limit = SPECC_LIMIT_EXACTLY;
 		n->limit_value = v;
 		n->limit_unit = stem(r, unit);
@@ -1605,10 +1617,7 @@ static void count(struct reader *r, specc_norm *n)
 		if (i > 0 && WIS(r, i - 1, "for") && (IS(n->action, "keep") || IS(n->action, "stay")) &&
 		    norm_seconds(n->limit_unit))
 			n->limit = SPECC_LIMIT_AT_LEAST;
-		n->limit_lead = norm_seconds(n->limit_unit) &&
-				(WIS(r, u + 1, "before") || WIS(r, u + 1, "ahead") || WIS(r, u + 1, "earlier") ||
-				 WIS(r, u + 1, "after") || WIS(r, u + 1, "later") || WIS(r, u + 1, "from") ||
-				 (WIS(r, u + 1, "in") && WIS(r, u + 2, "advance")));
+		n->limit_lead = norm_seconds(n->limit_unit) && lead_at(r, u + 1);
 		n->limit_text = specc_arena_str(&r->out->arena, r->text + r->toks[i].start,
 						r->toks[u].end - r->toks[i].start);
 		return;

@@ -575,7 +575,14 @@ static void denials_and_orders(void **state)
 	specc_norms_read(&ns, 2, "Let customers on a variable tariff know the new price.", 54);
 	specc_norms_read(&ns, 3, "Send a reminder 7 days after a missed payment.", 46);
 	specc_norms_read(&ns, 4, "Codes should stay valid for half an hour.", 41);
-	assert_int_equal(ns.items.len, 5);
+	specc_norms_read(&ns, 5, "Send the reminder one day before delivery.", 42);
+	specc_norms_read(&ns, 6, "Offer one refund.", 17);
+	assert_int_equal(ns.items.len, 7);
+	/* One unit before an event is a lead time; one of a thing is no
+	 * count. */
+	assert_true(ns.items.items[5].limit == SPECC_LIMIT_EXACTLY && ns.items.items[5].limit_lead &&
+		    ns.items.items[5].limit_value == 1);
+	assert_int_equal(ns.items.items[6].limit, 0);
 	/* How long a thing stays so is that long at least. */
 	assert_int_equal(ns.items.items[4].limit, SPECC_LIMIT_AT_LEAST);
 	assert_int_equal(ns.items.items[4].limit_value, 30);
