@@ -491,6 +491,22 @@ static bool embedded(struct reader *r, uint32_t i);
 /* Where an object ends: punctuation, a condition, a coordinated clause.
  * A comma that goes on with a word continues a list ("detailed,
  * actionable steps"); the caller caps the object's length. */
+/* Whether the dash at token i opens or closes an aside of three words at
+ * most ("to be paid -- ever -- to a customer"): the object goes on past
+ * it. */
+static bool aside(struct reader *r, uint32_t i)
+{
+	if (i >= r->n || r->toks[i].punct != '-')
+		return false;
+	for (uint32_t k = i + 1; k < r->n && k <= i + 4; k++)
+		if (!is_word(r, k))
+			return r->toks[k].punct == '-' && k > i + 1;
+	for (uint32_t k = i; k > 0 && k + 4 >= i; k--)
+		if (!is_word(r, k - 1))
+			return r->toks[k - 1].punct == '-' && k < i;
+	return false;
+}
+
 static bool object_stop(struct reader *r, uint32_t i)
 {
 	uint32_t skip;
@@ -501,6 +517,8 @@ static bool object_stop(struct reader *r, uint32_t i)
 	    !WIS(r, i + 1, "and") && !WIS(r, i + 1, "or") && !WIS(r, i + 1, "while") &&
 	    !WIS(r, i + 1, "which") && !WIS(r, i + 1, "such") && !WIS(r, i + 1, "particularly") &&
 	    !WIS(r, i + 1, "including") && !WIS(r, i + 1, "e.g"))
+		return false;
+	if (aside(r, i))
 		return false;
 	if (!is_word(r, i))
 		return true;
@@ -1523,9 +1541,7 @@ static void conditions(struct reader *r, uint32_t first)
 	if (!kind)
 		return;
 	for (uint32_t k = start; k < end; k++)
-		neg |= WIS(r, k, "not") || WIS(r, k, "no") || WIS(r, k, "never") || WIS(r, k, "without") ||
-		       (is_word(r, k) && r->toks[k].w.len > 3 &&
-			!memcmp(r->toks[k].w.ptr + r->toks[k].w.len - 3, "n't", 3));
+		neg |= negation(r, k) || WIS(r, k, "no") || WIS(r, k, "without");
 	content(r, start, end, &words, &stems);
 	for (uint32_t k = first; k < r->out->items.len; k++) {
 		specc_norm *n = &r->out->items.items[k];

@@ -555,6 +555,10 @@ static void denials_and_orders(void **state)
 	reads("Prices always show the pence.", prices, 1);
 	reads("Customers who never log in are reminded monthly.", (const struct want[]){ { "must", "customers",
 		"remind", "custom log month", "", "", false, false } }, 1);
+	/* An aside between dashes leaves the object whole. */
+	reads("No refund is to be paid \xe2\x80\x94 ever \xe2\x80\x94 to a customer who hasn't returned the item.",
+	      (const struct want[]){ { "must-not", "refund", "pay", "refund ever custom hasn't return item", "", "",
+				       false, false } }, 1);
 	/* "anyone but the account holder" is who. */
 	reads("Don't tell anyone but the account holder which address an order is delivered to.", but, 1);
 	/* The talk and what the assistant writes in it, however named. */
