@@ -772,20 +772,28 @@ static uint32_t value_ids(specc_str object)
 	specc_str w[16];
 	uint32_t n = words(object, w, 16), ids = 0;
 
+	for (uint32_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof same / sizeof *same; k++)
+			if (eqs(w[i], same[k][0]))
+				w[i] = specc_str_make(same[k][1], strlen(same[k][1]));
 	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
 		uint32_t id = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			specc_str x = w[i];
-			for (size_t k = 0; k < sizeof same / sizeof *same; k++)
-				if (eqs(x, same[k][0]))
-					x = specc_str_make(same[k][1], strlen(same[k][1]));
+		for (uint32_t i = 0; i < n; i++)
 			for (uint32_t v = 0; value_groups[g][v]; v++)
-				if (eqs(x, value_groups[g][v]) && id != v + 1)
+				if (eqs(w[i], value_groups[g][v]) && id != v + 1)
 					id = id ? VALUES_SEVERAL : v + 1;
-		}
 		ids |= id << (5 * g);
 	}
 	return ids;
+}
+
+/* Whether value_ids() va and vb name one value each of group g, and
+ * not the same one. */
+static bool values_apart(uint32_t va, uint32_t vb, size_t g)
+{
+	uint32_t ia = (va >> (5 * g)) & 31u, ib = (vb >> (5 * g)) & 31u;
+
+	return ia && ib && ia != VALUES_SEVERAL && ib != VALUES_SEVERAL && ia != ib;
 }
 
 /* Whether two duties ask for different values of one thing: each object
@@ -794,11 +802,10 @@ static uint32_t value_ids(specc_str object)
 static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, uint32_t vb)
 {
 	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
-		uint32_t ia = (va >> (5 * g)) & 31u, ib = (vb >> (5 * g)) & 31u;
 		specc_str wa[16], wb[16];
 		uint32_t na, nb, common = 0;
 
-		if (!ia || !ib || ia == VALUES_SEVERAL || ib == VALUES_SEVERAL || ia == ib)
+		if (!values_apart(va, vb, g))
 			continue;
 		na = words(a->object_stems, wa, 16);
 		nb = words(b->object_stems, wb, 16);
@@ -815,11 +822,9 @@ static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, 
  * one ("by WhatsApp", "by email"). */
 static bool one_value_each(uint32_t va, uint32_t vb)
 {
-	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
-		uint32_t ia = (va >> (5 * g)) & 31u, ib = (vb >> (5 * g)) & 31u;
-		if (ia && ib && ia != VALUES_SEVERAL && ib != VALUES_SEVERAL && ia != ib)
+	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++)
+		if (values_apart(va, vb, g))
 			return true;
-	}
 	return false;
 }
 

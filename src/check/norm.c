@@ -822,15 +822,13 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 		if (!ok && k == after && (WIS(r, k, "a") || WIS(r, k, "an") || WIS(r, k, "half")) && k + 1 < r->n) {
 			/* "within an hour", "no more than half a day": one unit,
 			 * or half of one in the next smaller unit. */
-			bool half = WIS(r, k, "half");
-			uint32_t u = k + 1;
-			if (!half && is_word(r, u) && !has(r, u, F_STOP)) {
+			if (half_of(r, k, value, unit, last))
+				return kind;
+			if (!WIS(r, k, "half") && is_word(r, k + 1) && !has(r, k + 1, F_STOP)) {
 				*value = 1;
 				ok = true;
 				end = k;
 			}
-			if (half && half_of(r, k, value, unit, last))
-				return kind;
 		}
 		if (ok && (inside = unit_in_number(r, k)).len) {
 			*unit = stem(r, inside);
@@ -932,8 +930,9 @@ static specc_str participle_stem(struct reader *r, specc_str part)
 
 	if (part.len < 5 || (flags_of(r, st) & F_VERB_STEM))
 		return st;
+	/* Stems live as long as the reader: st is still good. */
 	bare = stem_tmp(r, specc_str_make(part.ptr, part.len - 2));
-	return flags_of(r, bare) & F_VERB_STEM ? bare : stem_tmp(r, part);
+	return flags_of(r, bare) & F_VERB_STEM ? bare : st;
 }
 
 /* Whether token k says "not": "not", "never", "haven't". */
