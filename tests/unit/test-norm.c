@@ -604,10 +604,10 @@ static void denials_and_orders(void **state)
 	specc_norms_release(&ns);
 }
 
-/* Core of statement i of ns is want. */
-static void core_is(const specc_norms *ns, uint32_t i, const char *want)
+/* Statement i of ns, read from sentence, has the head want. */
+static void core_is(const specc_norms *ns, uint32_t i, const char *want, const char *sentence)
 {
-	s_eq(ns->items.items[i].core_stems, want, "the head", "core_is");
+	s_eq(ns->items.items[i].core_stems, want, "the head", sentence);
 }
 
 /* Passives that name who acts ("by the fraud team") or to whom ("residents
@@ -641,17 +641,17 @@ static void passives_and_heads(void **state)
 	assert_true(ns.items.items[1].passive && !ns.items.items[1].person);
 	assert_true(ns.items.items[2].passive && !ns.items.items[2].person);
 	/* The residents are told; the audiobooks are what. */
-	core_is(&ns, 3, "audiobook");
-	core_is(&ns, 4, "link");
-	core_is(&ns, 5, "easi read version leaflet adult social");
+	core_is(&ns, 3, "audiobook", s[3]);
+	core_is(&ns, 4, "link", s[4]);
+	core_is(&ns, 5, "easi read version leaflet adult social", s[5]);
 	/* Whose, not what, with either apostrophe; and a typographic one
 	 * leaves nothing of itself in the words. */
-	core_is(&ns, 6, "name");
-	core_is(&ns, 7, "name");
+	core_is(&ns, 6, "name", s[6]);
+	core_is(&ns, 7, "name", s[7]);
 	s_eq(ns.items.items[7].object_stems, "offic name out", "the object", s[7]);
 	/* Which people are given it is part of what, as in "offer
 	 * first-year students a place". */
-	core_is(&ns, 8, "first-year place");
+	core_is(&ns, 8, "first-year place", s[8]);
 	/* "by email" is how, not who: it stays in the object. */
 	s_eq(ns.items.items[9].object_stems, "order updat email", "the object", s[9]);
 	assert_false(ns.items.items[9].person);
