@@ -83,6 +83,9 @@ typedef struct specc_norm {
 	/* The subject's content words' stems when it is not the assistant
 	 * ("replies about mortgages"): what a limit is on. */
 	specc_str subject_stems;
+	/* All of the subject's content words' stems, its clauses too
+	 * ("stores whose licence runs to midnight"): the case it names. */
+	specc_str subject_words;
 	uint32_t subject_start, subject_end; /* the subject's bytes in the clause's text, or 0, 0 */
 	uint8_t cond;             /* specc_cond_kind */
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */

@@ -313,6 +313,20 @@ static bool names_group(const specc_norm *a, const specc_norm *b)
 	return false;
 }
 
+/* Whether a's head has a word that b's object lacks and b's head one that
+ * a's object lacks, on one noun: "first-year students" and "returning
+ * students" are two kinds of one thing, not one. */
+static bool siblings(const specc_norm *a, const specc_norm *b)
+{
+	specc_str ha[8], hb[8], oa[16], ob[16];
+	uint32_t nha = words(a->core_stems, ha, 8), nhb = words(b->core_stems, hb, 8);
+	uint32_t noa = words(a->object_stems, oa, 16), nob = words(b->object_stems, ob, 16);
+
+	if (nha < 2 || nhb < 2 || !eq(ha[nha - 1], hb[nhb - 1]))
+		return false;
+	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -323,6 +337,8 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 	double contained;
 
 	if (a->object_negated != b->object_negated || lacks(a, b) || lacks(b, a))
+		return false;
+	if (siblings(a, b))
 		return false;
 	if (same_words(a->object_stems, b->object_stems, true))
 		return true;
@@ -481,6 +497,19 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 		 * names another case of the same kind: "reply in Spanish to
 		 * a patient who writes in English" against "when a patient
 		 * writes in Spanish". */
+		const specc_norm *c = a->cond ? a : b, *u = a->cond ? b : a;
+		/* "No alcohol may be delivered after 10pm unless the store's
+		 * licence covers later hours" and "stores whose licence runs
+		 * to midnight may deliver alcohol": the other's subject names
+		 * the exception, as a condition would (the test below). */
+		if (c->cond == SPECC_COND_UNLESS || c->cond == SPECC_COND_EXCEPT) {
+			na = cond_words(c->condition_stems, ca, 16);
+			nb = cond_words(u->subject_words, cb, 16);
+			common = shared(ca, na, cb, nb);
+			/* A bare "shops may" names no case. */
+			if (nb >= 2 && 2 * common >= (na < nb ? na : nb))
+				return false;
+		}
 		return a->cond ? !other_case(b, a) : !other_case(a, b);
 	}
 	na = cond_words(a->condition_stems, ca, 16);
@@ -871,6 +900,44 @@ static bool ends_of_a_text(const specc_norm *a, const specc_norm *b)
 	return text && in_list(a->action, ends) && in_list(b->action, ends);
 }
 
+/* Whether one allows a thing and the other forbids only part of it:
+ * "may spend their points" and "points can't be spent on delivery
+ * passes" is an exception, not a conflict. */
+static bool narrower_ban(const specc_norm *a, const specc_norm *b)
+{
+	const specc_norm *may = a->modality == SPECC_MOD_MAY ? a : b, *ban = may == a ? b : a;
+	specc_str wm[16], wb[16], wh[16];
+	uint32_t nm, nb, nh, extra = 0;
+
+	/* "Under no circumstances", "whatever the amount": the ban is
+	 * written to leave no room for exceptions. */
+	if (may->modality != SPECC_MOD_MAY || !specc_modality_negative(ban->modality) || ban->absolute)
+		return false;
+	/* The permission names the ban's head and nothing more; the ban
+	 * says more after it ("on delivery passes").  Words in the head
+	 * ("the account email" for "the email") are the same thing named
+	 * more fully. */
+	nh = words(ban->passive ? ban->subject_core : ban->core_stems, wh, 16);
+	nm = words(may->object_stems, wm, 16);
+	nb = words(ban->object_stems, wb, 16);
+	if (!nm || shared(wm, nm, wh, nh) != nm || shared(wh, nh, wm, nm) != nh)
+		return false;
+	for (uint32_t i = 0; i < nb; i++)
+		if (!shared(&wb[i], 1, wm, nm) && !everyday(wb[i]))
+			extra++;
+	return extra > 0;
+}
+
+/* Whether a's condition names b's act as done: "unlock an account that
+ * was locked for suspicious activity" comes after "lock the account". */
+static bool follows(const specc_norm *a, const specc_norm *b)
+{
+	specc_str w[16];
+	uint32_t n = words(a->condition_stems, w, 16);
+
+	return shared(&b->action, 1, w, n) == 1;
+}
+
 /* Why a and b conflict, in one sentence, or false.  The cheap tests go
  * first: most pairs in a chain share the action and its polarity. */
 static bool conflicts(const struct tier *t, const specc_norm *a, const specc_norm *b, specc_buf *why)
@@ -945,7 +1012,8 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	    !(b->modality == SPECC_MOD_MAY && a->modality == SPECC_MOD_SHOULD_NOT && !a->absolute) &&
 	    /* "don't send updates by WhatsApp" and "may send them by
 	     * email": one value each, two acts. */
-	    !one_value_each(t->vals[a - t->base], t->vals[b - t->base])) {
+	    !one_value_each(t->vals[a - t->base], t->vals[b - t->base]) &&
+	    !narrower_ban(a, b)) {
 		bool allows = a->modality == SPECC_MOD_MAY || b->modality == SPECC_MOD_MAY;
 		return say_why(t, a, b, allows ? "one allowing what the other forbids"
 					       : "one requiring what the other forbids", why);
@@ -954,7 +1022,8 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	 * neither: only two duties clash. */
 	if (specc_antonyms_are(ant, a->action, b->action) && !opposite(a->modality, b->modality) &&
 	    a->modality != SPECC_MOD_MAY && b->modality != SPECC_MOD_MAY &&
-	    !specc_modality_negative(a->modality) && !ends_of_a_text(a, b)) {
+	    !specc_modality_negative(a->modality) && !ends_of_a_text(a, b) &&
+	    !follows(a, b) && !follows(b, a)) {
 		return say_why(t, a, b, "opposite actions on one thing", why);
 	}
 	return false;

@@ -232,6 +232,16 @@ const struct norm_participle norm_participles[] = {
 	{ W("chosen"), W("choose") }, { W("hidden"), W("hide") },   { W("withheld"), W("withhold") }, { W("forbidden"), W("forbid") },
 	{ W("put"), W("put") },       { W("set"), W("set") },       { W("read"), W("read") },
 	{ W("shared"), W("share") },  { W("met"), W("meet") },      { W("driven"), W("drive") },  { W("drawn"), W("draw") },
+	{ W("forgotten"), W("forget") }, { W("begun"), W("begin") }, { W("broken"), W("break") }, { W("frozen"), W("freeze") },
+	{ W("stolen"), W("steal") },  { W("spoken"), W("speak") },  { W("thrown"), W("throw") },  { W("withdrawn"), W("withdraw") },
+	{ W("overridden"), W("override") }, { W("undertaken"), W("undertake") }, { W("overtaken"), W("overtake") },
+	{ W("understood"), W("understand") }, { W("taught"), W("teach") }, { W("thought"), W("think") },
+	{ W("sought"), W("seek") },   { W("caught"), W("catch") },  { W("built"), W("build") },   { W("dealt"), W("deal") },
+	{ W("heard"), W("hear") },    { W("said"), W("say") },      { W("led"), W("lead") },      { W("lent"), W("lend") },
+	{ W("meant"), W("mean") },    { W("bound"), W("bind") },    { W("won"), W("win") },       { W("worn"), W("wear") },
+	{ W("grown"), W("grow") },    { W("flown"), W("fly") },     { W("hung"), W("hang") },     { W("laid"), W("lay") },
+	{ W("fed"), W("feed") },      { W("struck"), W("strike") }, { W("gotten"), W("get") },    { W("got"), W("get") },
+	{ W("eaten"), W("eat") },     { W("woken"), W("wake") },    { W("rewritten"), W("rewrite") }, { W("forgiven"), W("forgive") },
 };
 
 /* The words that open a limit, as the words say it: a negative modality

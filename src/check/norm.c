@@ -1727,14 +1727,18 @@ static uint32_t lead_phrase(struct reader *r)
 static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 {
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
-	specc_str st;
+	specc_str st, all;
 
 	if (first >= r->out->items.len)
 		return;
 	core(r, a, b, false, &stems);
 	st = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	specc_buf_reset(&stems);
+	content(r, a, b, &words, &stems);
+	all = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	for (uint32_t k = first; k < r->out->items.len; k++) {
 		r->out->items.items[k].subject_stems = st;
+		r->out->items.items[k].subject_words = all;
 		if (a < b && b <= r->n) {
 			r->out->items.items[k].subject_start = r->toks[a].start;
 			r->out->items.items[k].subject_end = r->toks[b - 1].end;
@@ -1810,8 +1814,16 @@ static bool embedded(struct reader *r, uint32_t i)
 {
 	uint32_t skip;
 
+	int mod;
+	bool abs;
+
 	for (uint32_t k = i; k > 0 && is_word(r, k - 1); k--) {
-		if ((has(r, k - 1, F_REL) && !r->relative_main) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even"))
+		/* "A bin that is reported ... is emptied": a relative clause
+		 * ends at its own verb, so a modal before this one closes it. */
+		if (modal_at(r, k - 1, &mod, &abs))
+			return false;
+		if ((has(r, k - 1, F_REL) && !r->relative_main) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even") ||
+		    WIS(r, k - 1, "how"))
 			return true;
 		if (cond_at(r, k - 1, &skip) != SPECC_COND_NONE)
 			return true;

@@ -487,6 +487,13 @@ static void clauses_inside(void **state)
 		  false },
 		{ "In such cases, the assistant should typically attempt to provide the best answer.", 1, "should",
 		  "answer", "", false, false },
+		/* A relative clause ends at its own verb: the rule is the
+		 * verb after it. */
+		{ "A missed bin that is reported on collection day is emptied by the end of the next working day.", 1,
+		  "must", "empti", "miss bin", true, false },
+		{ "Choices about how replies are sent are forgotten when a chat ends.", 1, "must", "forget",
+		  "choic repli", true, false },
+		{ "Passwords that were broken must be changed.", 1, "must", "chang", "password", true, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
