@@ -197,7 +197,9 @@ const struct norm_phrasal norm_phrasal[] = {
 	{ W("switch"), W("off"), W("disabl") },  { W("switch"), W("on"), W("enabl") },
 	{ W("hold"), W("back"), W("withhold") }, { W("take"), W("down"), W("delet") },
 	{ W("turn"), W("down"), W("refus") },    { W("hand"), W("over"), W("transfer") },
-	{ W("read"), W("out"), W("tell") },
+	{ W("read"), W("out"), W("tell") },      { W("leav"), W("off"), W("omit") },
+	{ W("pass"), W("on"), W("tell") },       { W("give"), W("back"), W("return") },
+	{ W("hand"), W("back"), W("return") },   { W("carri"), W("on"), W("continu") },
 	/* One verb for each act that specs name several ways.  Two rules
 	 * with near-synonyms on one object ("must quote the price", "must
 	 * not tell the price") are about one act; the object still has to

@@ -507,6 +507,31 @@ static bool aside(struct reader *r, uint32_t i)
 	return false;
 }
 
+/* The verb of "don't V", "do not V", "never V" or "not V" at token i, or
+ * SPECC_NONE. */
+static uint32_t denied_verb(struct reader *r, uint32_t i)
+{
+	uint32_t v;
+
+	if (WIS(r, i, "do") && WIS(r, i + 1, "not"))
+		v = i + 2;
+	else if (WIS(r, i, "don't") || WIS(r, i, "never") || WIS(r, i, "not"))
+		v = i + 1;
+	else
+		return SPECC_NONE;
+	v = verb_after(r, v);
+	return is_word(r, v) && has(r, v, F_VERB) ? v : SPECC_NONE;
+}
+
+/* Whether token i is a verb's -ing form ("asking", "restating"). */
+static bool gerund(struct reader *r, uint32_t i)
+{
+	specc_str w = word(r, i);
+
+	return is_word(r, i) && w.len > 5 && !memcmp(w.ptr + w.len - 3, "ing", 3) &&
+	       (flags_of(r, stem_tmp(r, w)) & F_VERB_STEM);
+}
+
 static bool object_stop(struct reader *r, uint32_t i)
 {
 	uint32_t skip;
@@ -539,6 +564,12 @@ static bool object_stop(struct reader *r, uint32_t i)
 	/* "ask a customer to type or read out": the list is the infinitive's. */
 	if ((WIS(r, i, "and") || WIS(r, i, "or")) && !(i >= 2 && WIS(r, i - 2, "to")) &&
 	    (modal_at(r, i + 1, &mod, &abs) || has(r, verb_after(r, i + 1), F_VERB)))
+		return true;
+	/* "end every reply by asking ...": the asking is an act too. */
+	if (WIS(r, i, "by") && gerund(r, i + 1))
+		return true;
+	/* "reply with a goodbye and don't ask ...": an order of its own. */
+	if ((WIS(r, i, "and") || WIS(r, i, "but")) && denied_verb(r, i + 1) != SPECC_NONE)
 		return true;
 	return modal_at(r, i, &mod, &abs) != 0 && !embedded(r, i);
 }
@@ -1217,7 +1248,9 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->verb = keep(r, v);
 	/* "must be kept", and "must stay locked", "should remain switched
 	 * on": a state the subject is kept in is a passive too. */
-	if ((IS(v, "be") || IS(v, "stay") || IS(v, "remain")) && part.len > 3 && r->subj_b > r->subj_a) {
+	if ((IS(v, "be") || IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains") ||
+	     IS(v, "start") || IS(v, "starts")) &&
+	    part.len > 3 && r->subj_b > r->subj_a) {
 		base = irregular(part);
 		passive = base.ptr || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
 	} else if (after_is(r, verb) && participle(v) && r->subj_b > r->subj_a) {
@@ -1508,13 +1541,26 @@ static specc_str actor_before(struct reader *r, uint32_t i, uint32_t first)
 static uint32_t coordinated(struct reader *r, uint32_t i, int mod, bool absolute, specc_str actor,
 			    bool imperative)
 {
-	while (i < r->n && (WIS(r, i, "and") || WIS(r, i, "or") ||
-			    (r->toks[i].punct == ',' && (WIS(r, i + 1, "and") || WIS(r, i + 1, "or"))))) {
-		uint32_t v = verb_after(r, r->toks[i].punct ? i + 2 : i + 1);
-		if (!is_word(r, v) || !has(r, v, F_VERB) || IS(word(r, v), "never") ||
-		    IS(word(r, v), "always"))
-			break;
-		i = emit_verbs(r, mod, imperative, absolute, actor, v, v);
+	/* "End every reply by asking whether ...": to end it is to ask. */
+	if (WIS(r, i, "by") && gerund(r, i + 1))
+		i = emit_verbs(r, mod, imperative, absolute, actor, i + 1, i + 1);
+	while (i < r->n && (WIS(r, i, "and") || WIS(r, i, "or") || WIS(r, i, "but") ||
+			    (r->toks[i].punct == ',' && (WIS(r, i + 1, "and") || WIS(r, i + 1, "or") ||
+							 WIS(r, i + 1, "but"))))) {
+		uint32_t at = r->toks[i].punct ? i + 1 : i, v = denied_verb(r, at + 1);
+		int m = mod;
+		/* "reply with a short goodbye and don't ask whether ...": the
+		 * second order denies its act. */
+		if (v != SPECC_NONE && !WIS(r, at, "or")) {
+			m = mod == SPECC_MOD_SHOULD || mod == SPECC_MOD_SHOULD_NOT ? SPECC_MOD_SHOULD_NOT
+										  : SPECC_MOD_MUST_NOT;
+		} else {
+			v = verb_after(r, at + 1);
+			if (WIS(r, at, "but") || !is_word(r, v) || !has(r, v, F_VERB) || IS(word(r, v), "never") ||
+			    IS(word(r, v), "always"))
+				break;
+		}
+		i = emit_verbs(r, m, imperative, absolute, actor, v, v);
 	}
 	return i;
 }
@@ -1522,15 +1568,38 @@ static uint32_t coordinated(struct reader *r, uint32_t i, int mod, bool absolute
 /* The first condition of the sentence applies to its statements; a
  * leading scope ("During business hours, ...") is one, its first word
  * kept, since "before" and "after" are what tell two scopes apart. */
+/* Whether a clause with a subject of its own starts between statement
+ * n and the condition at token at: in "notifications start switched
+ * off, and customers turn them on if they want them" the "if" is the
+ * customers'. */
+static bool later_clause(struct reader *r, const specc_norm *n, uint32_t at)
+{
+	int mod;
+	bool abs;
+
+	for (uint32_t j = 0; j + 2 < at; j++) {
+		if (r->toks[j].start < n->end)
+			continue;
+		if (r->toks[j].punct == ';')
+			return true;
+		if (r->toks[j].punct == ',' && (WIS(r, j + 1, "and") || WIS(r, j + 1, "but")) && is_word(r, j + 2) &&
+		    !has(r, j + 2, F_VERB) && !has(r, j + 2, F_COND) && !modal_at(r, j + 2, &mod, &abs) &&
+		    denied_verb(r, j + 2) == SPECC_NONE)
+			return true;
+	}
+	return false;
+}
+
 static void conditions(struct reader *r, uint32_t first)
 {
-	uint32_t skip = 1, start = 0, end = lead_phrase(r);
+	uint32_t skip = 1, start = 0, end = lead_phrase(r), at = 0;
 	int kind = end ? SPECC_COND_WHEN : SPECC_COND_NONE;
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
 	bool neg = false;
 
 	for (uint32_t i = 0; i < r->n && !kind; i++)
 		if ((kind = cond_at(r, i, &skip)) != SPECC_COND_NONE) {
+			at = i;
 			start = i + skip;
 			end = start;
 			while (end < r->n && r->toks[end].punct != ',' && r->toks[end].punct != ';' &&
@@ -1544,6 +1613,8 @@ static void conditions(struct reader *r, uint32_t first)
 	content(r, start, end, &words, &stems);
 	for (uint32_t k = first; k < r->out->items.len; k++) {
 		specc_norm *n = &r->out->items.items[k];
+		if (later_clause(r, n, at))
+			continue;
 		n->cond = (uint8_t)kind;
 		n->cond_negated = neg;
 		n->condition = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
@@ -1795,7 +1866,9 @@ static bool order_verb(struct reader *r, uint32_t i)
 					  W("that"),  W("these"), W("those"), { NULL, 0 } };
 	specc_str w = word(r, i);
 
-	if (!open_verb(r, i) || w.len < 3 || w.ptr[w.len - 1] == 's' ||
+	/* "Whether it applies depends on ...": a question word is no verb. */
+	if (!open_verb(r, i) || w.len < 3 || w.ptr[w.len - 1] == 's' || IS(w, "whether") || IS(w, "how") ||
+	    IS(w, "why") || IS(w, "what") || IS(w, "where") || IS(w, "whichever") || IS(w, "whatever") ||
 	    (w.len > 4 && !memcmp(w.ptr + w.len - 3, "ing", 3)) ||
 	    (w.len > 3 && !memcmp(w.ptr + w.len - 2, "ed", 2)) || (w.len > 3 && !memcmp(w.ptr + w.len - 2, "ly", 2)))
 		return false;
@@ -1890,6 +1963,60 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 		subj_from = i;
 		if (i > 0)
 			i--;
+	}
+}
+
+/* Whether token k is a verb of the lists in the present tense after a
+ * subject: "tells", "carries", or "ask" after a plural ("drivers ask"). */
+static bool present_verb(struct reader *r, uint32_t k)
+{
+	specc_str w = word(r, k), p = word(r, k - 1);
+	uint32_t f = flags_of(r, w);
+
+	if (!is_word(r, k) || (f & (F_STOP | F_PREP | F_REL | F_ADVERB | F_MODAL | F_COND | F_NOT_VERB)))
+		return false;
+	if (f & F_VERB)
+		return p.len > 3 && p.ptr[p.len - 1] == 's' && p.ptr[p.len - 2] != 's' &&
+		       p.ptr[p.len - 2] != '\'';
+	if (w.len < 4 || w.ptr[w.len - 1] != 's')
+		return false;
+	/* "tells", "reaches", "carries" */
+	if (flags_of(r, specc_str_make(w.ptr, w.len - 1)) & F_VERB)
+		return true;
+	return w.len > 4 && w.ptr[w.len - 2] == 'e' &&
+	       ((flags_of(r, specc_str_make(w.ptr, w.len - 2)) & F_VERB) ||
+		(w.ptr[w.len - 3] == 'i' && (flags_of(r, stem_tmp(r, w)) & F_VERB_STEM)));
+}
+
+/* "The assistant tells them it is automated", "delivery notifications
+ * start switched off", "drivers don't come inside": in a clause, what a
+ * thing plainly does is its rule.  Read only when the sentence has no
+ * other reading, and never inside a clause of its own ("whether it
+ * applies depends on ..."). */
+static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
+{
+	for (uint32_t k = lead + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++) {
+		uint32_t v = k, at = r->out->items.len, end;
+		int mod = SPECC_MOD_MUST;
+		const uint32_t noun = F_STOP | F_PREP | F_REL | F_ADVERB | F_MODAL | F_COND;
+
+		if (!is_word(r, k) || !is_word(r, k - 1) || has(r, k - 1, noun) || participle(word(r, k - 1)))
+			continue;
+		if ((WIS(r, k, "does") || WIS(r, k, "do")) && WIS(r, k + 1, "not"))
+			v = verb_after(r, k + 2), mod = SPECC_MOD_MUST_NOT;
+		else if (WIS(r, k, "doesn't") || WIS(r, k, "don't"))
+			v = verb_after(r, k + 1), mod = SPECC_MOD_MUST_NOT;
+		if (mod == SPECC_MOD_MUST_NOT ? !is_word(r, v) || !has(r, v, F_VERB) : !present_verb(r, k))
+			continue;
+		if (embedded(r, k))
+			break;
+		r->subj_a = lead;
+		r->subj_b = k;
+		end = emit_verbs(r, mod, false, false, actor_before(r, k, first), v, k);
+		r->subj_a = r->subj_b = 0;
+		coordinated(r, end, mod, false, actor_before(r, k, first), false);
+		subject(r, lead, k, at);
+		return;
 	}
 }
 
@@ -1988,6 +2115,8 @@ static void read_sentence(struct reader *r)
 		modal_statements(r, first, lead, i);
 		r->relative_main = false;
 	}
+	if (r->out->items.len == first)
+		present_statements(r, first, lead);
 	conditions(r, first);
 	limits(r, first);
 	/* Words that make a rule hold in every case. */

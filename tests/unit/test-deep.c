@@ -80,7 +80,7 @@ static const char three[] =
 	"## Cards {#cards authority=user}\n\n"
 	"The assistant should show the card expiry date in replies about replacement cards[^c1].\n\n"
 	"## Replacements {#replacements authority=user}\n\n"
-	"Replies about replacement cards leave the expiry date out[^c2].\n\n"
+	"Replies about replacement cards keep the expiry date private[^c2].\n\n"
 	"## Weather {#weather authority=user}\n\n"
 	"Forecasts come from the national service[^c3].\n\n"
 	"## Greeting {#greeting authority=user}\n\n"
@@ -262,7 +262,7 @@ static void document_is_canonical(void **state)
 	assert_int_equal(json_array_size(cl), 2);
 	/* Ordered by their JSON: "Replies ..." before "The assistant ...". */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 0), "text")),
-			    "Replies about replacement cards leave the expiry date out.");
+			    "Replies about replacement cards keep the expiry date private.");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 1), "spec")), "spec");
 	json_t *sec = json_object_get(json_array_get(cl, 1), "section");
 	assert_string_equal(json_string_value(json_object_get(sec, "id")), "cards");

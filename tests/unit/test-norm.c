@@ -668,6 +668,49 @@ static void passives_and_heads(void **state)
 	specc_norms_release(&ns);
 }
 
+/* A clause's plain present tense, when nothing else reads, states its
+ * rule; a second order after "and don't" or "by ...ing" is its own. */
+static void present_and_second_orders(void **state)
+{
+	static const struct want ask[] = {
+		{ "must", "drivers", "ask", "id", "when", "person looks younger 21", false, false },
+	};
+	static const struct want off[] = {
+		{ "must", "notifications", "disabl", "deliveri notif", "", "", false, false },
+	};
+	static const struct want not_ask[] = {
+		{ "must-not", "drivers", "ask", "signatur", "", "", false, false },
+	};
+	static const struct want goodbye[] = {
+		{ "must", "", "answer", "short goodby", "when", "resident said goodbye", true, false },
+		{ "must-not", "", "ask", "whether need anyth els", "when", "resident said goodbye", true, false },
+	};
+	static const struct want by_asking[] = {
+		{ "must", "", "end", "repli", "", "", true, false },
+		{ "must", "", "ask", "whether anyth els resid need", "", "", true, false },
+	};
+	static const struct want pence[] = {
+		{ "must", "", "omit", "penc", "when", "price whole number pounds", true, false },
+	};
+	static const struct want lecture[] = {
+		{ "should", "assistant", "refus", "request", "", "", false, false },
+		{ "should-not", "assistant", "lectur", "user", "", "", false, false },
+	};
+	(void)state;
+	reads("Drivers ask for ID only when the person looks younger than 21.", ask, 1);
+	/* The "if" is the customers', in a clause of their own. */
+	reads("Delivery notifications start switched off, and customers turn them on if they want them.", off, 1);
+	reads("Drivers do not ask for a signature.", not_ask, 1);
+	reads("Once the resident has said goodbye, reply with a short goodbye and don't ask whether they need "
+	      "anything else.", goodbye, 2);
+	reads("End every reply by asking whether there is anything else the resident needs.", by_asking, 2);
+	reads("When a price is a whole number of pounds, leave off the pence.", pence, 1);
+	reads("The assistant should decline the request but not lecture the user.", lecture, 2);
+	/* What a thing is, or a clause of its own, is no rule. */
+	reads("Whether it applies depends on the account.", NULL, 0);
+	reads("Customers who ask for a refund.", NULL, 0);
+}
+
 static void no_statement(void **state)
 {
 	static const char *const plain[] = {
@@ -697,6 +740,7 @@ int main(void)
 		cmocka_unit_test(clauses_inside),
 		cmocka_unit_test(denials_and_orders),
 		cmocka_unit_test(passives_and_heads),
+		cmocka_unit_test(present_and_second_orders),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
