@@ -1260,7 +1260,20 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		passive = true;
 		pi = verb;
 	}
-	if (passive) {
+	/* "Emergency credit should stay off": a state, as "stay switched
+	 * off" is.  "Stay on the line" is no state. */
+	uint32_t skip;
+	if ((IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains")) && r->subj_b > r->subj_a &&
+	    (WIS(r, verb + 1, "off") ||
+	     (WIS(r, verb + 1, "on") && (!is_word(r, verb + 2) || cond_at(r, verb + 2, &skip) != SPECC_COND_NONE)))) {
+		const char *state = WIS(r, verb + 1, "off") ? "disabl" : "enabl";
+		n->action = specc_arena_str(&r->out->arena, state, strlen(state));
+		passive = true;
+		n->passive = true;
+		n->person = false;
+		if (obj == verb + 1)
+			obj = verb + 2;
+	} else if (passive) {
 		/* "Fares should not be quoted in euros": the subject is what
 		 * is acted on, and the participle is the action. */
 		specc_str raw = base.ptr ? stem_tmp(r, base) : participle_stem(r, part), act = norm_canon(raw);

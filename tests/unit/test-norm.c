@@ -494,6 +494,12 @@ static void clauses_inside(void **state)
 		{ "Choices about how replies are sent are forgotten when a chat ends.", 1, "must", "forget",
 		  "choic repli", true, false },
 		{ "Passwords that were broken must be changed.", 1, "must", "chang", "password", true, false },
+		/* "Stay off" is a state, as "stay switched off" is; "stay on
+		 * the line" is none. */
+		{ "Emergency credit should stay off for a customer who owes money.", 1, "should", "disabl",
+		  "emerg credit", true, false },
+		{ "Alerts must stay on while the account is open.", 1, "must", "enabl", "alert", true, false },
+		{ "Stay on the line.", 1, "must", "stay", "line", false, false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
