@@ -1231,7 +1231,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 {
 	specc_norm *n = SPECC_PUSH(r->out->items);
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT, head = SPECC_BUF_INIT;
-	uint32_t end, after;
+	uint32_t end, after, end_at = SPECC_NONE;
 	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
 	specc_str base = SPECC_STR_NULL;
 	bool passive = false, to_whom = false;
@@ -1323,6 +1323,27 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 			if (WIS(r, obj, "about") || WIS(r, obj, "of") || WIS(r, obj, "on"))
 				obj++;
 		}
+		/* "Keep the allocations hidden until ...", "keep the account
+		 * locked": the state kept is the act, on what comes before it. */
+		if (IS(act, "keep")) {
+			for (uint32_t k = obj + 1; k < obj + 6 && k < r->n && is_word(r, k) && !has(r, k, F_PREP); k++) {
+				specc_str w = word(r, k), verb_of = irregular(w);
+				/* After its object, not before a noun ("a bulleted
+				 * list"). */
+				if (is_word(r, k + 1) && !has(r, k + 1, F_PREP) && !has(r, k + 1, F_STOP) &&
+				    cond_at(r, k + 1, &skip) == SPECC_COND_NONE && !WIS(r, k + 1, "until"))
+					continue;
+				if (IS(w, "secret") || IS(w, "private") || IS(w, "confidential")) {
+					act = specc_str_make("hide", 4);
+				} else if (participle(w) && !has(r, k, F_STOP)) {
+					act = norm_canon(verb_of.ptr ? stem_tmp(r, verb_of) : participle_stem(r, w));
+				} else {
+					continue;
+				}
+				end_at = k;
+				break;
+			}
+		}
 		n->action = specc_arena_str(&r->out->arena, act.ptr, act.len);
 		/* "address customers by their first name" is to use it. */
 		if (IS(act, "address") || IS(act, "call")) {
@@ -1346,6 +1367,8 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	end = obj;
 	while (end < r->n && end < obj + 12 && !object_stop(r, end))
 		end++;
+	if (end_at < end)
+		end = end_at;
 	if (passive) {
 		/* "must not be made by the assistant without ...": the agent
 		 * names the actor, not the object. */
@@ -1909,7 +1932,7 @@ static bool embedded(struct reader *r, uint32_t i)
 		if (modal_at(r, k - 1, &mod, &abs))
 			return false;
 		if ((has(r, k - 1, F_REL) && !r->relative_main) || WIS(r, k - 1, "whether") || WIS(r, k - 1, "even") ||
-		    WIS(r, k - 1, "how"))
+		    WIS(r, k - 1, "how") || WIS(r, k - 1, "until"))
 			return true;
 		if (cond_at(r, k - 1, &skip) != SPECC_COND_NONE)
 			return true;

@@ -80,7 +80,7 @@ static const char three[] =
 	"## Cards {#cards authority=user}\n\n"
 	"The assistant should show the card expiry date in replies about replacement cards[^c1].\n\n"
 	"## Replacements {#replacements authority=user}\n\n"
-	"Replies about replacement cards keep the expiry date private[^c2].\n\n"
+	"Replies about replacement cards skip the expiry date[^c2].\n\n"
 	"## Weather {#weather authority=user}\n\n"
 	"Forecasts come from the national service[^c3].\n\n"
 	"## Greeting {#greeting authority=user}\n\n"
@@ -179,8 +179,8 @@ static void duplicates_and_punctuation(void **state)
 
 	candidates(p,
 		   "# S {#s}\n\n"
-		   "## A {#a}\n\nKeep the member\xe2\x80\x99s loyalty \xe2\x80\x9cpoints\xe2\x80\x9d private[^g1].\n\n"
-		   "## B {#b}\n\nKeep the member\xe2\x80\x99s loyalty \xe2\x80\x9cpoints\xe2\x80\x9d private[^g2].\n\n"
+		   "## A {#a}\n\nKeep the member\xe2\x80\x99s loyalty \xe2\x80\x9cpoints\xe2\x80\x9d for a year[^g1].\n\n"
+		   "## B {#b}\n\nKeep the member\xe2\x80\x99s loyalty \xe2\x80\x9cpoints\xe2\x80\x9d for a year[^g2].\n\n"
 		   "## C {#c}\n\nShow a member's loyalty points\xe2\x80\x94" "and balance\xc2\xa0on request[^g3].\n\n"
 		   "## D {#d}\n\nWe\xe2\x80\x99re \xe2\x80\x9chere\xe2\x80\x9d for you\xe2\x80\x94" "day\xc2\xa0" "and night[^g4].\n\n"
 		   "## E {#e}\n\nThey\xe2\x80\x99re \xe2\x80\x9cthere\xe2\x80\x9d\xe2\x80\x94night\xc2\xa0or weekend[^g5].\n",
@@ -262,7 +262,7 @@ static void document_is_canonical(void **state)
 	assert_int_equal(json_array_size(cl), 2);
 	/* Ordered by their JSON: "Replies ..." before "The assistant ...". */
 	assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 0), "text")),
-			    "Replies about replacement cards keep the expiry date private.");
+			    "Replies about replacement cards skip the expiry date.");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(cl, 1), "spec")), "spec");
 	json_t *sec = json_object_get(json_array_get(cl, 1), "section");
 	assert_string_equal(json_string_value(json_object_get(sec, "id")), "cards");

@@ -500,6 +500,15 @@ static void clauses_inside(void **state)
 		  "emerg credit", true, false },
 		{ "Alerts must stay on while the account is open.", 1, "must", "enabl", "alert", true, false },
 		{ "Stay on the line.", 1, "must", "stay", "line", false, false },
+		/* The state kept is the act; "until ..." is a clause of its
+		 * own, and "a bulleted list" is no state. */
+		{ "The assistant must keep exam room allocations hidden until they are published on the portal.", 1,
+		  "must", "hide", "exam room alloc", false, false },
+		{ "Keep the details private.", 1, "must", "hide", "detail", false, false },
+		{ "Keep the account locked while the investigation is open.", 1, "must", "lock", "account", false,
+		  false },
+		{ "Keep any bulleted list in a reply to six items or fewer.", 1, "must", "keep", "bullet list", false,
+		  false },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
