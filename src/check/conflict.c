@@ -319,11 +319,18 @@ static bool names_group(const specc_norm *a, const specc_norm *b)
 static bool siblings(const specc_norm *a, const specc_norm *b)
 {
 	specc_str ha[8], hb[8], oa[16], ob[16];
-	uint32_t nha = words(a->core_stems, ha, 8), nhb = words(b->core_stems, hb, 8);
-	uint32_t noa = words(a->object_stems, oa, 16), nob = words(b->object_stems, ob, 16);
+	uint32_t nha, nhb, noa, nob;
 
+	/* Most heads are one word: no kinds to tell apart, nothing to split. */
+	if (!a->core_stems.len || !b->core_stems.len || !memchr(a->core_stems.ptr, ' ', a->core_stems.len) ||
+	    !memchr(b->core_stems.ptr, ' ', b->core_stems.len))
+		return false;
+	nha = words(a->core_stems, ha, 8);
+	nhb = words(b->core_stems, hb, 8);
 	if (nha < 2 || nhb < 2 || !eq(ha[nha - 1], hb[nhb - 1]))
 		return false;
+	noa = words(a->object_stems, oa, 16);
+	nob = words(b->object_stems, ob, 16);
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
