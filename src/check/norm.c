@@ -1972,6 +1972,16 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 		specc_str actor;
 		if (!len || embedded(r, i))
 			continue;
+		/* "note that this can be changed ... but it cannot be
+		 * changed implicitly": the subject starts after "but". */
+		for (uint32_t k = m; k > subj_from; k--)
+			if ((WIS(r, k - 1, "but") && !(k >= 2 && (WIS(r, k - 2, "nobody") || WIS(r, k - 2, "anyone") ||
+								    WIS(r, k - 2, "everyone") || WIS(r, k - 2, "one") ||
+								    WIS(r, k - 2, "none") || WIS(r, k - 2, "all")))) ||
+			    r->toks[k - 1].punct == ';') {
+				subj_from = k;
+				break;
+			}
 		v = verb_after(r, i + len);
 		/* "must not, under any circumstances, change ...": past the
 		 * aside. */
@@ -2031,12 +2041,21 @@ static bool present_verb(struct reader *r, uint32_t k)
  * applies depends on ..."). */
 static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
 {
+	specc_str w = word(r, lead);
+
+	/* "Placing code inside code blocks ...": a subject that is an act
+	 * is a list item or a definition, not a party that does things. */
+	if (w.len > 4 && !memcmp(w.ptr + w.len - 3, "ing", 3))
+		return;
 	for (uint32_t k = lead + 1; k < r->n && r->toks[k].punct != ';' && r->toks[k].punct != '.'; k++) {
 		uint32_t v = k, at = r->out->items.len, end;
 		int mod = SPECC_MOD_MUST;
 		const uint32_t noun = F_STOP | F_PREP | F_REL | F_ADVERB | F_MODAL | F_COND;
 
-		if (!is_word(r, k) || !is_word(r, k - 1) || has(r, k - 1, noun) || participle(word(r, k - 1)))
+		/* A verb goes on to what it does ("tells them", "stop when");
+		 * "code blocks (surrounded ...)" is a noun. */
+		if (!is_word(r, k) || !is_word(r, k - 1) || !is_word(r, k + 1) || has(r, k - 1, noun) ||
+		    participle(word(r, k - 1)))
 			continue;
 		if ((WIS(r, k, "does") || WIS(r, k, "do")) && WIS(r, k + 1, "not"))
 			v = verb_after(r, k + 2), mod = SPECC_MOD_MUST_NOT;

@@ -500,6 +500,10 @@ static void clauses_inside(void **state)
 		  "emerg credit", true, false },
 		{ "Alerts must stay on while the account is open.", 1, "must", "enabl", "alert", true, false },
 		{ "Stay on the line.", 1, "must", "stay", "line", false, false },
+		/* After "but", a subject of its own. */
+		{ "As a user-level principle, note that this can be overridden by explicit instructions at the system, "
+		  "developer, or user level but it cannot be overridden implicitly.", 1, "must-not", "overrid",
+		  "implicit", true, false },
 		/* The state kept is the act; "until ..." is a clause of its
 		 * own, and "a bulleted list" is no state. */
 		{ "The assistant must keep exam room allocations hidden until they are published on the portal.", 1,
@@ -721,9 +725,13 @@ static void present_and_second_orders(void **state)
 	reads("End every reply by asking whether there is anything else the resident needs.", by_asking, 2);
 	reads("When a price is a whole number of pounds, leave off the pence.", pence, 1);
 	reads("The assistant should decline the request but not lecture the user.", lecture, 2);
-	/* What a thing is, or a clause of its own, is no rule. */
+	/* What a thing is, or a clause of its own, is no rule; nor is a
+	 * noun after a noun ("code blocks"), or what an act does. */
 	reads("Whether it applies depends on the account.", NULL, 0);
 	reads("Customers who ask for a refund.", NULL, 0);
+	reads("Placing code inside code blocks (surrounded by triple backticks) even if it's the sole content.", NULL,
+	      0);
+	reads("Placing orders requires an account.", NULL, 0);
 }
 
 static void no_statement(void **state)
