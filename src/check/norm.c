@@ -507,6 +507,15 @@ static bool aside(struct reader *r, uint32_t i)
 	return false;
 }
 
+/* Whether the "but" at token i means "except": "anyone but the account
+ * holder", "nobody but staff". */
+static bool all_but(struct reader *r, uint32_t i)
+{
+	return WIS(r, i, "but") && i > 0 &&
+	       (WIS(r, i - 1, "anyone") || WIS(r, i - 1, "anybody") || WIS(r, i - 1, "everyone") ||
+		WIS(r, i - 1, "nobody") || WIS(r, i - 1, "one") || WIS(r, i - 1, "none") || WIS(r, i - 1, "all"));
+}
+
 /* The verb of "don't V", "do not V", "never V" or "not V" at token i, or
  * SPECC_NONE. */
 static uint32_t denied_verb(struct reader *r, uint32_t i)
@@ -550,9 +559,7 @@ static bool object_stop(struct reader *r, uint32_t i)
 	if (cond_at(r, i, &skip) != SPECC_COND_NONE)
 		return true;
 	/* "anyone but the account holder" is who, not another clause. */
-	if (WIS(r, i, "but") && i > 0 &&
-	    (WIS(r, i - 1, "anyone") || WIS(r, i - 1, "anybody") || WIS(r, i - 1, "everyone") ||
-	     WIS(r, i - 1, "nobody") || WIS(r, i - 1, "one")))
+	if (all_but(r, i))
 		return false;
 	if (WIS(r, i, "without") || WIS(r, i, "but") || WIS(r, i, "even") || WIS(r, i, "because") ||
 	    WIS(r, i, "so") || WIS(r, i, "since"))
@@ -1231,7 +1238,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 {
 	specc_norm *n = SPECC_PUSH(r->out->items);
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT, head = SPECC_BUF_INIT;
-	uint32_t end, after, end_at = SPECC_NONE;
+	uint32_t end, after, skip, end_at = SPECC_NONE;
 	specc_str v = word(r, verb), part = is_word(r, verb + 1) ? word(r, verb + 1) : SPECC_STR_NULL;
 	specc_str base = SPECC_STR_NULL;
 	bool passive = false, to_whom = false;
@@ -1262,7 +1269,6 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	}
 	/* "Emergency credit should stay off": a state, as "stay switched
 	 * off" is.  "Stay on the line" is no state. */
-	uint32_t skip;
 	if ((IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains")) && r->subj_b > r->subj_a &&
 	    (WIS(r, verb + 1, "off") ||
 	     (WIS(r, verb + 1, "on") && (!is_word(r, verb + 2) || cond_at(r, verb + 2, &skip) != SPECC_COND_NONE)))) {
@@ -1601,9 +1607,6 @@ static uint32_t coordinated(struct reader *r, uint32_t i, int mod, bool absolute
 	return i;
 }
 
-/* The first condition of the sentence applies to its statements; a
- * leading scope ("During business hours, ...") is one, its first word
- * kept, since "before" and "after" are what tell two scopes apart. */
 /* Whether a clause with a subject of its own starts between statement
  * n and the condition at token at: in "notifications start switched
  * off, and customers turn them on if they want them" the "if" is the
@@ -1626,6 +1629,9 @@ static bool later_clause(struct reader *r, const specc_norm *n, uint32_t at)
 	return false;
 }
 
+/* The first condition of the sentence applies to its statements; a
+ * leading scope ("During business hours, ...") is one, its first word
+ * kept, since "before" and "after" are what tell two scopes apart. */
 static void conditions(struct reader *r, uint32_t first)
 {
 	uint32_t skip = 1, start = 0, end = lead_phrase(r), at = 0;
@@ -1922,7 +1928,6 @@ static bool order_verb(struct reader *r, uint32_t i)
 static bool embedded(struct reader *r, uint32_t i)
 {
 	uint32_t skip;
-
 	int mod;
 	bool abs;
 
@@ -1975,10 +1980,7 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 		/* "note that this can be changed ... but it cannot be
 		 * changed implicitly": the subject starts after "but". */
 		for (uint32_t k = m; k > subj_from; k--)
-			if ((WIS(r, k - 1, "but") && !(k >= 2 && (WIS(r, k - 2, "nobody") || WIS(r, k - 2, "anyone") ||
-								    WIS(r, k - 2, "everyone") || WIS(r, k - 2, "one") ||
-								    WIS(r, k - 2, "none") || WIS(r, k - 2, "all")))) ||
-			    r->toks[k - 1].punct == ';') {
+			if ((WIS(r, k - 1, "but") && !all_but(r, k - 1)) || r->toks[k - 1].punct == ';') {
 				subj_from = k;
 				break;
 			}
@@ -2041,7 +2043,7 @@ static bool present_verb(struct reader *r, uint32_t k)
  * applies depends on ..."). */
 static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
 {
-	specc_str w = word(r, lead);
+	specc_str w = word(r, lead), actor;
 
 	/* "Placing code inside code blocks ...": a subject that is an act
 	 * is a list item or a definition, not a party that does things. */
@@ -2065,11 +2067,12 @@ static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
 			continue;
 		if (embedded(r, k))
 			break;
+		actor = actor_before(r, k, first);
 		r->subj_a = lead;
 		r->subj_b = k;
-		end = emit_verbs(r, mod, false, false, actor_before(r, k, first), v, k);
+		end = emit_verbs(r, mod, false, false, actor, v, k);
 		r->subj_a = r->subj_b = 0;
-		coordinated(r, end, mod, false, actor_before(r, k, first), false);
+		coordinated(r, end, mod, false, actor, false);
 		subject(r, lead, k, at);
 		return;
 	}
