@@ -115,6 +115,10 @@ typedef struct specc_norm {
 
 typedef struct specc_norms {
 	SPECC_TABLE(specc_norm) items;
+	/* The stems of people the project names that the word lists do not,
+	 * learnt from what is said of them ("a guest who asks", "tell a
+	 * guest to leave"): read as people in every clause. */
+	SPECC_TABLE(specc_str) people;
 	specc_arena arena;        /* every string above */
 } specc_norms;
 

@@ -114,13 +114,28 @@ static bool in_list(specc_str w, const char *const *list)
 	return false;
 }
 
+struct tier {
+	specc_project *p;         /* for quoting the statements in messages */
+	const specc_antonyms *ant;
+	const specc_norm *base;
+	const uint64_t *qual;
+	const uint32_t *vals;     /* value_ids() of each statement's object */
+	const specc_norms *ns;    /* for the people the project names that the lists do not */
+};
+
 /* Stems in most statements that name no topic and no case: the assistant
- * and the people it serves ("the customer asks", "tell users"). */
-static bool everyday(specc_str w)
+ * and the people it serves ("the customer asks", "tell users"), and the
+ * people a project names that the lists do not ("a guest who asks"). */
+static bool everyday(const struct tier *t, specc_str w)
 {
 	static const char *const common[] = { "assist", "model", "custom", "user", "passeng", "member",
 					      "patient", "client", "caller", "someon", NULL };
-	return in_list(w, common);
+	if (in_list(w, common))
+		return true;
+	for (uint32_t i = 0; i < t->ns->people.len; i++)
+		if (eq(w, t->ns->people.items[i]))
+			return true;
+	return false;
 }
 
 /* Where WordNet's verbs are: SPECC_WORDNET names data.verb elsewhere, or
@@ -216,13 +231,13 @@ static bool same_words(specc_str a, specc_str b, bool one)
 
 /* A condition's words that tell it from another: people are in most
  * conditions, and "after X" is "when X". */
-static uint32_t cond_words(specc_str stems, specc_str *out, uint32_t max)
+static uint32_t cond_words(const struct tier *t, specc_str stems, specc_str *out, uint32_t max)
 {
 	specc_str w[16];
 	uint32_t n = words(stems, w, 16), m = 0;
 
 	for (uint32_t i = 0; i < n && m < max; i++)
-		if (!everyday(w[i]) && !eqs(w[i], "after"))
+		if (!everyday(t, w[i]) && !eqs(w[i], "after"))
 			out[m++] = w[i];
 	return m;
 }
@@ -243,10 +258,10 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
 
 /* Whether two words of a's condition, people left out, are in b's
  * object. */
-static bool cond_in_object(const specc_norm *a, const specc_norm *b)
+static bool cond_in_object(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
 	specc_str c[16], o[16];
-	uint32_t nc = cond_words(a->condition_stems, c, 16), no = words(b->object_stems, o, 16);
+	uint32_t nc = cond_words(t, a->condition_stems, c, 16), no = words(b->object_stems, o, 16);
 
 	return shared(c, nc, o, no) >= 2;
 }
@@ -339,7 +354,7 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
  * high-risk list" and "transfers to every country we support").  Two
  * empty heads match only when both verbs take no object ("joke about
  * money" and "joke back"). */
-static bool same_object(const specc_norm *a, const specc_norm *b)
+static bool same_object(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
 	double contained;
 
@@ -371,8 +386,8 @@ static bool same_object(const specc_norm *a, const specc_norm *b)
 	 * apologise for delays caused by weather": an act with no object is
 	 * about what its condition names, when two of those words are the
 	 * other's object. */
-	if ((!a->core_stems.len && a->cond && cond_in_object(a, b)) ||
-	    (!b->core_stems.len && b->cond && cond_in_object(b, a)))
+	if ((!a->core_stems.len && a->cond && cond_in_object(t, a, b)) ||
+	    (!b->core_stems.len && b->cond && cond_in_object(t, b, a)))
 		return true;
 	/* A format used anywhere ("use emoji") is used in replies too. */
 	if (a->format && b->format && (!a->object_stems.len || !b->object_stems.len))
@@ -432,11 +447,11 @@ static bool alternatives(specc_str x, specc_str y)
  * neither b's condition nor b's object holds: the same kind of case with
  * another value ("to bookings on short-haul flights" against "on
  * long-haul flights"). */
-static bool other_case(const specc_norm *a, const specc_norm *b)
+static bool other_case(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
 	specc_str wa[16], head[16], cb[16], ob[16];
 	uint32_t na = words(a->object_stems, wa, 16), nh = words(a->core_stems, head, 16),
-		 nc = cond_words(b->condition_stems, cb, 16), no = words(b->object_stems, ob, 16);
+		 nc = cond_words(t, b->condition_stems, cb, 16), no = words(b->object_stems, ob, 16);
 	specc_str tail[16], others[16], missing = SPECC_STR_NULL;
 	uint32_t other = 0, nt = 0;
 
@@ -453,7 +468,7 @@ static bool other_case(const specc_norm *a, const specc_norm *b)
 	for (uint32_t i = 0; i < na; i++) {
 		if (in_list(wa[i], every))
 			return false;
-		if (everyday(wa[i]) || shared(&wa[i], 1, head, nh) || in_list(wa[i], joins) ||
+		if (everyday(t, wa[i]) || shared(&wa[i], 1, head, nh) || in_list(wa[i], joins) ||
 		    eq(wa[i], a->limit_unit) || (wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9'))
 			continue;
 		tail[nt++] = wa[i];
@@ -486,7 +501,7 @@ static bool limit_outside_case(const specc_norm *a, const specc_norm *b);
  * one: yes.  Both conditional: when the conditions are the same, or when
  * an "unless"/"except" on one side does not name the other's condition.
  */
-static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
+static bool conditions_overlap(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
 	bool xa = a->cond == SPECC_COND_UNLESS || a->cond == SPECC_COND_EXCEPT,
 	     xb = b->cond == SPECC_COND_UNLESS || b->cond == SPECC_COND_EXCEPT;
@@ -510,17 +525,17 @@ static bool conditions_overlap(const specc_norm *a, const specc_norm *b)
 		 * to midnight may deliver alcohol": the other's subject names
 		 * the exception, as a condition would (the test below). */
 		if (c->cond == SPECC_COND_UNLESS || c->cond == SPECC_COND_EXCEPT) {
-			na = cond_words(c->condition_stems, ca, 16);
-			nb = cond_words(u->subject_words, cb, 16);
+			na = cond_words(t, c->condition_stems, ca, 16);
+			nb = cond_words(t, u->subject_words, cb, 16);
 			common = shared(ca, na, cb, nb);
 			/* A bare "shops may" names no case. */
 			if (nb >= 2 && 2 * common >= (na < nb ? na : nb))
 				return false;
 		}
-		return a->cond ? !other_case(b, a) : !other_case(a, b);
+		return a->cond ? !other_case(t, b, a) : !other_case(t, a, b);
 	}
-	na = cond_words(a->condition_stems, ca, 16);
-	nb = cond_words(b->condition_stems, cb, 16);
+	na = cond_words(t, a->condition_stems, ca, 16);
+	nb = cond_words(t, b->condition_stems, cb, 16);
 	common = shared(ca, na, cb, nb);
 	/* "Must not X unless Y" and "may X when Y" is the exception the text
 	 * allows; "unless Y" against "when Z" leaves Z without Y open. */
@@ -552,7 +567,7 @@ static uint32_t merge_words(specc_str *w, uint32_t n, specc_str s)
  * in common, in their objects or their subjects ("replies about
  * mortgages should run to ..."), that is not the counted unit or part of
  * the limit. */
-static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need)
+static bool shares_topic(const struct tier *t, const specc_norm *a, const specc_norm *b, uint32_t need)
 {
 	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
 						   "less", "maximum", "minimum", "exceed", "up", "within",
@@ -570,7 +585,7 @@ static bool shares_topic(const specc_norm *a, const specc_norm *b, uint32_t need
 	nb = merge_words(wb, nb, b->subject_stems);
 	for (uint32_t i = 0; i < na; i++)
 		if (!eq(wa[i], a->limit_unit) && !(wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') &&
-		    !everyday(wa[i]) && !in_list(wa[i], numbers) && !in_list(wa[i], limit_words))
+		    !everyday(t, wa[i]) && !in_list(wa[i], numbers) && !in_list(wa[i], limit_words))
 			topic[nt++] = wa[i];
 	return shared(topic, nt, wb, nb) >= need;
 }
@@ -770,13 +785,6 @@ static bool opposite_qualities(const specc_norm *a, uint64_t qa, const specc_nor
 
 /* What the comparison of two statements reads besides them: the antonyms,
  * and each statement's quality words (by index from base). */
-struct tier {
-	specc_project *p;         /* for quoting the statements in messages */
-	const specc_antonyms *ant;
-	const specc_norm *base;
-	const uint64_t *qual;
-	const uint32_t *vals;     /* value_ids() of each statement's object */
-};
 
 /* Why a and b conflict: both statements quoted from their clauses, and
  * how they clash. */
@@ -910,7 +918,7 @@ static bool ends_of_a_text(const specc_norm *a, const specc_norm *b)
 /* Whether one allows a thing and the other forbids only part of it:
  * "may spend their points" and "points can't be spent on delivery
  * passes" is an exception, not a conflict. */
-static bool narrower_ban(const specc_norm *a, const specc_norm *b)
+static bool narrower_ban(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
 	const specc_norm *may = a->modality == SPECC_MOD_MAY ? a : b, *ban = may == a ? b : a;
 	specc_str wm[16], wb[16], wh[16];
@@ -930,7 +938,7 @@ static bool narrower_ban(const specc_norm *a, const specc_norm *b)
 	if (!nm || shared(wm, nm, wh, nh) != nm || shared(wh, nh, wm, nm) != nh)
 		return false;
 	for (uint32_t i = 0; i < nb; i++)
-		if (!shared(&wb[i], 1, wm, nm) && !everyday(wb[i]))
+		if (!shared(&wb[i], 1, wm, nm) && !everyday(t, wb[i]))
 			extra++;
 	return extra > 0;
 }
@@ -977,14 +985,14 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) &&
 		     !other_values(a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
-		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(a, b))
+		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(t, a, b))
 			return false;
 		return say_why(t, a, b, "opposite ways of doing one thing", why);
 	}
 	if (!limits && !same &&
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
-	if (!same_actor(a, b) || !conditions_overlap(a, b))
+	if (!same_actor(a, b) || !conditions_overlap(t, a, b))
 		return false;
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:
@@ -996,7 +1004,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		struct bound x = bound_of(a), y = bound_of(b);
 		if (!generic_unit(dim))
 			need--;
-		if (!shares_topic(a, b, need))
+		if (!shares_topic(t, a, b, need))
 			return false;
 		if (limits_clash(x, y))
 			return say_why(t, a, b, "limits that cannot both hold", why);
@@ -1005,7 +1013,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		if (x.kind != y.kind || x.value != y.value)
 			return false;
 	}
-	if (!same_object(a, b))
+	if (!same_object(t, a, b))
 		return false;
 	if (eq(a->action, b->action) && opposite(a->modality, b->modality) &&
 	    !(specc_modality_negative(a->modality) ? b->only : a->only) &&
@@ -1020,7 +1028,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	    /* "don't send updates by WhatsApp" and "may send them by
 	     * email": one value each, two acts. */
 	    !one_value_each(t->vals[a - t->base], t->vals[b - t->base]) &&
-	    !narrower_ban(a, b)) {
+	    !narrower_ban(t, a, b)) {
 		bool allows = a->modality == SPECC_MOD_MAY || b->modality == SPECC_MOD_MAY;
 		return say_why(t, a, b, allows ? "one allowing what the other forbids"
 					       : "one requiring what the other forbids", why);
@@ -1555,7 +1563,7 @@ void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 			chain_add(&dims.index, dimension(n, &scale), i, dims.head, dims.tail, dims.next,
 				  &dims.count);
 	}
-	t = (struct tier){ p, &ant, ns.items.items, qual, vals };
+	t = (struct tier){ p, &ant, ns.items.items, qual, vals, &ns };
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
 		/* Same action, later in the chain. */

@@ -456,6 +456,37 @@ static unsigned flags_of(const struct reader *r, specc_str w)
 	return at == SPECC_NONE ? 0 : r->list_flags.items[at];
 }
 
+/* Whether token i is a person the lists do not name, by what is said of
+ * it: "a guest who reports smoke", "tell a guest to use the stairs". */
+static bool someone(struct reader *r, uint32_t i)
+{
+	/* Not "allow", "help" or "require": "allow bookings to be made". */
+	static const specc_str telling[] = { W("tell"),    W("ask"),     W("remind"),   W("warn"),
+					     W("advis"),   W("encourag"), W("urg"),     W("invit"),
+					     W("persuad"), W("instruct"), { NULL, 0 } };
+	static const specc_str dets[] = { W("a"), W("an"), W("the"), W("any"), W("every"), W("each"), W("no"),
+					  W("one"), W("another"), W("other"), { NULL, 0 } };
+	const unsigned other = F_STOP | F_PREP | F_REL | F_VERB | F_MODAL | F_COND | F_ADVERB | F_PERSON |
+			       F_NUMBER | F_ACTOR;
+	uint32_t v;
+
+	if (!is_word(r, i) || (r->toks[i].flags & other) || !is_word(r, i + 1) ||
+	    (r->toks[i].w.ptr[0] >= '0' && r->toks[i].w.ptr[0] <= '9'))
+		return false;
+	/* "any guest who", not "a smart meter who" or "in the room who":
+	 * right after its determiner, and not where a phrase ends. */
+	if (WIS(r, i + 1, "who"))
+		return i > 0 && in(dets, word(r, i - 1)) && !(i > 1 && has(r, i - 2, F_PREP));
+	/* "ask a guest to explain", "tell guests to leave": the one told. */
+	if (!WIS(r, i + 1, "to") || !is_word(r, i + 2) || !(r->toks[i + 2].flags & F_VERB) || WIS(r, i + 2, "be") ||
+	    i == 0)
+		return false;
+	v = i - 1;
+	if (v > 0 && (r->toks[v].flags & F_STOP))
+		v--;
+	return is_word(r, v) && in(telling, stem_tmp(r, word(r, v)));
+}
+
 /* Reads each token's lists, then its modal and condition readings. */
 static void classify(struct reader *r)
 {
@@ -467,6 +498,9 @@ static void classify(struct reader *r)
 		f = flags_of(r, t->w);
 		t->flags = (uint16_t)f;
 	}
+	for (uint32_t i = 0; i < r->n; i++)
+		if (someone(r, i))
+			r->toks[i].flags |= F_PERSON;
 	for (uint32_t i = 0; i < r->n; i++) {
 		struct tok *t = &r->toks[i];
 		int mod = 0;
@@ -2238,12 +2272,59 @@ void specc_norms_init(specc_norms *n)
 	specc_arena_init(&n->arena);
 }
 
+/* Adds word w, and its plural or singular, to the people of the lists. */
+static void add_person(struct reader *r, specc_str w)
+{
+	specc_buf b = SPECC_BUF_INIT;
+
+	for (int form = 0; form < 2; form++) {
+		uint32_t at = r->list_flags.len;
+		specc_str key;
+		specc_buf_reset(&b);
+		specc_buf_add(&b, w.ptr, w.len);
+		if (form == 1) {
+			if (w.len > 3 && w.ptr[w.len - 1] == 's')
+				b.len--;
+			else
+				specc_buf_addch(&b, 's');
+		}
+		key = specc_arena_str(&r->stem_arena, b.ptr, b.len);
+		if (specc_map_put(&r->lists, key, at, &at))
+			*SPECC_PUSH(r->list_flags) = 0;
+		r->list_flags.items[at] |= F_PERSON;
+	}
+	specc_buf_release(&b);
+}
+
+/* People the lists do not name, from every clause of p before any is
+ * read: a "guest who reports smoke" in one clause is a person in all of
+ * them ("send guests to the website" is about the website). */
+static void learn_people(struct reader *r, const specc_project *p)
+{
+	for (uint32_t c = 0; c < p->clauses.len; c++) {
+		const specc_clause *cl = &p->clauses.items[c];
+		r->text = cl->text.ptr ? cl->text.ptr : "";
+		r->len = cl->text.len;
+		r->n = 0;
+		specc_buf_reset(&r->low);
+		tokenize(r);
+		classify(r);
+		for (uint32_t i = 0; i < r->n; i++)
+			if (is_word(r, i) && (r->toks[i].flags & F_PERSON) && !(flags_of(r, r->toks[i].w) & F_PERSON)) {
+				specc_str st = stem_tmp(r, r->toks[i].w);
+				*SPECC_PUSH(r->out->people) = specc_arena_str(&r->out->arena, st.ptr, st.len);
+				add_person(r, r->toks[i].w);
+			}
+	}
+}
+
 void specc_norms_extract(specc_norms *out, const specc_project *p)
 {
 	struct reader r;
 
 	specc_norms_init(out);
 	reader_open(&r, out);
+	learn_people(&r, p);
 	for (uint32_t c = 0; c < p->clauses.len; c++) {
 		const specc_clause *cl = &p->clauses.items[c];
 		r.clause = c;
@@ -2257,6 +2338,7 @@ void specc_norms_extract(specc_norms *out, const specc_project *p)
 void specc_norms_release(specc_norms *n)
 {
 	SPECC_TABLE_FREE(n->items);
+	SPECC_TABLE_FREE(n->people);
 	specc_arena_release(&n->arena);
 }
 

@@ -500,6 +500,11 @@ static void clauses_inside(void **state)
 		  "emerg credit", true, false },
 		{ "Alerts must stay on while the account is open.", 1, "must", "enabl", "alert", true, false },
 		{ "Stay on the line.", 1, "must", "stay", "line", false, false },
+		/* People the lists do not name, by what is said of them: the
+		 * one told, not what is told; but bookings are no people. */
+		{ "Never tell a guest to use a lift.", 1, "must-not", "tell", "use lift", false, false },
+		{ "Ask the guest to describe a lost item.", 1, "must", "ask", "describ", false, false },
+		{ "Allow bookings to be made online.", 1, "must", "allow", "book", false, false },
 		/* After "but", a subject of its own. */
 		{ "As a user-level principle, note that this can be overridden by explicit instructions at the system, "
 		  "developer, or user level but it cannot be overridden implicitly.", 1, "must-not", "overrid",
