@@ -123,6 +123,10 @@ struct tier {
 	const specc_norms *ns;    /* for the people the project names that the lists do not */
 };
 
+/* Words that join a case to its object rather than name it. */
+static const char *const joins[] = { "befor", "after", "until", "dure", "onc", "whether", "rather",
+				     "instead", "than", "time", "way", NULL };
+
 /* Stems in most statements that name no topic and no case: the assistant
  * and the people it serves ("the customer asks", "tell users"), and the
  * people a project names that the lists do not ("a guest who asks"). */
@@ -455,9 +459,6 @@ static bool other_case(const struct tier *t, const specc_norm *a, const specc_no
 	specc_str tail[16], others[16], missing = SPECC_STR_NULL;
 	uint32_t other = 0, nt = 0;
 
-	/* Words that join a case to its object rather than name it. */
-	static const char *const joins[] = { "befor", "after", "until", "dure", "onc", "whether", "rather",
-					     "instead", "than", "time", "way", NULL };
 	/* Words that stretch a rule over every case: "whatever the fare
 	 * type", "every rebooking, schedule changes included". */
 	static const char *const every[] = { "whatev", "whichev", "regardless", "everi", "includ",
@@ -843,7 +844,7 @@ static bool values_apart(uint32_t va, uint32_t vb, size_t g)
 /* Whether two duties ask for different values of one thing: each object
  * holds one value of a group, not the same, and the objects share a word
  * besides, or one is the value alone ("answer in Spanish"). */
-static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, uint32_t vb)
+static bool other_values(const struct tier *t, const specc_norm *a, uint32_t va, const specc_norm *b, uint32_t vb)
 {
 	for (size_t g = 0; g < sizeof value_groups / sizeof *value_groups; g++) {
 		specc_str wa[16], wb[16];
@@ -853,9 +854,12 @@ static bool other_values(const specc_norm *a, uint32_t va, const specc_norm *b, 
 			continue;
 		na = words(a->object_stems, wa, 16);
 		nb = words(b->object_stems, wb, 16);
+		/* "Invoices are sent by email after check-out" and "jewellery
+		 * is sent back by post after the guest has paid": "after"
+		 * and the guest are no thing in common. */
 		for (uint32_t i = 0; i < na; i++)
 			for (uint32_t j = 0; j < nb; j++)
-				common += eq(wa[i], wb[j]);
+				common += eq(wa[i], wb[j]) && !in_list(wa[i], joins) && !everyday(t, wa[i]);
 		if (common || na == 1 || nb == 1)
 			return true;
 	}
@@ -983,7 +987,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	if (!limits && same && !opposite(a->modality, b->modality)) {
 		/* Two duties to do one thing in opposite ways. */
 		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) &&
-		     !other_values(a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
+		     !other_values(t, a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
 		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(t, a, b))
 			return false;

@@ -232,6 +232,10 @@ static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 	}
 	if (WIS(r, i, "when") || WIS(r, i, "whenever"))
 		return SPECC_COND_WHEN;
+	if (WIS(r, i, "as") && WIS(r, i + 1, "soon") && WIS(r, i + 2, "as")) {
+		*skip = 3;
+		return SPECC_COND_WHEN;
+	}
 	if (WIS(r, i, "unless"))
 		return SPECC_COND_UNLESS;
 	if (WIS(r, i, "while"))

@@ -713,6 +713,9 @@ static void present_and_second_orders(void **state)
 		{ "must", "", "end", "repli", "", "", true, false },
 		{ "must", "", "ask", "whether anyth els resid need", "", "", true, false },
 	};
+	static const struct want soon[] = {
+		{ "must", "", "tell", "whether anyth room hand", "when", "guest gives room stayed", true, false },
+	};
 	static const struct want pence[] = {
 		{ "must", "", "omit", "penc", "when", "price whole number pounds", true, false },
 	};
@@ -729,6 +732,9 @@ static void present_and_second_orders(void **state)
 	      "anything else.", goodbye, 2);
 	reads("End every reply by asking whether there is anything else the resident needs.", by_asking, 2);
 	reads("When a price is a whole number of pounds, leave off the pence.", pence, 1);
+	/* "As soon as" is "when": no present-tense rule "gives" inside it. */
+	reads("As soon as a guest gives the room they stayed in, tell them whether anything from that room has been "
+	      "handed in.", soon, 1);
 	reads("The assistant should decline the request but not lecture the user.", lecture, 2);
 	/* What a thing is, or a clause of its own, is no rule; nor is a
 	 * noun after a noun ("code blocks"), or what an act does. */
