@@ -200,6 +200,7 @@ const struct norm_phrasal norm_phrasal[] = {
 	{ W("read"), W("out"), W("tell") },      { W("leav"), W("off"), W("omit") },
 	{ W("pass"), W("on"), W("tell") },       { W("give"), W("back"), W("return") },
 	{ W("hand"), W("back"), W("return") },   { W("carri"), W("on"), W("continu") },
+	{ W("read"), W("back"), W("repeat") },
 	/* One verb for each act that specs name several ways.  Two rules
 	 * with near-synonyms on one object ("must quote the price", "must
 	 * not tell the price") are about one act; the object still has to

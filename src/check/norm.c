@@ -1156,8 +1156,9 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 			while (at < r->n && at < v + reach && is_word(r, at) &&
 			       !str_eq(r->toks[at].w, norm_phrasal[k].particle))
 				at++;
+			/* "read the address back to them" is to repeat it. */
 			if (at >= r->n || at >= v + reach || !is_word(r, at) ||
-			    (at > v + 1 && (WIS(r, at + 1, "to") || has_number(r, at + 1))))
+			    (at > v + 1 && ((WIS(r, at + 1, "to") && !WIS(r, at, "back")) || has_number(r, at + 1))))
 				continue;
 			if (at == v + 1)
 				*obj = v + 2;
@@ -1325,6 +1326,13 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 			obj = pi + 1;
 		/* As written: "quoted" is told, but not to the fares. */
 		to_whom = recipient(r, raw, obj);
+		/* "is kept private": hidden, as "keep it private" is. */
+		if (IS(act, "keep") && (WIS(r, pi + 1, "private") || WIS(r, pi + 1, "secret") ||
+					WIS(r, pi + 1, "confidential") || WIS(r, pi + 1, "hidden"))) {
+			act = specc_str_make("hide", 4);
+			if (obj == pi + 1)
+				obj = pi + 2;
+		}
 		/* "switched on" is "enabled", "left out" "omitted". */
 		for (size_t k = 0; k < norm_phrasal_count && is_word(r, pi + 1); k++)
 			if (norm_phrasal[k].particle.ptr && str_eq(act, norm_phrasal[k].verb) &&

@@ -514,6 +514,12 @@ static void clauses_inside(void **state)
 		{ "The assistant must keep exam room allocations hidden until they are published on the portal.", 1,
 		  "must", "hide", "exam room alloc", false, false },
 		{ "Keep the details private.", 1, "must", "hide", "detail", false, false },
+		{ "A guest's stay history is kept private from their employer.", 1, "must", "hide", "stay histori",
+		  true, false },
+		/* "Read X back to them" is to repeat it; "to them" does not
+		 * part the verb from its particle. */
+		{ "Before confirming a change, read the guest's home address back to them.", 1, "must", "repeat",
+		  "home address", false, false },
 		{ "Keep the account locked while the investigation is open.", 1, "must", "lock", "account", false,
 		  false },
 		{ "Keep any bulleted list in a reply to six items or fewer.", 1, "must", "keep", "bullet list", false,
