@@ -85,7 +85,8 @@ const specc_str norm_imperative_verbs[] = {
 const specc_str norm_modal_starts[] = {
 	W("must"), W("shall"), W("mustn't"), W("shan't"), W("cannot"), W("can't"), W("won't"),
 	W("should"), W("shouldn't"), W("may"), W("can"), W("will"), W("need"), W("needs"), W("has"),
-	W("have"), W("is"), W("are"), W("never"), W("always"), W("does"), W("do"), W("doesn't"),
+	W("have"), W("is"), W("are"), W("isn't"), W("aren't"), W("it's"), W("they're"), W("never"), W("always"),
+	W("does"), W("do"), W("doesn't"),
 	W("don't"), { NULL, 0 },
 };
 

@@ -328,11 +328,13 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 		*mod = SPECC_MOD_MUST;
 		return 2;
 	}
-	if (IS(w, "is") || IS(w, "are")) {
+	/* "isn't", "aren't", and "it's", "they're": "is" and "are". */
+	if (IS(w, "is") || IS(w, "are") || IS(w, "isn't") || IS(w, "aren't") || IS(w, "it's") || IS(w, "they're")) {
 		uint32_t k = i + 1;
 		bool neg = WIS(r, k, "not") || WIS(r, k, "never");
 		if (neg)
 			k++;
+		neg |= IS(w, "isn't") || IS(w, "aren't");
 		*absolute = WIS(r, i + 1, "never");
 		if ((WIS(r, k, "required") || WIS(r, k, "obliged") || WIS(r, k, "expected") ||
 		     WIS(r, k, "encouraged")) && WIS(r, k + 1, "to") && !neg) {
@@ -1269,7 +1271,8 @@ static bool after_is(struct reader *r, uint32_t v)
 
 	if (k > 0 && (WIS(r, k - 1, "not") || WIS(r, k - 1, "never") || WIS(r, k - 1, "always")))
 		k--;
-	return k > 0 && (WIS(r, k - 1, "is") || WIS(r, k - 1, "are"));
+	return k > 0 && (WIS(r, k - 1, "is") || WIS(r, k - 1, "are") || WIS(r, k - 1, "isn't") ||
+			 WIS(r, k - 1, "aren't") || WIS(r, k - 1, "it's") || WIS(r, k - 1, "they're"));
 }
 
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
@@ -1936,7 +1939,8 @@ static bool later_modal(struct reader *r, uint32_t i)
  * no stopword, person or subject, and no modal in its phrase. */
 static bool open_verb(struct reader *r, uint32_t i)
 {
-	return is_word(r, i) && !has(r, i, F_STOP) && !has(r, i, F_PERSON) && !has(r, i, F_ACTOR) &&
+	return is_word(r, i) && !r->toks[i].modal_len && !has(r, i, F_STOP) && !has(r, i, F_PERSON) &&
+	       !has(r, i, F_ACTOR) &&
 	       !has(r, i, F_NOT_VERB) && !has(r, i, F_PREP) && !has(r, i, F_REL) && !has(r, i, F_COND) &&
 	       !modal_in_clause(r, i + 1);
 }
@@ -2060,6 +2064,21 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 	}
 }
 
+/* Whether token k is a verb of the lists with an -s: "tells", "reaches",
+ * "carries". */
+static bool present_verb_form(struct reader *r, uint32_t k)
+{
+	specc_str w = word(r, k);
+
+	if (!is_word(r, k) || w.len < 4 || w.ptr[w.len - 1] != 's')
+		return false;
+	if (flags_of(r, specc_str_make(w.ptr, w.len - 1)) & F_VERB)
+		return true;
+	return w.len > 4 && w.ptr[w.len - 2] == 'e' &&
+	       ((flags_of(r, specc_str_make(w.ptr, w.len - 2)) & F_VERB) ||
+		(w.ptr[w.len - 3] == 'i' && (flags_of(r, stem_tmp(r, w)) & F_VERB_STEM)));
+}
+
 /* Whether token k is a verb of the lists in the present tense after a
  * subject: "tells", "carries", or "ask" after a plural ("drivers ask"). */
 static bool present_verb(struct reader *r, uint32_t k)
@@ -2072,14 +2091,7 @@ static bool present_verb(struct reader *r, uint32_t k)
 	if (f & F_VERB)
 		return p.len > 3 && p.ptr[p.len - 1] == 's' && p.ptr[p.len - 2] != 's' &&
 		       p.ptr[p.len - 2] != '\'';
-	if (w.len < 4 || w.ptr[w.len - 1] != 's')
-		return false;
-	/* "tells", "reaches", "carries" */
-	if (flags_of(r, specc_str_make(w.ptr, w.len - 1)) & F_VERB)
-		return true;
-	return w.len > 4 && w.ptr[w.len - 2] == 'e' &&
-	       ((flags_of(r, specc_str_make(w.ptr, w.len - 2)) & F_VERB) ||
-		(w.ptr[w.len - 3] == 'i' && (flags_of(r, stem_tmp(r, w)) & F_VERB_STEM)));
+	return present_verb_form(r, k);
 }
 
 /* "The assistant tells them it is automated", "delivery notifications

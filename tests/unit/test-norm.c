@@ -505,6 +505,10 @@ static void clauses_inside(void **state)
 		{ "Never tell a guest to use a lift.", 1, "must-not", "tell", "use lift", false, false },
 		{ "Ask the guest to describe a lost item.", 1, "must", "ask", "describ", false, false },
 		{ "Allow bookings to be made online.", 1, "must", "allow", "book", false, false },
+		/* "isn't", "aren't", "it's", "they're" are "is" and "are". */
+		{ "Alcohol isn't sold after midnight.", 1, "must-not", "sell", "alcohol", true, false },
+		{ "When a reply lists several rooms, they're ordered from the cheapest.", 1, "must", "order", "", true,
+		  false },
 		/* After "but", a subject of its own. */
 		{ "As a user-level principle, note that this can be overridden by explicit instructions at the system, "
 		  "developer, or user level but it cannot be overridden implicitly.", 1, "must-not", "overrid",
