@@ -507,7 +507,7 @@ static void clauses_inside(void **state)
 		{ "Allow bookings to be made online.", 1, "must", "allow", "book", false, false },
 		/* "isn't", "aren't", "it's", "they're" are "is" and "are". */
 		{ "Alcohol isn't sold after midnight.", 1, "must-not", "sell", "alcohol", true, false },
-		{ "When a reply lists several rooms, they're ordered from the cheapest.", 1, "must", "order", "", true,
+		{ "When a reply lists several rooms, they're ordered from the cheapest.", 1, "must", "order", "", false,
 		  false },
 		/* After "but", a subject of its own. */
 		{ "As a user-level principle, note that this can be overridden by explicit instructions at the system, "
