@@ -1154,7 +1154,7 @@ static specc_str action_of(struct reader *r, uint32_t v, uint32_t *obj)
 			/* "leave out the times" or "leave the times out"; "let
 			 * customers on a variable tariff know" names whole
 			 * people between. */
-			uint32_t at = v + 1, reach = IS(norm_phrasal[k].particle, "know") ? 10 : 6;
+			uint32_t at = v + 1, reach = IS(norm_phrasal[k].particle, "know") ? 10 : 8;
 			while (at < r->n && at < v + reach && is_word(r, at) &&
 			       !str_eq(r->toks[at].w, norm_phrasal[k].particle))
 				at++;
