@@ -1,13 +1,43 @@
 /*
  * fuzz-norm.c - libFuzzer target for the reader of normative statements:
- * clause sentences are whatever authors write.
+ * clause sentences are whatever authors write, one at a time and as the
+ * clauses of a spec (where the people a project names are learnt first).
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "specc/norm.h"
+#include "specc/project.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Every clause's statements are its own, in clause order, and every
+ * person learnt is a word. */
+static void project(const uint8_t *data, size_t size)
+{
+	specc_project p;
+	specc_norms ns;
+	uint32_t src, last = 0;
+
+	specc_project_init(&p);
+	src = specc_project_add_buffer(&p, "spec.md", (const char *)data, size, SPECC_SOURCE_SPEC);
+	if (specc_source_vet(&p, src))
+		specc_parse_markdown(&p, src);
+	specc_project_resolve(&p);
+	specc_norms_extract(&ns, &p);
+	for (uint32_t i = 0; i < ns.items.len; i++) {
+		const specc_norm *n = &ns.items.items[i];
+		if (n->clause >= p.clauses.len || n->clause < last || !n->action.len ||
+		    n->end > p.clauses.items[n->clause].text.len)
+			abort();
+		last = n->clause;
+	}
+	for (uint32_t i = 0; i < ns.people.len; i++)
+		if (!ns.people.items[i].len)
+			abort();
+	specc_norms_release(&ns);
+	specc_project_release(&p);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,5 +55,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	specc_norms_release(&ns);
+	project(data, size);
 	return 0;
 }
