@@ -15,6 +15,7 @@
  * modal reading has no statement, which costs recall in conflict
  * detection, never a false conflict.
  */
+#define _GNU_SOURCE /* memmem */
 #include <libstemmer.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2325,9 +2326,26 @@ static void add_person(struct reader *r, specc_str w)
  * them ("send guests to the website" is about the website). */
 static void learn_people(struct reader *r, const specc_project *p)
 {
+	/* What someone() looks for, as written: most clauses have none, and
+	 * reading a clause costs more than looking. */
+	static const char *const cues[] = { "tell", "Tell", "ask", "Ask", "remind", "Remind", "warn", "Warn",
+					     "advis", "Advis", "encourag", "Encourag", "urg", "Urg", "invit",
+					     "Invit", "persuad", "Persuad", "instruct", "Instruct", NULL };
+
 	for (uint32_t c = 0; c < p->clauses.len; c++) {
 		const specc_clause *cl = &p->clauses.items[c];
-		r->text = cl->text.ptr ? cl->text.ptr : "";
+		bool cue = false;
+		if (!cl->text.len)
+			continue;
+		if (!memmem(cl->text.ptr, cl->text.len, "who", 3)) {
+			if (!memmem(cl->text.ptr, cl->text.len, " to ", 4))
+				continue;
+			for (const char *const *k = cues; *k && !cue; k++)
+				cue = memmem(cl->text.ptr, cl->text.len, *k, strlen(*k)) != NULL;
+			if (!cue)
+				continue;
+		}
+		r->text = cl->text.ptr;
 		r->len = cl->text.len;
 		r->n = 0;
 		specc_buf_reset(&r->low);
