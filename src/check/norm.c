@@ -463,14 +463,17 @@ static unsigned flags_of(const struct reader *r, specc_str w)
 	return at == SPECC_NONE ? 0 : r->list_flags.items[at];
 }
 
+/* The stems of verbs whose object is told to do something: "ask a guest
+ * to explain".  Not "allow", "help" or "require": "allow bookings to be
+ * made". */
+static const specc_str telling[] = { W("tell"),    W("ask"),      W("remind"), W("warn"),
+				     W("advis"),   W("encourag"), W("urg"),    W("invit"),
+				     W("persuad"), W("instruct"), { NULL, 0 } };
+
 /* Whether token i is a person the lists do not name, by what is said of
  * it: "a guest who reports smoke", "tell a guest to use the stairs". */
 static bool someone(struct reader *r, uint32_t i)
 {
-	/* Not "allow", "help" or "require": "allow bookings to be made". */
-	static const specc_str telling[] = { W("tell"),    W("ask"),     W("remind"),   W("warn"),
-					     W("advis"),   W("encourag"), W("urg"),     W("invit"),
-					     W("persuad"), W("instruct"), { NULL, 0 } };
 	static const specc_str dets[] = { W("a"), W("an"), W("the"), W("any"), W("every"), W("each"), W("no"),
 					  W("one"), W("another"), W("other"), { NULL, 0 } };
 	const unsigned other = F_STOP | F_PREP | F_REL | F_VERB | F_MODAL | F_COND | F_ADVERB | F_PERSON |
@@ -946,6 +949,20 @@ static int limit_at(struct reader *r, uint32_t i, int64_t *value, specc_str *uni
 	return 0;
 }
 
+/* Whether w is a state of being kept hidden: "keep it private", "is kept
+ * secret". */
+static bool hiding(specc_str w)
+{
+	return IS(w, "private") || IS(w, "secret") || IS(w, "confidential") || IS(w, "hidden");
+}
+
+/* Whether verb v keeps its subject in a state: "must stay locked",
+ * "remains switched on". */
+static bool state_verb(specc_str v)
+{
+	return IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains");
+}
+
 /* The verb of an irregular participle ("paid" is "pay"), or a null ptr. */
 static specc_str irregular(specc_str w)
 {
@@ -1298,9 +1315,8 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->verb = keep(r, v);
 	/* "must be kept", and "must stay locked", "should remain switched
 	 * on": a state the subject is kept in is a passive too. */
-	if ((IS(v, "be") || IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains") ||
-	     IS(v, "start") || IS(v, "starts")) &&
-	    part.len > 3 && r->subj_b > r->subj_a) {
+	if ((IS(v, "be") || state_verb(v) || IS(v, "start") || IS(v, "starts")) && part.len > 3 &&
+	    r->subj_b > r->subj_a) {
 		base = irregular(part);
 		passive = base.ptr || (part.ptr[part.len - 2] == 'e' && part.ptr[part.len - 1] == 'd');
 	} else if (after_is(r, verb) && participle(v) && r->subj_b > r->subj_a) {
@@ -1312,7 +1328,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	}
 	/* "Emergency credit should stay off": a state, as "stay switched
 	 * off" is.  "Stay on the line" is no state. */
-	if ((IS(v, "stay") || IS(v, "remain") || IS(v, "stays") || IS(v, "remains")) && r->subj_b > r->subj_a &&
+	if (state_verb(v) && r->subj_b > r->subj_a &&
 	    (WIS(r, verb + 1, "off") ||
 	     (WIS(r, verb + 1, "on") && (!is_word(r, verb + 2) || cond_at(r, verb + 2, &skip) != SPECC_COND_NONE)))) {
 		const char *state = WIS(r, verb + 1, "off") ? "disabl" : "enabl";
@@ -1331,8 +1347,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 		/* As written: "quoted" is told, but not to the fares. */
 		to_whom = recipient(r, raw, obj);
 		/* "is kept private": hidden, as "keep it private" is. */
-		if (IS(act, "keep") && (WIS(r, pi + 1, "private") || WIS(r, pi + 1, "secret") ||
-					WIS(r, pi + 1, "confidential") || WIS(r, pi + 1, "hidden"))) {
+		if (IS(act, "keep") && is_word(r, pi + 1) && hiding(word(r, pi + 1))) {
 			act = specc_str_make("hide", 4);
 			if (obj == pi + 1)
 				obj = pi + 2;
@@ -1389,7 +1404,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 				if (is_word(r, k + 1) && !has(r, k + 1, F_PREP) && !has(r, k + 1, F_STOP) &&
 				    cond_at(r, k + 1, &skip) == SPECC_COND_NONE && !WIS(r, k + 1, "until"))
 					continue;
-				if (IS(w, "secret") || IS(w, "private") || IS(w, "confidential")) {
+				if (hiding(w)) {
 					act = specc_str_make("hide", 4);
 				} else if (participle(w) && !has(r, k, F_STOP)) {
 					act = norm_canon(verb_of.ptr ? stem_tmp(r, verb_of) : participle_stem(r, w));
@@ -2137,17 +2152,23 @@ static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
 	}
 }
 
+/* Tokenizes and classifies the sentence r->text. */
+static void scan(struct reader *r)
+{
+	r->n = 0;
+	r->particle = SPECC_NONE;
+	specc_buf_reset(&r->low);
+	tokenize(r);
+	classify(r);
+}
+
 static void read_sentence(struct reader *r)
 {
 	uint32_t first = r->out->items.len, i = 0, lead;
 	int mod;
 	bool absolute;
 
-	r->n = 0;
-	r->particle = SPECC_NONE;
-	specc_buf_reset(&r->low);
-	tokenize(r);
-	classify(r);
+	scan(r);
 	/* A leading condition ("If X, the assistant ...") is skipped to its
 	 * comma, so an imperative after it is still at the start. */
 	{
@@ -2297,6 +2318,28 @@ void specc_norms_init(specc_norms *n)
 	specc_arena_init(&n->arena);
 }
 
+/* Whether clause text t holds what someone() looks for, as written
+ * ("who", or " to " and a verb of telling, its first letter either case):
+ * most clauses hold neither, and reading one costs more than looking. */
+static bool may_name_someone(specc_str t)
+{
+	if (memmem(t.ptr, t.len, "who", 3))
+		return true;
+	if (!memmem(t.ptr, t.len, " to ", 4))
+		return false;
+	for (const specc_str *v = telling; v->ptr; v++) {
+		char cap[16];
+		if (memmem(t.ptr, t.len, v->ptr, v->len))
+			return true;
+		/* The stems are ours and short: "Tell", "Ask". */
+		memcpy(cap, v->ptr, v->len);
+		cap[0] = (char)(cap[0] - 'a' + 'A');
+		if (memmem(t.ptr, t.len, cap, v->len))
+			return true;
+	}
+	return false;
+}
+
 /* Adds word w, and its plural or singular, to the people of the lists. */
 static void add_person(struct reader *r, specc_str w)
 {
@@ -2326,31 +2369,13 @@ static void add_person(struct reader *r, specc_str w)
  * them ("send guests to the website" is about the website). */
 static void learn_people(struct reader *r, const specc_project *p)
 {
-	/* What someone() looks for, as written: most clauses have none, and
-	 * reading a clause costs more than looking. */
-	static const char *const cues[] = { "tell", "Tell", "ask", "Ask", "remind", "Remind", "warn", "Warn",
-					     "advis", "Advis", "encourag", "Encourag", "urg", "Urg", "invit",
-					     "Invit", "persuad", "Persuad", "instruct", "Instruct", NULL };
-
 	for (uint32_t c = 0; c < p->clauses.len; c++) {
 		const specc_clause *cl = &p->clauses.items[c];
-		bool cue = false;
-		if (!cl->text.len)
+		if (!cl->text.len || !may_name_someone(cl->text))
 			continue;
-		if (!memmem(cl->text.ptr, cl->text.len, "who", 3)) {
-			if (!memmem(cl->text.ptr, cl->text.len, " to ", 4))
-				continue;
-			for (const char *const *k = cues; *k && !cue; k++)
-				cue = memmem(cl->text.ptr, cl->text.len, *k, strlen(*k)) != NULL;
-			if (!cue)
-				continue;
-		}
 		r->text = cl->text.ptr;
 		r->len = cl->text.len;
-		r->n = 0;
-		specc_buf_reset(&r->low);
-		tokenize(r);
-		classify(r);
+		scan(r);
 		for (uint32_t i = 0; i < r->n; i++)
 			if (is_word(r, i) && (r->toks[i].flags & F_PERSON) && !(flags_of(r, r->toks[i].w) & F_PERSON)) {
 				specc_str st = stem_tmp(r, r->toks[i].w);
