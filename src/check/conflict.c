@@ -930,7 +930,7 @@ static bool narrower_ban(const struct tier *t, const specc_norm *a, const specc_
 {
 	const specc_norm *may = a->modality == SPECC_MOD_MAY ? a : b, *ban = may == a ? b : a;
 	specc_str wm[16], wb[16], wh[16];
-	uint32_t nm, nb, nh, extra = 0;
+	uint32_t nm, nb, nh;
 
 	/* "Under no circumstances", "whatever the amount": the ban is
 	 * written to leave no room for exceptions. */
@@ -947,8 +947,8 @@ static bool narrower_ban(const struct tier *t, const specc_norm *a, const specc_
 		return false;
 	for (uint32_t i = 0; i < nb; i++)
 		if (!shared(&wb[i], 1, wm, nm) && !everyday(t, wb[i]))
-			extra++;
-	return extra > 0;
+			return true;
+	return false;
 }
 
 /* Whether a's condition names b's act as done: "unlock an account that
