@@ -92,7 +92,7 @@ const specc_str norm_modal_starts[] = {
 
 const specc_str norm_cond_starts[] = {
 	W("if"), W("only"), W("provided"), W("as"), W("when"), W("whenever"), W("unless"), W("while"),
-	W("except"), W("other"), W("once"), { NULL, 0 },
+	W("except"), W("other"), W("once"), W("every"), W("each"), { NULL, 0 },
 };
 
 /* Words that cannot be the verb after a modal ("may the ..."). */

@@ -237,6 +237,16 @@ static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 		*skip = 3;
 		return SPECC_COND_WHEN;
 	}
+	/* "Every time the library's ABI changes, ...", not "every time
+	 * slot". */
+	if ((WIS(r, i, "every") || WIS(r, i, "each")) && WIS(r, i + 1, "time") &&
+	    (WIS(r, i + 2, "the") || WIS(r, i + 2, "a") || WIS(r, i + 2, "an") || WIS(r, i + 2, "they") ||
+	     WIS(r, i + 2, "it") || WIS(r, i + 2, "you") || WIS(r, i + 2, "he") || WIS(r, i + 2, "she") ||
+	     WIS(r, i + 2, "we") || WIS(r, i + 2, "their") || WIS(r, i + 2, "its") || WIS(r, i + 2, "your") ||
+	     WIS(r, i + 2, "someone") || WIS(r, i + 2, "anyone") || (i + 2 < r->n && (r->toks[i + 2].flags & F_PERSON)))) {
+		*skip = 2;
+		return SPECC_COND_WHEN;
+	}
 	if (WIS(r, i, "unless"))
 		return SPECC_COND_UNLESS;
 	if (WIS(r, i, "while"))
@@ -739,6 +749,14 @@ static int64_t number_at(struct reader *r, uint32_t i, bool *ok, uint32_t *last)
 	cur = currency(w);
 	w.ptr += cur.len;
 	w.len -= cur.len;
+	/* "10.2 Private shared object files should be ...": a number with
+	 * a point that opens a sentence numbers it, as a section or an item
+	 * of a list does; it counts nothing. */
+	if (i == 0 && !cur.len) {
+		const char *dot = memchr(w.ptr, '.', w.len);
+		if (dot && dot + 1 < w.ptr + w.len && dot[1] >= '0' && dot[1] <= '9')
+			return 0;
+	}
 	for (size_t k = 0; k < w.len; k++) {
 		/* Decimals are cut ("2.5" reads as 2): limits compare whole
 		 * units.  "30-day" is thirty of its unit. */
@@ -1281,6 +1299,20 @@ static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t en
 
 /* A statement of verb token v, its object starting at token obj (after a
  * list of verbs, "click, open or follow links", the list's last). */
+
+/* Whether token k is an object pronoun with nothing of its own after
+ * it: "remove it on purge", "do this in a package".  Not "this
+ * field". */
+static bool pronoun_object(struct reader *r, uint32_t k)
+{
+	/* Not "them": "tell them about the fees", "ask them for a code"
+	 * are told and asked; what follows is the object. */
+	if (!(WIS(r, k, "it") || WIS(r, k, "this") || WIS(r, k, "these") || WIS(r, k, "those")))
+		return false;
+	return k + 1 >= r->n || !is_word(r, k + 1) || has(r, k + 1, F_PREP) || WIS(r, k + 1, "and") ||
+	       WIS(r, k + 1, "or") || has(r, k + 1, F_COND);
+}
+
 /* Whether token v follows "is" or "are", past "not", "never" or
  * "always". */
 static bool after_is(struct reader *r, uint32_t v)
@@ -1502,13 +1534,16 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	} else if (format_in(r, n, obj, end, &words, &stems, &head)) {
 		/* "Put the departure time in bold": the format is the act. */
 	} else {
-		content(r, obj, end, &words, &stems);
-		core(r, obj, end, false, &head);
+		/* "Remove it on purge": what follows a pronoun says when or
+		 * where, and the object is whatever "it" was. */
+		uint32_t e = pronoun_object(r, obj) ? obj + 1 : end;
+		content(r, obj, e, &words, &stems);
+		core(r, obj, e, false, &head);
 	}
 	n->object = specc_arena_str(&r->out->arena, words.ptr ? words.ptr : "", words.len);
 	n->object_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	n->core_stems = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
-	n->pronoun = WIS(r, obj, "it") || WIS(r, obj, "them");
+	n->pronoun = WIS(r, obj, "it") || WIS(r, obj, "them") || pronoun_object(r, obj);
 	/* "should reply only in English or Welsh" restricts, not obliges;
 	 * so does "must not quote a fare without its taxes". */
 	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
@@ -2162,6 +2197,35 @@ static void scan(struct reader *r)
 	classify(r);
 }
 
+/* How many tokens open the sentence before what it says: a word that
+ * ties it to the one before, and its comma ("Thus, all packages must
+ * ...", "Otherwise, the directory must not ..."), or a section's number.
+ * They are no part of the subject. */
+static uint32_t connective(struct reader *r)
+{
+	static const specc_str words[] = {
+		W("thus"), W("therefore"), W("hence"), W("otherwise"), W("however"), W("instead"),
+		W("also"), W("moreover"), W("furthermore"), W("likewise"), W("similarly"),
+		W("consequently"), W("accordingly"), W("nevertheless"), W("nonetheless"), W("still"),
+		W("then"), W("again"), W("alternatively"), W("conversely"), W("finally"), W("additionally"),
+		W("generally"), W("normally"), W("usually"), W("typically"), W("ideally"), W("specifically"),
+		W("so"), W("now"), W("meanwhile"), W("notably"), { NULL, 0 },
+	};
+
+	specc_str w = word(r, 0);
+	bool dot = false, digits = w.len > 0;
+
+	if (r->n > 2 && r->toks[1].punct == ',' && is_word(r, 0) && in(words, w) && is_word(r, 2))
+		return 2;
+	/* "4.4 debian/changelog must exist", "11.7.3 No package may ...":
+	 * the number of a section or an item. */
+	for (size_t k = 0; k < w.len && digits; k++) {
+		dot |= w.ptr[k] == '.';
+		digits = (w.ptr[k] >= '0' && w.ptr[k] <= '9') || (w.ptr[k] == '.' && k);
+	}
+	return is_word(r, 0) && digits && dot && is_word(r, 1) ? 1 : 0;
+}
+
 static void read_sentence(struct reader *r)
 {
 	uint32_t first = r->out->items.len, i = 0, lead;
@@ -2180,6 +2244,8 @@ static void read_sentence(struct reader *r)
 				i++;
 		} else if ((lead = lead_phrase(r)) != 0) {
 			i = lead + 1;
+		} else {
+			i = connective(r);
 		}
 	}
 	lead = i;

@@ -705,6 +705,63 @@ static void passives_and_heads(void **state)
 	specc_norms_release(&ns);
 }
 
+/* What opens a sentence before its subject is none of it: a word that
+ * ties it to the one before, a section's number.  "Every time" is a
+ * condition, and what follows "it" says when, not what. */
+static void openings_and_pronouns(void **state)
+{
+	static const struct want thus[] = {
+		{ "must", "packages", "give", "packag deb format", "", "", false, false },
+	};
+	static const struct want otherwise[] = {
+		{ "must-not", "directory", "be a", "symbol link", "", "", false, false },
+	};
+	static const struct want numbered[] = {
+		{ "must-not", "package", "contain", "hard link", "", "", false, false },
+	};
+	static const struct want every_time[] = {
+		{ "must", "assistant", "log", "", "when", "customer asks refund", false, false },
+	};
+	static const struct want time_slot[] = {
+		{ "must", "slot", "show", "time slot", "", "", false, false },
+	};
+	static const struct want purge[] = {
+		{ "must", "scripts", "creat", "file", "", "", false, false },
+		{ "must", "scripts", "delet", "", "", "", false, false },
+	};
+	static const struct want tell_them[] = {
+		{ "must", "", "tell", "fee", "", "", true, false },
+	};
+	static const struct want this_field[] = {
+		{ "must", "", "delet", "field", "", "", true, false },
+	};
+	specc_norms ns;
+
+	(void)state;
+	reads("Thus, all packages must be provided in the deb format.", thus, 1);
+	reads("Otherwise, the directory must not be a symbolic link.", otherwise, 1);
+	/* "No" still denies the rule after the number. */
+	reads("11.7.3 No package may contain hard links.", numbered, 1);
+	reads("Every time a customer asks for a refund, the assistant must log it.", every_time, 1);
+	reads("Every time slot must be shown.", time_slot, 1);
+	reads("Maintainer scripts must create the file and remove it on purge.", purge, 2);
+	/* Not "them", who are told, nor "this" before its noun. */
+	reads("Tell them about the fees.", tell_them, 1);
+	reads("Remove this field.", this_field, 1);
+
+	specc_norms_init(&ns);
+	/* The subject starts after the opening word; a section number with
+	 * a point counts nothing. */
+	specc_norms_read(&ns, 0, "Otherwise, the directory must not be a symbolic link.", 53);
+	specc_norms_read(&ns, 1, "10.2 Private shared object files should be installed in /usr/lib.", 65);
+	specc_norms_read(&ns, 2, "Maintainer scripts must remove it on purge.", 43);
+	assert_int_equal(ns.items.len, 3);
+	s_eq(ns.items.items[0].subject_stems, "directori", "the subject", "Otherwise, ...");
+	assert_int_equal(ns.items.items[1].limit, SPECC_LIMIT_NONE);
+	assert_true(ns.items.items[2].pronoun);
+	specc_norms_release(&ns);
+}
+
 /* A clause's plain present tense, when nothing else reads, states its
  * rule; a second order after "and don't" or "by ...ing" is its own. */
 static void present_and_second_orders(void **state)
@@ -788,6 +845,7 @@ int main(void)
 		cmocka_unit_test(denials_and_orders),
 		cmocka_unit_test(passives_and_heads),
 		cmocka_unit_test(present_and_second_orders),
+		cmocka_unit_test(openings_and_pronouns),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
