@@ -20,6 +20,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "specc/buf.h"
 #include "specc/codes.h"
@@ -112,6 +113,23 @@ static bool in_list(specc_str w, const char *const *list)
 		if (eqs(w, *list))
 			return true;
 	return false;
+}
+
+/* in_list() for a word as written. */
+static bool in_list_nocase(specc_str w, const char *const *list)
+{
+	for (; *list; list++)
+		if (strlen(*list) == w.len && !strncasecmp(w.ptr, *list, w.len))
+			return true;
+	return false;
+}
+
+/* akin() for words as written: "file" and "Files". */
+static bool akin_nocase(specc_str x, specc_str y)
+{
+	size_t n = x.len < y.len ? x.len : y.len;
+
+	return (x.len == y.len || n >= 4) && n && !strncasecmp(x.ptr, y.ptr, n);
 }
 
 struct tier {
@@ -264,6 +282,72 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
 	return n;
 }
 
+/* Whether a stem and a word, or two of either, are one word: "packag"
+ * and "packages". */
+static bool akin(specc_str x, specc_str y)
+{
+	size_t n = x.len < y.len ? x.len : y.len;
+
+	return eq(x, y) || (n >= 4 && !memcmp(x.ptr, y.ptr, n));
+}
+
+/* Whether no word of a is one of b's, by same(). */
+static bool none_akin(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb,
+		      bool (*same)(specc_str, specc_str))
+{
+	for (uint32_t i = 0; i < na; i++)
+		for (uint32_t k = 0; k < nb; k++)
+			if (same(a[i], b[k]))
+				return false;
+	return true;
+}
+
+/* The words that name what a statement's subject is, into out (16 at
+ * most): its stems, or else its head word as written ("/var/lock is
+ * required ..." after another subject); none for the assistant, what it
+ * writes, or a pronoun. */
+static uint32_t subject_of(const specc_norm *n, specc_str *out)
+{
+	static const char *const own[] = { "assist", "model", "bot", "chatbot", "agent", "ai", "chatgpt",
+					   "system", "repli", "messag", "output", "text", NULL };
+	static const char *const pronouns[] = { "you", "we", "i", "he", "she", "one", NULL };
+	uint32_t k = 0;
+
+	if (n->subject_stems.len) {
+		k = words(n->subject_stems, out, 16);
+	} else if (n->actor.len && !in_list(n->actor, pronouns)) {
+		for (const specc_str *w = norm_actors; w->ptr; w++)
+			if (eq(n->actor, *w))
+				return 0;
+		out[k++] = n->actor;
+	}
+	for (uint32_t i = 0; i < k; i++)
+		for (const char *const *o = own; *o; o++)
+			if (akin(out[i], specc_str_make(*o, strlen(*o))))
+				return 0;
+	return k;
+}
+
+/*
+ * Whether a and b are rules on two things of their own: "/var/run is
+ * required to be a symbolic link" and "/usr/share/doc/package must not
+ * be one", "these scripts must not fail" and "invocations of unknown
+ * services may fail".  Both subjects are things that act (not people, not
+ * the object of a passive, not the assistant or what it writes), and they
+ * share no word.
+ */
+static bool other_subjects(const specc_norm *a, const specc_norm *b)
+{
+	specc_str wa[16], wb[16];
+	uint32_t na, nb;
+
+	if (a->person || b->person || a->passive || b->passive)
+		return false;
+	na = subject_of(a, wa);
+	nb = subject_of(b, wb);
+	return na && nb && none_akin(wa, na, wb, nb, akin);
+}
+
 /* Whether two words of a's condition, people left out, are in b's
  * object. */
 static bool cond_in_object(const struct tier *t, const specc_norm *a, const specc_norm *b)
@@ -357,6 +441,79 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Where statement n puts its act, into out (8 words at most, lower
+ * case, as written): the words after the first "in", "into", "under",
+ * "inside" or "onto" that follows its verb, up to a comma or a word that
+ * starts something else.  "Install a file in /etc/cron.d" is "etc cron
+ * d". */
+static uint32_t place_words(const struct tier *t, const specc_norm *n, specc_str *out)
+{
+	static const char *const starts[] = { "in", "into", "under", "inside", "onto", NULL };
+	static const char *const skip[] = { "the", "a", "an", "any", "all", "its", "their", "this", "that",
+					    "these", "those", "our", "your", "his", "her", "of", "or", "and",
+					    "both", "either", "each", "every", "some", "one", NULL };
+	static const char *const ends[] = { "with", "as", "for", "by", "to", "when", "if", "unless", "so",
+					    "because", "which", "who", "where", "before", "after", "until",
+					    "while", "but", "instead", "than", "without", NULL };
+	specc_str text = t->p->clauses.items[n->clause].text;
+	size_t i = n->start, end = n->end < text.len ? n->end : text.len;
+	uint32_t k = 0;
+	bool verb = !n->verb.len, in = false;
+
+	while (i < end && k < 8) {
+		size_t j = i;
+		specc_str w;
+		char c = text.ptr[i];
+
+		if (c == ',' || c == ';' || c == ':' || c == '(') {
+			if (in)
+				break;
+			i++;
+			continue;
+		}
+		if (!ascii_alnum(c)) {
+			i++;
+			continue;
+		}
+		while (j < end && (ascii_alnum(text.ptr[j]) || text.ptr[j] == '\''))
+			j++;
+		w = specc_str_make(text.ptr + i, j - i);
+		i = j;
+		if (!verb) {
+			verb = w.len == n->verb.len && !strncasecmp(w.ptr, n->verb.ptr, w.len);
+			continue;
+		}
+		if (!in) {
+			in = in_list_nocase(w, starts);
+			continue;
+		}
+		if (in_list_nocase(w, ends))
+			break;
+		if (!in_list_nocase(w, skip))
+			out[k++] = w;
+	}
+	return k;
+}
+
+/*
+ * Whether a and b put one act in two places: "must not install files in
+ * /usr/lib64" and "should install a file in /etc/cron.d", "avoid storing
+ * files in the web root" and "files should be stored in a temporary file
+ * system".  A ban in one place leaves the act free in another.
+ */
+static bool other_places(const struct tier *t, const specc_norm *a, const specc_norm *b)
+{
+	specc_str pa[8], pb[8];
+	uint32_t na = place_words(t, a, pa), nb = place_words(t, b, pb);
+
+	return na && nb && none_akin(pa, na, pb, nb, akin_nocase);
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -370,8 +527,6 @@ static bool same_object(const struct tier *t, const specc_norm *a, const specc_n
 		return false;
 	if (siblings(a, b))
 		return false;
-	if (same_words(a->object_stems, b->object_stems, true))
-		return true;
 	/* "If the fraud tool confirms a card payment as fraud, reverse it":
 	 * it is what the condition names. */
 	if (a->pronoun && a->cond && b->core_stems.len) {
@@ -397,6 +552,12 @@ static bool same_object(const struct tier *t, const specc_norm *a, const specc_n
 	if ((!a->core_stems.len && a->cond && cond_in_object(t, a, b)) ||
 	    (!b->core_stems.len && b->cond && cond_in_object(t, b, a)))
 		return true;
+	/* "Remove it on purge": an object known only as "it" is no other
+	 * object, unless its condition names it (above). */
+	if ((a->pronoun && !a->object_stems.len) || (b->pronoun && !b->object_stems.len))
+		return false;
+	if (same_words(a->object_stems, b->object_stems, true))
+		return true;
 	/* A format used anywhere ("use emoji") is used in replies too. */
 	if (a->format && b->format && (!a->object_stems.len || !b->object_stems.len))
 		return true;
@@ -409,7 +570,7 @@ static bool same_object(const struct tier *t, const specc_norm *a, const specc_n
 		return false;
 	/* One word inside two ("fee" and "change fee", "request" and "seat
 	 * request") is a compound more often than the same thing. */
-	return same_words(a->core_stems, b->core_stems, false);
+	return same_words(a->core_stems, b->core_stems, false) && !other_places(t, a, b);
 }
 
 static bool opposite(int a, int b)
@@ -993,14 +1154,15 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) &&
 		     !other_values(t, a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
-		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || !conditions_overlap(t, a, b))
+		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || other_subjects(a, b) ||
+		    !conditions_overlap(t, a, b))
 			return false;
 		return say_why(t, a, b, "opposite ways of doing one thing", why);
 	}
 	if (!limits && !same &&
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
-	if (!same_actor(a, b) || !conditions_overlap(t, a, b))
+	if (!same_actor(a, b) || other_subjects(a, b) || !conditions_overlap(t, a, b))
 		return false;
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:
