@@ -1,0 +1,40 @@
+#!/bin/sh
+# Conflicts specc reports in Debian's policy manuals: real normative text,
+# written by nobody for specc, so nearly every report is a false one.
+#
+# usage: bench/conflicts/realtext/run.sh [SPECC] [--list]
+#   needs Debian's debian-policy package (apt-get install debian-policy);
+#   --list prints each reported pair of the Policy Manual (the development
+#   document), not only the counts.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+specc=${1:-build/specc}
+list=${2:-}
+docs=/usr/share/doc/debian-policy
+if [ ! -r "$docs/policy.txt.gz" ]; then
+	echo "run.sh: Debian's policy manuals are not installed; apt-get install debian-policy" >&2
+	exit 2
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+printf '%-22s %8s %10s %s\n' document clauses "reported" "(pairs of clauses in clause-conflict findings)"
+# The Policy Manual is what the rules were developed on; the others are
+# held out: their counts are read, their reports are not.
+for d in policy:policy fhs/fhs-3.0:fhs perl-policy:perl autopkgtest:autopkgtest menu-policy:menu \
+	 debconf_specification:debconf upgrading-checklist:upgrading; do
+	file=${d%%:*}
+	name=${d##*:}
+	python3 "$here/tospec.py" "$docs/$file.txt.gz" "$name" >"$out/$name.md" 2>"$out/$name.count"
+	"$specc" check --color never "$out/$name.md" >"$out/$name.txt" 2>&1 || true
+	# Each pair is reported at both of its clauses: count it once.
+	pairs=$(grep 'clause-conflict\]$' "$out/$name.txt" |
+		sed 's/.* clause \([a-z0-9]*\) .* conflicts with clause \([a-z0-9]*\) (.*/\1 \2/' |
+		awk '{ k = ($1 < $2) ? $1 " " $2 : $2 " " $1; if (!(k in s)) { s[k] = 1; n++ } } END { print n + 0 }')
+	printf '%-22s %8s %10s\n' "$name" "$(cut -d' ' -f1 "$out/$name.count")" "$pairs"
+	if [ "$name" = policy ] && [ "$list" = --list ]; then
+		grep 'clause-conflict\]$' "$out/$name.txt" |
+			sed 's/.* clause \([a-z0-9]*\) .* conflicts with clause \([a-z0-9]*\) (.*): one says/\1 \2 :/' |
+			awk '{ k = ($1 < $2) ? $1 " " $2 : $2 " " $1; if (!(k in s)) { s[k] = 1; print } }' >"$out/list"
+		cat "$out/list"
+	fi
+done
