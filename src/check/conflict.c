@@ -124,14 +124,6 @@ static bool in_list_nocase(specc_str w, const char *const *list)
 	return false;
 }
 
-/* akin() for words as written: "file" and "Files". */
-static bool akin_nocase(specc_str x, specc_str y)
-{
-	size_t n = x.len < y.len ? x.len : y.len;
-
-	return (x.len == y.len || n >= 4) && n && !strncasecmp(x.ptr, y.ptr, n);
-}
-
 struct tier {
 	specc_project *p;         /* for quoting the statements in messages */
 	const specc_antonyms *ant;
@@ -282,22 +274,21 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
 	return n;
 }
 
-/* Whether a stem and a word, or two of either, are one word: "packag"
- * and "packages". */
+/* Whether a stem and a word, or two of either, are one word, case
+ * aside: "packag" and "packages", "file" and "Files". */
 static bool akin(specc_str x, specc_str y)
 {
 	size_t n = x.len < y.len ? x.len : y.len;
 
-	return eq(x, y) || (n >= 4 && !memcmp(x.ptr, y.ptr, n));
+	return (x.len == y.len || n >= 4) && (n == 0 || !strncasecmp(x.ptr, y.ptr, n));
 }
 
-/* Whether no word of a is one of b's, by same(). */
-static bool none_akin(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb,
-		      bool (*same)(specc_str, specc_str))
+/* Whether no word of a is akin to one of b's. */
+static bool none_akin(const specc_str *a, uint32_t na, const specc_str *b, uint32_t nb)
 {
 	for (uint32_t i = 0; i < na; i++)
 		for (uint32_t k = 0; k < nb; k++)
-			if (same(a[i], b[k]))
+			if (akin(a[i], b[k]))
 				return false;
 	return true;
 }
@@ -345,7 +336,7 @@ static bool other_subjects(const specc_norm *a, const specc_norm *b)
 		return false;
 	na = subject_of(a, wa);
 	nb = subject_of(b, wb);
-	return na && nb && none_akin(wa, na, wb, nb, akin);
+	return na && nb && none_akin(wa, na, wb, nb);
 }
 
 /* Whether two words of a's condition, people left out, are in b's
@@ -511,7 +502,7 @@ static bool other_places(const struct tier *t, const specc_norm *a, const specc_
 	specc_str pa[8], pb[8];
 	uint32_t na = place_words(t, a, pa), nb = place_words(t, b, pb);
 
-	return na && nb && none_akin(pa, na, pb, nb, akin_nocase);
+	return na && nb && none_akin(pa, na, pb, nb);
 }
 
 /* Whether two statements act on the same thing: their objects are the
