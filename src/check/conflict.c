@@ -274,6 +274,34 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
 	return n;
 }
 
+/* Whether two stem lists are one list but for one word in one place:
+ * "custom basic plan" and "custom premium plan", "student first year"
+ * and "student final year".  In order, not as sets: the word that
+ * differs fills the same slot, so the two name two cases of one thing. */
+static bool one_slot_apart(specc_str x, specc_str y)
+{
+	const char *p = x.ptr, *q = y.ptr, *pe = x.ptr + x.len, *qe = y.ptr + y.len;
+	uint32_t n = 0, diff = 0;
+
+	if (!x.len || !y.len)
+		return false;
+	while (p < pe && q < qe) {
+		const char *ps = memchr(p, ' ', (size_t)(pe - p)), *qs = memchr(q, ' ', (size_t)(qe - q));
+		size_t lp, lq;
+		if (!ps)
+			ps = pe;
+		if (!qs)
+			qs = qe;
+		lp = (size_t)(ps - p);
+		lq = (size_t)(qs - q);
+		diff += lp != lq || memcmp(p, q, lp);
+		n++;
+		p = ps + (ps < pe);
+		q = qs + (qs < qe);
+	}
+	return p >= pe && q >= qe && n >= 2 && diff == 1;
+}
+
 /* Whether a stem and a word, or two of either, are one word, case
  * aside: "packag" and "packages", "file" and "Files". */
 static bool akin(specc_str x, specc_str y)
@@ -1146,7 +1174,7 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		     !other_values(t, a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
 		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || other_subjects(a, b) ||
-		    !conditions_overlap(t, a, b))
+		    one_slot_apart(a->subject_words, b->subject_words) || !conditions_overlap(t, a, b))
 			return false;
 		return say_why(t, a, b, "opposite ways of doing one thing", why);
 	}
@@ -1154,6 +1182,10 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
 	if (!same_actor(a, b) || other_subjects(a, b) || !conditions_overlap(t, a, b))
+		return false;
+	/* "Customers on the basic plan may ..." and "customers on the
+	 * premium plan must not ...": two cases of one subject. */
+	if (one_slot_apart(a->subject_words, b->subject_words))
 		return false;
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:
