@@ -76,7 +76,7 @@ typedef struct specc_norm {
 	specc_str subject_core;
 	bool pronoun;             /* the object is "it" or "them", named in the condition */
 	bool only;                /* "should reply only in ...": a restriction, not an obligation */
-	bool without;             /* the object is followed by "without ...": a manner, not the act */
+	bool without;             /* the object is followed by "without ...", or holds "via ...": a manner, not the act */
 	bool object_negated;      /* the object holds a "not" ("customers who have not opted in") */
 	bool passive;             /* "refunds must be paid ...": the object is the subject, the actor anyone */
 	bool format;              /* the action is a format ("put the time in bold" is "bold" the time) */

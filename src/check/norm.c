@@ -1549,6 +1549,10 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
 		n->only |= WIS(r, k, "only");
 	n->without = WIS(r, end, "without");
+	/* "Never close bugs via the bug server's command", "don't close a
+	 * bug until the fix is accepted": how or when, not whether. */
+	for (uint32_t k = obj; k < end && k < r->n; k++)
+		n->without |= WIS(r, k, "via");
 	/* "customers who have not opted in": not the same people as "who
 	 * have opted in". */
 	for (uint32_t k = obj; k < end && k < r->n; k++)

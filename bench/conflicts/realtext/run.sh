@@ -20,11 +20,16 @@ trap 'rm -rf "$out"' EXIT
 printf '%-22s %8s %10s %s\n' document clauses "reported" "(pairs of clauses in clause-conflict findings)"
 # The Policy Manual is what the rules were developed on; the others are
 # held out: their counts are read, their reports are not.
-for d in policy:policy fhs/fhs-3.0:fhs perl-policy:perl autopkgtest:autopkgtest menu-policy:menu \
-	 debconf_specification:debconf upgrading-checklist:upgrading; do
+# The Developer's Reference and the New Maintainers' Guide are read when
+# their packages (developers-reference, maint-guide) are installed.
+for d in $docs/policy:policy $docs/fhs/fhs-3.0:fhs $docs/perl-policy:perl $docs/autopkgtest:autopkgtest \
+	 $docs/menu-policy:menu $docs/debconf_specification:debconf $docs/upgrading-checklist:upgrading \
+	 /usr/share/developers-reference/developers-reference:devref \
+	 /usr/share/doc/maint-guide/maint-guide.en:maint; do
 	file=${d%%:*}
 	name=${d##*:}
-	python3 "$here/tospec.py" "$docs/$file.txt.gz" "$name" >"$out/$name.md" 2>"$out/$name.count"
+	[ -r "$file.txt.gz" ] || continue
+	python3 "$here/tospec.py" "$file.txt.gz" "$name" >"$out/$name.md" 2>"$out/$name.count"
 	"$specc" check --color never "$out/$name.md" >"$out/$name.txt" 2>&1 || true
 	# Each pair is reported at both of its clauses: count it once.
 	pairs=$(grep 'clause-conflict\]$' "$out/$name.txt" |
