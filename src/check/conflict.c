@@ -18,6 +18,7 @@
  * of the higher one and reported as a note at the lower clause; a conflict
  * at one level is an error at both clauses.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -302,6 +303,50 @@ static bool one_slot_apart(specc_str x, specc_str y)
 	return p >= pe && q >= qe && n >= 2 && diff == 1;
 }
 
+/* The words of n's subject that name its case, beyond its head: "pay
+ * year go" of "customers who pay for the year in one go", into out (16 at
+ * most); people and the head left out. */
+static uint32_t case_words(const struct tier *t, const specc_norm *n, specc_str *out)
+{
+	specc_str all[16], head[16];
+	uint32_t na = words(n->subject_words, all, 16), nh = words(n->subject_stems, head, 16), k = 0;
+
+	for (uint32_t i = 0; i < na; i++)
+		if (!shared(&all[i], 1, head, nh) && !everyday(t, all[i]))
+			out[k++] = all[i];
+	return k;
+}
+
+/* Whether n's subject, as written, has a relative clause: "customers
+ * who ...", "a member whose ...", "packages that ...". */
+static bool relative_subject(const struct tier *t, const specc_norm *n)
+{
+	specc_str text = t->p->clauses.items[n->clause].text;
+	static const char *const rel[] = { " who ", " whose ", " that ", " which ", NULL };
+
+	if (n->subject_end <= n->subject_start || n->subject_end > text.len)
+		return false;
+	for (const char *const *r = rel; *r; r++)
+		if (memmem(text.ptr + n->subject_start, n->subject_end - n->subject_start, *r, strlen(*r)))
+			return true;
+	return false;
+}
+
+/* Whether both subjects name a case, and the cases share no word:
+ * "customers who pay for the year in one go" and "customers who spread
+ * the cost over monthly payments". */
+static bool cases_of_subjects_apart(const struct tier *t, const specc_norm *a, const specc_norm *b)
+{
+	specc_str ca[16], cb[16];
+	uint32_t na, nb;
+
+	if (!relative_subject(t, a) || !relative_subject(t, b))
+		return false;
+	na = case_words(t, a, ca);
+	nb = case_words(t, b, cb);
+	return na && nb && !shared(ca, na, cb, nb);
+}
+
 /* Whether a stem and a word, or two of either, are one word, case
  * aside: "packag" and "packages", "file" and "Files". */
 static bool akin(specc_str x, specc_str y)
@@ -533,6 +578,19 @@ static bool other_places(const struct tier *t, const specc_norm *a, const specc_
 	return na && nb && none_akin(pa, na, pb, nb);
 }
 
+/* Whether a's head is one word, and the first of b's: "a claim" and
+ * "claims for items worth more than £2,500" (not "fee" and "change
+ * fee", where the shared word is the last). */
+static bool head_of(const specc_norm *a, const specc_norm *b)
+{
+	specc_str ha = a->passive ? a->subject_core : a->core_stems, hb = b->passive ? b->subject_core : b->core_stems;
+	const char *sp;
+
+	if (!ha.len || memchr(ha.ptr, ' ', ha.len) || !(sp = memchr(hb.ptr, ' ', hb.len)))
+		return false;
+	return (size_t)(sp - hb.ptr) == ha.len && !memcmp(ha.ptr, hb.ptr, ha.len);
+}
+
 /* Whether two statements act on the same thing: their objects are the
  * same words, or their objects' heads are ("transfers to countries on the
  * high-risk list" and "transfers to every country we support").  Two
@@ -587,6 +645,11 @@ static bool same_object(const struct tier *t, const specc_norm *a, const specc_n
 	/* An empty head ("tell passengers when ...") says nothing. */
 	if (!a->core_stems.len || !b->core_stems.len)
 		return false;
+	/* "A claim is never turned down, whatever the items were worth"
+	 * covers "claims for items worth more than £2,500": a rule held in
+	 * every case is about every kind of its one-word head. */
+	if (((a->absolute && head_of(a, b)) || (b->absolute && head_of(b, a))) && !other_places(t, a, b))
+		return true;
 	/* One word inside two ("fee" and "change fee", "request" and "seat
 	 * request") is a compound more often than the same thing. */
 	return same_words(a->core_stems, b->core_stems, false) && !other_places(t, a, b);
@@ -748,11 +811,15 @@ static uint32_t merge_words(specc_str *w, uint32_t n, specc_str s)
 	return n;
 }
 
-/* Whether two limited statements speak of the same thing: a content word
- * in common, in their objects or their subjects ("replies about
- * mortgages should run to ..."), that is not the counted unit or part of
- * the limit. */
-static bool shares_topic(const struct tier *t, const specc_norm *a, const specc_norm *b, uint32_t need)
+static specc_str dimension(const specc_norm *n, int64_t *scale);
+static bool time_or_money(specc_str dim);
+
+/* The words of n's object and subject that can name what its limit is
+ * on, into out (32 at most): not either side's counted unit, a number or
+ * the limit's own words, nor people.  What follows a count of time in
+ * the object is what it counts from ("within two working days of a claim
+ * being reported"), not what it limits. */
+static uint32_t topic_words(const struct tier *t, const specc_norm *n, const specc_norm *o, specc_str *out)
 {
 	static const char *const limit_words[] = { "least", "most", "under", "over", "more", "fewer",
 						   "less", "maximum", "minimum", "exceed", "up", "within",
@@ -763,18 +830,37 @@ static bool shares_topic(const struct tier *t, const specc_norm *a, const specc_
 	static const char *const numbers[] = { "one", "two", "three", "four", "five", "six", "seven",
 					       "eight", "nine", "ten", "eleven", "twelv", "twenti", "thirti",
 					       "forti", "fifti", "hundr", "thousand", NULL };
-	specc_str wa[32], wb[32], topic[32];
-	uint32_t na = words(a->object_stems, wa, 16), nb = words(b->object_stems, wb, 16), nt = 0;
+	specc_str w[32];
+	int64_t scale;
+	uint32_t nw = words(n->object_stems, w, 16), k = 0;
+	bool counts_time = n->limit && time_or_money(dimension(n, &scale));
 
-	na = merge_words(wa, na, a->subject_stems);
-	nb = merge_words(wb, nb, b->subject_stems);
-	for (uint32_t i = 0; i < na; i++)
-		if (!eq(wa[i], a->limit_unit) && !(wa[i].len && wa[i].ptr[0] >= '0' && wa[i].ptr[0] <= '9') &&
-		    !everyday(t, wa[i]) && !in_list(wa[i], numbers) && !in_list(wa[i], limit_words))
-			topic[nt++] = wa[i];
-	return shared(topic, nt, wb, nb) >= need;
+	if (counts_time)
+		for (uint32_t i = 0; i < nw; i++)
+			if (eq(w[i], n->limit_unit)) {
+				nw = i;
+				break;
+			}
+	nw = merge_words(w, nw, n->subject_stems);
+	for (uint32_t i = 0; i < nw; i++)
+		if (!eq(w[i], n->limit_unit) && !eq(w[i], o->limit_unit) &&
+		    !(w[i].len && w[i].ptr[0] >= '0' && w[i].ptr[0] <= '9') && !everyday(t, w[i]) &&
+		    !in_list(w[i], numbers) && !in_list(w[i], limit_words))
+			out[k++] = w[i];
+	return k;
 }
 
+/* Whether two limited statements speak of the same thing: a content word
+ * in common, in their objects or their subjects ("replies about
+ * mortgages should run to ..."), that is not the counted unit or part of
+ * the limit. */
+static bool shares_topic(const struct tier *t, const specc_norm *a, const specc_norm *b, uint32_t need)
+{
+	specc_str ta[32], tb[32];
+	uint32_t na = topic_words(t, a, b, ta), nb = topic_words(t, b, a, tb);
+
+	return shared(ta, na, tb, nb) >= need;
+}
 
 /* Units written two ways, by stem: the second is how they compare. */
 static const char *const units[][2] = {
@@ -1108,6 +1194,7 @@ static bool ends_of_a_text(const specc_norm *a, const specc_norm *b)
  * passes" is an exception, not a conflict. */
 static bool narrower_ban(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
+	static const char *const writes[] = { "repli", "messag", "chat", "output", NULL };
 	const specc_norm *may = a->modality == SPECC_MOD_MAY ? a : b, *ban = may == a ? b : a;
 	specc_str wm[16], wb[16], wh[16];
 	uint32_t nm, nb, nh;
@@ -1125,8 +1212,10 @@ static bool narrower_ban(const struct tier *t, const specc_norm *a, const specc_
 	nb = words(ban->object_stems, wb, 16);
 	if (!nm || shared(wm, nm, wh, nh) != nm || shared(wh, nh, wm, nm) != nh)
 		return false;
+	/* "In replies", "in the chat": where all the assistant writes is
+	 * no part of it. */
 	for (uint32_t i = 0; i < nb; i++)
-		if (!shared(&wb[i], 1, wm, nm) && !everyday(t, wb[i]))
+		if (!shared(&wb[i], 1, wm, nm) && !everyday(t, wb[i]) && !in_list(wb[i], writes))
 			return true;
 	return false;
 }
@@ -1186,6 +1275,8 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 	/* "Customers on the basic plan may ..." and "customers on the
 	 * premium plan must not ...": two cases of one subject. */
 	if (one_slot_apart(a->subject_words, b->subject_words))
+		return false;
+	if (cases_of_subjects_apart(t, a, b))
 		return false;
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:

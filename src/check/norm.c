@@ -1513,7 +1513,10 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 			 * students") is part of what is given to them. */
 			specc_buf_reset(&head);
 			core(r, r->subj_a, r->subj_b, false, &head);
-			core(r, obj, stop, false, &head);
+			/* "should be asked to send their repair invoice": what
+			 * they are asked to do is what is asked. */
+			core(r, WIS(r, obj, "to") && is_word(r, obj + 1) && !has(r, obj + 1, F_STOP) ? obj + 1 : obj,
+			     stop, false, &head);
 			/* "should be asked for one": the subject says what. */
 			if (!head.len)
 				core(r, r->subj_a, r->subj_b, true, &head);

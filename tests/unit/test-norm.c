@@ -755,10 +755,17 @@ static void openings_and_pronouns(void **state)
 	specc_norms_read(&ns, 0, "Otherwise, the directory must not be a symbolic link.", 53);
 	specc_norms_read(&ns, 1, "10.2 Private shared object files should be installed in /usr/lib.", 65);
 	specc_norms_read(&ns, 2, "Maintainer scripts must remove it on purge.", 43);
-	assert_int_equal(ns.items.len, 3);
+	/* What people are asked to do is what is asked, and a ban "via"
+	 * something is a manner. */
+	specc_norms_read(&ns, 3, "Customers should be asked to send their repair invoice.", 55);
+	specc_norms_read(&ns, 4, "Never close bugs via the bug server.", 36);
+	assert_int_equal(ns.items.len, 5);
 	s_eq(ns.items.items[0].subject_stems, "directori", "the subject", "Otherwise, ...");
 	assert_int_equal(ns.items.items[1].limit, SPECC_LIMIT_NONE);
 	assert_true(ns.items.items[2].pronoun);
+	s_eq(ns.items.items[3].core_stems, "send repair invoic", "the head", "Customers should be asked ...");
+	assert_true(ns.items.items[4].without);
+	assert_false(ns.items.items[2].without);
 	specc_norms_release(&ns);
 }
 
