@@ -281,11 +281,16 @@ static uint32_t shared(const specc_str *a, uint32_t na, const specc_str *b, uint
  * differs fills the same slot, so the two name two cases of one thing. */
 static bool one_slot_apart(specc_str x, specc_str y)
 {
-	const char *p = x.ptr, *q = y.ptr, *pe = x.ptr + x.len, *qe = y.ptr + y.len;
+	const char *p, *q, *pe, *qe;
 	uint32_t n = 0, diff = 0;
 
+	/* An empty list may have no pointer at all. */
 	if (!x.len || !y.len)
 		return false;
+	p = x.ptr;
+	q = y.ptr;
+	pe = x.ptr + x.len;
+	qe = y.ptr + y.len;
 	while (p < pe && q < qe) {
 		const char *ps = memchr(p, ' ', (size_t)(pe - p)), *qs = memchr(q, ' ', (size_t)(qe - q));
 		size_t lp, lq;
