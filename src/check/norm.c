@@ -2139,6 +2139,28 @@ static bool present_verb_form(struct reader *r, uint32_t k)
 
 /* Whether token k is a verb of the lists in the present tense after a
  * subject: "tells", "carries", or "ask" after a plural ("drivers ask"). */
+/* Whether w looks like a plural noun: "summaries", not "glass" or
+ * "customers'". */
+static bool plural(specc_str w)
+{
+	return w.len > 3 && w.ptr[w.len - 1] == 's' && w.ptr[w.len - 2] != 's' && w.ptr[w.len - 2] != '\'';
+}
+
+/* The head of a subject that goes on past it before verb k: "summaries"
+ * of "claim summaries in the chat show ...", "prices" of "renewal prices
+ * given in the chat leave out ...".  The word before the first
+ * preposition or participle from the sentence's start, or nothing. */
+static specc_str subject_head(struct reader *r, uint32_t k)
+{
+	for (uint32_t j = 1; j < k; j++) {
+		if (!is_word(r, j))
+			return SPECC_STR_NULL;
+		if (has(r, j, F_PREP) || participle(word(r, j)))
+			return is_word(r, j - 1) ? word(r, j - 1) : SPECC_STR_NULL;
+	}
+	return SPECC_STR_NULL;
+}
+
 static bool present_verb(struct reader *r, uint32_t k)
 {
 	specc_str w = word(r, k), p = word(r, k - 1);
@@ -2147,8 +2169,7 @@ static bool present_verb(struct reader *r, uint32_t k)
 	if (!is_word(r, k) || (f & (F_STOP | F_PREP | F_REL | F_ADVERB | F_MODAL | F_COND | F_NOT_VERB)))
 		return false;
 	if (f & F_VERB)
-		return p.len > 3 && p.ptr[p.len - 1] == 's' && p.ptr[p.len - 2] != 's' &&
-		       p.ptr[p.len - 2] != '\'';
+		return plural(p) || plural(subject_head(r, k));
 	return present_verb_form(r, k);
 }
 
@@ -2184,6 +2205,9 @@ static void present_statements(struct reader *r, uint32_t first, uint32_t lead)
 		if (embedded(r, k))
 			break;
 		actor = actor_before(r, k, first);
+		/* "Claim summaries in the chat show ...": the summaries do. */
+		if (mod == SPECC_MOD_MUST && !plural(word(r, k - 1)) && plural(subject_head(r, k)))
+			actor = subject_head(r, k);
 		r->subj_a = lead;
 		r->subj_b = k;
 		end = emit_verbs(r, mod, false, false, actor, v, k);

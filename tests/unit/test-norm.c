@@ -796,6 +796,12 @@ static void present_and_second_orders(void **state)
 	static const struct want pence[] = {
 		{ "must", "", "omit", "penc", "when", "price whole number pounds", true, false },
 	};
+	static const struct want summaries[] = {
+		{ "must", "summaries", "show", "custom full home address", "", "", false, false },
+	};
+	static const struct want prices[] = {
+		{ "must", "prices", "omit", "custom paid last year", "", "", false, false },
+	};
 	static const struct want lecture[] = {
 		{ "should", "assistant", "refus", "request", "", "", false, false },
 		{ "should-not", "assistant", "lectur", "user", "", "", false, false },
@@ -813,6 +819,9 @@ static void present_and_second_orders(void **state)
 	reads("As soon as a guest gives the room they stayed in, tell them whether anything from that room has been "
 	      "handed in.", soon, 1);
 	reads("The assistant should decline the request but not lecture the user.", lecture, 2);
+	/* A plural subject that goes on past its head before the verb. */
+	reads("Claim summaries in the chat show the customer's full home address.", summaries, 1);
+	reads("Renewal prices given in the chat leave out what the customer paid last year.", prices, 1);
 	/* What a thing is, or a clause of its own, is no rule; nor is a
 	 * noun after a noun ("code blocks"), or what an act does. */
 	reads("Whether it applies depends on the account.", NULL, 0);
