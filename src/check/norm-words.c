@@ -122,7 +122,8 @@ const specc_str norm_prepositions[] = {
 
 /* Words that start a relative clause after a noun. */
 const specc_str norm_relatives[] = {
-	W("that"), W("which"), W("who"), W("whom"), W("whose"), W("where"), { NULL, 0 },
+	W("that"), W("which"), W("who"), W("whom"), W("whose"), W("where"), W("who've"), W("who's"),
+	W("who'd"), W("who'll"), { NULL, 0 },
 };
 
 /* People an action is done to or for: "tell customers to hang up" is about

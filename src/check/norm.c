@@ -2030,6 +2030,28 @@ static bool order_verb(struct reader *r, uint32_t i)
 	return true;
 }
 
+/* Whether token k is a verb of telling as a verb is written: "tells",
+ * "told", "asks", "reminded"; not "warnings" or "reminders". */
+static bool telling_verb(struct reader *r, uint32_t k)
+{
+	specc_str w = word(r, k), st = stem_tmp(r, w);
+
+	if (!in(telling, st))
+		return IS(w, "told");
+	return w.len == st.len || (w.len == st.len + 1 && w.ptr[w.len - 1] == 's') ||
+	       (w.len >= st.len + 2 && w.ptr[w.len - 2] == 'e' && w.ptr[w.len - 1] == 'd' && w.len <= st.len + 3);
+}
+
+/* Whether a relative word ("who", "that", "who've") comes before token
+ * k. */
+static bool relative_before(struct reader *r, uint32_t k)
+{
+	for (uint32_t j = 0; j < k; j++)
+		if (has(r, j, F_REL) || WIS(r, j, "who've") || WIS(r, j, "who's") || WIS(r, j, "who'd"))
+			return true;
+	return false;
+}
+
 /* Whether the modal at token i is inside a clause that is no rule of its
  * own: "someone who cannot give the reference", "even if they don't need
  * it", "whether an item may be taken". */
@@ -2051,6 +2073,12 @@ static bool embedded(struct reader *r, uint32_t i)
 			return true;
 		if (WIS(r, k - 1, "and") || WIS(r, k - 1, "but") || WIS(r, k - 1, "or"))
 			return false;
+		/* "The assistant tells them it is automated": what is told.
+		 * A verb, not "warnings" or "reminders", and the sentence's
+		 * own: "customers who've told us they are ill are never
+		 * chased" is chased. */
+		if (telling_verb(r, k - 1) && !relative_before(r, k - 1))
+			return true;
 	}
 	return false;
 }

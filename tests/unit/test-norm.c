@@ -802,6 +802,12 @@ static void present_and_second_orders(void **state)
 	static const struct want prices[] = {
 		{ "must", "prices", "omit", "custom paid last year", "", "", false, false },
 	};
+	static const struct want told[] = {
+		{ "must", "assistant", "tell", "autom", "", "", false, false },
+	};
+	static const struct want chased[] = {
+		{ "must-not", "customers", "chase", "custom who'v told ill miss payment", "", "", false, true },
+	};
 	static const struct want lecture[] = {
 		{ "should", "assistant", "refus", "request", "", "", false, false },
 		{ "should-not", "assistant", "lectur", "user", "", "", false, false },
@@ -819,6 +825,10 @@ static void present_and_second_orders(void **state)
 	reads("As soon as a guest gives the room they stayed in, tell them whether anything from that room has been "
 	      "handed in.", soon, 1);
 	reads("The assistant should decline the request but not lecture the user.", lecture, 2);
+	/* What is told is no rule of its own; a telling verb in the
+	 * subject's relative clause ("who've told us") is the subject's. */
+	reads("The assistant tells them it is automated.", told, 1);
+	reads("Customers who've told us they are ill are never chased for missed payments.", chased, 1);
 	/* A plural subject that goes on past its head before the verb. */
 	reads("Claim summaries in the chat show the customer's full home address.", summaries, 1);
 	reads("Renewal prices given in the chat leave out what the customer paid last year.", prices, 1);
