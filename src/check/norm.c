@@ -243,7 +243,8 @@ static int cond_scan(struct reader *r, uint32_t i, uint32_t *skip)
 	    (WIS(r, i + 2, "the") || WIS(r, i + 2, "a") || WIS(r, i + 2, "an") || WIS(r, i + 2, "they") ||
 	     WIS(r, i + 2, "it") || WIS(r, i + 2, "you") || WIS(r, i + 2, "he") || WIS(r, i + 2, "she") ||
 	     WIS(r, i + 2, "we") || WIS(r, i + 2, "their") || WIS(r, i + 2, "its") || WIS(r, i + 2, "your") ||
-	     WIS(r, i + 2, "someone") || WIS(r, i + 2, "anyone") || (i + 2 < r->n && (r->toks[i + 2].flags & F_PERSON)))) {
+	     WIS(r, i + 2, "someone") || WIS(r, i + 2, "anyone") ||
+	     (i + 2 < r->n && (r->toks[i + 2].flags & F_PERSON)))) {
 		*skip = 2;
 		return SPECC_COND_WHEN;
 	}
@@ -1297,9 +1298,6 @@ static bool format_in(struct reader *r, specc_norm *n, uint32_t obj, uint32_t en
 	return true;
 }
 
-/* A statement of verb token v, its object starting at token obj (after a
- * list of verbs, "click, open or follow links", the list's last). */
-
 /* Whether token k is an object pronoun with nothing of its own after
  * it: "remove it on purge", "do this in a package".  Not "this
  * field". */
@@ -1325,6 +1323,8 @@ static bool after_is(struct reader *r, uint32_t v)
 			 WIS(r, k - 1, "aren't") || WIS(r, k - 1, "it's") || WIS(r, k - 1, "they're"));
 }
 
+/* A statement of verb token v, its object starting at token obj (after a
+ * list of verbs, "click, open or follow links", the list's last). */
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
 		 uint32_t verb, uint32_t obj, uint32_t stmt_start)
 {
@@ -1552,8 +1552,8 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
 		n->only |= WIS(r, k, "only");
 	n->without = WIS(r, end, "without");
-	/* "Never close bugs via the bug server's command", "don't close a
-	 * bug until the fix is accepted": how or when, not whether. */
+	/* "Never close bugs via the bug server's command": how, not
+	 * whether. */
 	for (uint32_t k = obj; k < end && k < r->n; k++)
 		n->without |= WIS(r, k, "via");
 	/* "customers who have not opted in": not the same people as "who
@@ -2047,7 +2047,7 @@ static bool telling_verb(struct reader *r, uint32_t k)
 static bool relative_before(struct reader *r, uint32_t k)
 {
 	for (uint32_t j = 0; j < k; j++)
-		if (has(r, j, F_REL) || WIS(r, j, "who've") || WIS(r, j, "who's") || WIS(r, j, "who'd"))
+		if (has(r, j, F_REL))
 			return true;
 	return false;
 }
@@ -2165,8 +2165,6 @@ static bool present_verb_form(struct reader *r, uint32_t k)
 		(w.ptr[w.len - 3] == 'i' && (flags_of(r, stem_tmp(r, w)) & F_VERB_STEM)));
 }
 
-/* Whether token k is a verb of the lists in the present tense after a
- * subject: "tells", "carries", or "ask" after a plural ("drivers ask"). */
 /* Whether w looks like a plural noun: "summaries", not "glass" or
  * "customers'". */
 static bool plural(specc_str w)
@@ -2189,6 +2187,9 @@ static specc_str subject_head(struct reader *r, uint32_t k)
 	return SPECC_STR_NULL;
 }
 
+/* Whether token k is a verb of the lists in the present tense after a
+ * subject: "tells", "carries", or "ask" after a plural ("drivers ask",
+ * "claim summaries in the chat show"). */
 static bool present_verb(struct reader *r, uint32_t k)
 {
 	specc_str w = word(r, k), p = word(r, k - 1);
