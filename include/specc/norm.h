@@ -79,6 +79,11 @@ typedef struct specc_norm {
 	bool without;             /* the object is followed by "without ...", or holds "via ...": a manner, not the act */
 	bool object_negated;      /* the object holds a "not" ("customers who have not opted in") */
 	bool passive;             /* "refunds must be paid ...": the object is the subject, the actor anyone */
+	/* Where the act is done: the stems after the first "in", "into",
+	 * "under", "inside" or "onto" of the object ("etc cron.d" of
+	 * "install a file in /etc/cron.d"), up to a comma or a word that
+	 * starts something else; empty for none. */
+	specc_str place_stems;
 	bool format;              /* the action is a format ("put the time in bold" is "bold" the time) */
 	/* The subject's content words' stems when it is not the assistant
 	 * ("replies about mortgages"): what a limit is on. */
@@ -86,6 +91,7 @@ typedef struct specc_norm {
 	/* All of the subject's content words' stems, its clauses too
 	 * ("stores whose licence runs to midnight"): the case it names. */
 	specc_str subject_words;
+	bool subject_relative;    /* the subject has a relative clause: "customers who pay monthly" */
 	uint32_t subject_start, subject_end; /* the subject's bytes in the clause's text, or 0, 0 */
 	uint8_t cond;             /* specc_cond_kind */
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */

@@ -18,10 +18,8 @@
  * of the higher one and reported as a note at the lower clause; a conflict
  * at one level is an error at both clauses.
  */
-#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "specc/buf.h"
 #include "specc/codes.h"
@@ -112,15 +110,6 @@ static bool in_list(specc_str w, const char *const *list)
 {
 	for (; *list; list++)
 		if (eqs(w, *list))
-			return true;
-	return false;
-}
-
-/* in_list() for a word as written. */
-static bool in_list_nocase(specc_str w, const char *const *list)
-{
-	for (; *list; list++)
-		if (strlen(*list) == w.len && !strncasecmp(w.ptr, *list, w.len))
 			return true;
 	return false;
 }
@@ -322,21 +311,6 @@ static uint32_t case_words(const struct tier *t, const specc_norm *n, specc_str 
 	return k;
 }
 
-/* Whether n's subject, as written, has a relative clause: "customers
- * who ...", "a member whose ...", "packages that ...". */
-static bool relative_subject(const struct tier *t, const specc_norm *n)
-{
-	specc_str text = t->p->clauses.items[n->clause].text;
-	static const char *const rel[] = { " who ", " whose ", " that ", " which ", NULL };
-
-	if (n->subject_end <= n->subject_start || n->subject_end > text.len)
-		return false;
-	for (const char *const *r = rel; *r; r++)
-		if (memmem(text.ptr + n->subject_start, n->subject_end - n->subject_start, *r, strlen(*r)))
-			return true;
-	return false;
-}
-
 /* Whether both subjects name a case, and the cases share no word:
  * "customers who pay for the year in one go" and "customers who spread
  * the cost over monthly payments". */
@@ -345,20 +319,20 @@ static bool cases_of_subjects_apart(const struct tier *t, const specc_norm *a, c
 	specc_str ca[16], cb[16];
 	uint32_t na, nb;
 
-	if (!relative_subject(t, a) || !relative_subject(t, b))
+	if (!a->subject_relative || !b->subject_relative)
 		return false;
 	na = case_words(t, a, ca);
 	nb = case_words(t, b, cb);
 	return na && nb && !shared(ca, na, cb, nb);
 }
 
-/* Whether a stem and a word, or two of either, are one word, case
- * aside: "packag" and "packages", "file" and "Files". */
+/* Whether a stem and a word, or two of either, are one word: "packag"
+ * and "packages". */
 static bool akin(specc_str x, specc_str y)
 {
 	size_t n = x.len < y.len ? x.len : y.len;
 
-	return (x.len == y.len || n >= 4) && (n == 0 || !strncasecmp(x.ptr, y.ptr, n));
+	return (x.len == y.len || n >= 4) && (n == 0 || !memcmp(x.ptr, y.ptr, n));
 }
 
 /* Whether no word of a is akin to one of b's. */
@@ -510,75 +484,16 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
-static bool ascii_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* Where statement n puts its act, into out (8 words at most, lower
- * case, as written): the words after the first "in", "into", "under",
- * "inside" or "onto" that follows its verb, up to a comma or a word that
- * starts something else.  "Install a file in /etc/cron.d" is "etc cron
- * d". */
-static uint32_t place_words(const struct tier *t, const specc_norm *n, specc_str *out)
-{
-	static const char *const starts[] = { "in", "into", "under", "inside", "onto", NULL };
-	static const char *const skip[] = { "the", "a", "an", "any", "all", "its", "their", "this", "that",
-					    "these", "those", "our", "your", "his", "her", "of", "or", "and",
-					    "both", "either", "each", "every", "some", "one", NULL };
-	static const char *const ends[] = { "with", "as", "for", "by", "to", "when", "if", "unless", "so",
-					    "because", "which", "who", "where", "before", "after", "until",
-					    "while", "but", "instead", "than", "without", NULL };
-	specc_str text = t->p->clauses.items[n->clause].text;
-	size_t i = n->start, end = n->end < text.len ? n->end : text.len;
-	uint32_t k = 0;
-	bool verb = !n->verb.len, in = false;
-
-	while (i < end && k < 8) {
-		size_t j = i;
-		specc_str w;
-		char c = text.ptr[i];
-
-		if (c == ',' || c == ';' || c == ':' || c == '(') {
-			if (in)
-				break;
-			i++;
-			continue;
-		}
-		if (!ascii_alnum(c)) {
-			i++;
-			continue;
-		}
-		while (j < end && (ascii_alnum(text.ptr[j]) || text.ptr[j] == '\''))
-			j++;
-		w = specc_str_make(text.ptr + i, j - i);
-		i = j;
-		if (!verb) {
-			verb = w.len == n->verb.len && !strncasecmp(w.ptr, n->verb.ptr, w.len);
-			continue;
-		}
-		if (!in) {
-			in = in_list_nocase(w, starts);
-			continue;
-		}
-		if (in_list_nocase(w, ends))
-			break;
-		if (!in_list_nocase(w, skip))
-			out[k++] = w;
-	}
-	return k;
-}
-
 /*
  * Whether a and b put one act in two places: "must not install files in
  * /usr/lib64" and "should install a file in /etc/cron.d", "avoid storing
  * files in the web root" and "files should be stored in a temporary file
  * system".  A ban in one place leaves the act free in another.
  */
-static bool other_places(const struct tier *t, const specc_norm *a, const specc_norm *b)
+static bool other_places(const specc_norm *a, const specc_norm *b)
 {
-	specc_str pa[8], pb[8];
-	uint32_t na = place_words(t, a, pa), nb = place_words(t, b, pb);
+	specc_str pa[16], pb[16];
+	uint32_t na = words(a->place_stems, pa, 16), nb = words(b->place_stems, pb, 16);
 
 	return na && nb && none_akin(pa, na, pb, nb);
 }
@@ -653,11 +568,11 @@ static bool same_object(const struct tier *t, const specc_norm *a, const specc_n
 	/* "A claim is never turned down, whatever the items were worth"
 	 * covers "claims for items worth more than £2,500": a rule held in
 	 * every case is about every kind of its one-word head. */
-	if (((a->absolute && head_of(a, b)) || (b->absolute && head_of(b, a))) && !other_places(t, a, b))
+	if (((a->absolute && head_of(a, b)) || (b->absolute && head_of(b, a))) && !other_places(a, b))
 		return true;
 	/* One word inside two ("fee" and "change fee", "request" and "seat
 	 * request") is a compound more often than the same thing. */
-	return same_words(a->core_stems, b->core_stems, false) && !other_places(t, a, b);
+	return same_words(a->core_stems, b->core_stems, false) && !other_places(a, b);
 }
 
 static bool opposite(int a, int b)

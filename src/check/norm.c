@@ -1323,6 +1323,37 @@ static bool after_is(struct reader *r, uint32_t v)
 			 WIS(r, k - 1, "aren't") || WIS(r, k - 1, "it's") || WIS(r, k - 1, "they're"));
 }
 
+/* Where statement n's act is done, from its object's tokens [obj, end):
+ * the content words after the first "in", "into", "under", "inside" or
+ * "onto", up to a comma, a colon, a bracket or a word that starts
+ * something else ("install a file in /etc/cron.d with a name ..." is
+ * "etc cron.d"). */
+static void place(struct reader *r, specc_norm *n, uint32_t obj, uint32_t end)
+{
+	static const specc_str starts[] = { W("in"), W("into"), W("under"), W("inside"), W("onto"), { NULL, 0 } };
+	static const specc_str ends[] = {
+		W("with"), W("as"), W("for"), W("by"), W("to"), W("when"), W("if"), W("unless"), W("so"),
+		W("because"), W("which"), W("who"), W("where"), W("before"), W("after"), W("until"), W("while"),
+		W("but"), W("instead"), W("than"), W("without"), { NULL, 0 },
+	};
+	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
+	uint32_t k = obj, stop;
+
+	while (k < end && k < r->n && !(is_word(r, k) && in(starts, word(r, k))))
+		k++;
+	if (k >= end || k >= r->n)
+		return;
+	for (stop = ++k; stop < end && stop < r->n; stop++) {
+		char c = r->toks[stop].punct;
+		if (c == ',' || c == ';' || c == ':' || c == '(' || (is_word(r, stop) && in(ends, word(r, stop))))
+			break;
+	}
+	content(r, k, stop, &words, &stems);
+	n->place_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	specc_buf_release(&words);
+	specc_buf_release(&stems);
+}
+
 /* A statement of verb token v, its object starting at token obj (after a
  * list of verbs, "click, open or follow links", the list's last). */
 static void emit(struct reader *r, int mod, bool imperative, bool absolute, specc_str actor,
@@ -1547,6 +1578,7 @@ static void emit(struct reader *r, int mod, bool imperative, bool absolute, spec
 	n->object_stems = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	n->core_stems = specc_arena_str(&r->out->arena, head.ptr ? head.ptr : "", head.len);
 	n->pronoun = WIS(r, obj, "it") || WIS(r, obj, "them") || pronoun_object(r, obj);
+	place(r, n, obj, end);
 	/* "should reply only in English or Welsh" restricts, not obliges;
 	 * so does "must not quote a fare without its taxes". */
 	for (uint32_t k = stmt_start; k <= verb + 1 && k < r->n; k++)
@@ -1948,6 +1980,7 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 {
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
 	specc_str st, all;
+	bool relative = false;
 
 	if (first >= r->out->items.len)
 		return;
@@ -1956,9 +1989,12 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 	specc_buf_reset(&stems);
 	content(r, a, b, &words, &stems);
 	all = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
+	for (uint32_t k = a; k < b && k < r->n && !relative; k++)
+		relative = has(r, k, F_REL);
 	for (uint32_t k = first; k < r->out->items.len; k++) {
 		r->out->items.items[k].subject_stems = st;
 		r->out->items.items[k].subject_words = all;
+		r->out->items.items[k].subject_relative = relative;
 		if (a < b && b <= r->n) {
 			r->out->items.items[k].subject_start = r->toks[a].start;
 			r->out->items.items[k].subject_end = r->toks[b - 1].end;
