@@ -11,6 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 specc=${1:-build/specc}
 list=${2:-}
 docs=/usr/share/doc/debian-policy
+# A missing binary would read as "no conflicts" in every manual.
+if [ ! -x "$specc" ]; then
+	echo "run.sh: $specc is not an executable specc; build it with ninja -C build, or pass its path" >&2
+	exit 2
+fi
 if [ ! -r "$docs/policy.txt.gz" ]; then
 	echo "run.sh: Debian's policy manuals are not installed; apt-get install debian-policy" >&2
 	exit 2
@@ -30,7 +35,15 @@ for d in $docs/policy:policy $docs/fhs/fhs-3.0:fhs $docs/perl-policy:perl $docs/
 	name=${d##*:}
 	[ -r "$file.txt.gz" ] || continue
 	python3 "$here/tospec.py" "$file.txt.gz" "$name" >"$out/$name.md" 2>"$out/$name.count"
-	"$specc" check --color never "$out/$name.md" >"$out/$name.txt" 2>&1 || true
+	rc=0
+	"$specc" check --color never "$out/$name.md" >"$out/$name.txt" 2>&1 || rc=$?
+	# 0: no errors, 1: errors (the conflicts among them); anything else
+	# means the manual was not checked.
+	if [ "$rc" -gt 1 ]; then
+		echo "run.sh: specc check failed on $name (exit status $rc):" >&2
+		tail -n 3 "$out/$name.txt" >&2
+		exit 2
+	fi
 	# Each pair is reported at both of its clauses: count it once.
 	pairs=$(grep 'clause-conflict\]$' "$out/$name.txt" |
 		sed 's/.* clause \([a-z0-9]*\) .* conflicts with clause \([a-z0-9]*\) (.*/\1 \2/' |

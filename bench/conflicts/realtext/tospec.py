@@ -69,8 +69,11 @@ def main():
         sys.exit("usage: tospec.py MANUAL.txt[.gz] PREFIX (PREFIX in lowercase letters)")
     path, prefix = sys.argv[1], sys.argv[2]
     opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as f:
-        lines = f.readlines()
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+    except OSError as e:
+        sys.exit(f"tospec.py: cannot read {path}: {e.strerror or e}")
     counter = [0]
     print(f"# {prefix} {{#{prefix}}}\n")
     literal = False
