@@ -484,6 +484,17 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
+/* Whether the subjects tell a and b apart: two things of their own
+ * ("/var/run" and "the documentation directory"), or two cases of one
+ * thing, in one slot ("customers on the basic plan", "on the premium
+ * plan") or in relative clauses that share no word ("customers who pay
+ * for the year in one go", "who spread the cost"). */
+static bool apart_by_subject(const struct tier *t, const specc_norm *a, const specc_norm *b)
+{
+	return other_subjects(a, b) || one_slot_apart(a->subject_words, b->subject_words) ||
+	       cases_of_subjects_apart(t, a, b);
+}
+
 /*
  * Whether a and b put one act in two places: "must not install files in
  * /usr/lib64" and "should install a file in /etc/cron.d", "avoid storing
@@ -1182,21 +1193,15 @@ static bool conflicts(const struct tier *t, const specc_norm *a, const specc_nor
 		if ((!opposite_qualities(a, t->qual[a - t->base], b, t->qual[b - t->base]) &&
 		     !other_values(t, a, t->vals[a - t->base], b, t->vals[b - t->base])) ||
 		    specc_modality_negative(a->modality) || a->modality == SPECC_MOD_MAY ||
-		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || other_subjects(a, b) ||
-		    one_slot_apart(a->subject_words, b->subject_words) || !conditions_overlap(t, a, b))
+		    b->modality == SPECC_MOD_MAY || !same_actor(a, b) || apart_by_subject(t, a, b) ||
+		    !conditions_overlap(t, a, b))
 			return false;
 		return say_why(t, a, b, "opposite ways of doing one thing", why);
 	}
 	if (!limits && !same &&
 	    (opposite(a->modality, b->modality) || !specc_antonyms_are(ant, a->action, b->action)))
 		return false;
-	if (!same_actor(a, b) || other_subjects(a, b) || !conditions_overlap(t, a, b))
-		return false;
-	/* "Customers on the basic plan may ..." and "customers on the
-	 * premium plan must not ...": two cases of one subject. */
-	if (one_slot_apart(a->subject_words, b->subject_words))
-		return false;
-	if (cases_of_subjects_apart(t, a, b))
+	if (!same_actor(a, b) || apart_by_subject(t, a, b) || !conditions_overlap(t, a, b))
 		return false;
 	if (limits) {
 		/* Limits on one unit in two unrelated places are no conflict:
