@@ -92,6 +92,9 @@ typedef struct specc_norm {
 	 * ("stores whose licence runs to midnight"): the case it names. */
 	specc_str subject_words;
 	bool subject_relative;    /* the subject has a relative clause: "customers who pay monthly" */
+	/* The subject points back to what another sentence named: "it",
+	 * "this field", "these files". */
+	bool subject_refers;
 	uint32_t subject_start, subject_end; /* the subject's bytes in the clause's text, or 0, 0 */
 	uint8_t cond;             /* specc_cond_kind */
 	bool cond_negated;        /* the condition holds a "not", "no", "never" or "without" */

@@ -484,6 +484,45 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
+/* Whether a's and b's clauses are in one paragraph of one file. */
+static bool one_paragraph(const struct tier *t, const specc_norm *a, const specc_norm *b)
+{
+	specc_span x = t->p->clauses.items[a->clause].span, y = t->p->clauses.items[b->clause].span;
+	const specc_source *src;
+
+	if (x.file != y.file)
+		return false;
+	if (x.start > y.start) {
+		specc_span s = x;
+		x = y;
+		y = s;
+	}
+	src = &t->p->sources.items[x.file];
+	for (uint32_t k = x.end; k + 1 < y.start && k + 1 < src->len; k++)
+		if (src->data[k] == '\n' && (src->data[k + 1] == '\n' || src->data[k + 1] == '\r'))
+			return false;
+	return true;
+}
+
+/* Whether a's subject points back to a thing another sentence named ("It
+ * should not exist", "This field should not be used"), and b is about a
+ * thing too, in another paragraph: one sentence's "it" is seldom another
+ * paragraph's thing.  An "it" that is the assistant ("It should use the
+ * customer's first name") still meets the assistant's rules. */
+static bool refers_elsewhere(const struct tier *t, const specc_norm *a, const specc_norm *b)
+{
+	specc_str w[16];
+
+	if (!a->subject_refers) {
+		const specc_norm *s = a;
+		a = b;
+		b = s;
+	}
+	if (!a->subject_refers || a->person || b->person)
+		return false;
+	return (b->subject_refers || subject_of(b, w)) && !one_paragraph(t, a, b);
+}
+
 /* Whether the subjects tell a and b apart: two things of their own
  * ("/var/run" and "the documentation directory"), or two cases of one
  * thing, in one slot ("customers on the basic plan", "on the premium
@@ -491,6 +530,8 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
  * for the year in one go", "who spread the cost"). */
 static bool apart_by_subject(const struct tier *t, const specc_norm *a, const specc_norm *b)
 {
+	if (refers_elsewhere(t, a, b))
+		return true;
 	return other_subjects(a, b) || one_slot_apart(a->subject_words, b->subject_words) ||
 	       cases_of_subjects_apart(t, a, b);
 }

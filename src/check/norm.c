@@ -1974,13 +1974,15 @@ static uint32_t lead_phrase(struct reader *r)
 	return 0;
 }
 
+static uint32_t connective(struct reader *r);
+
 /* Sets the subject of statements [first, len) to the content words of
  * tokens [a, b). */
 static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 {
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
 	specc_str st, all;
-	bool relative = false;
+	bool relative = false, refers;
 
 	if (first >= r->out->items.len)
 		return;
@@ -1991,10 +1993,16 @@ static void subject(struct reader *r, uint32_t a, uint32_t b, uint32_t first)
 	all = specc_arena_str(&r->out->arena, stems.ptr ? stems.ptr : "", stems.len);
 	for (uint32_t k = a; k < b && k < r->n && !relative; k++)
 		relative = has(r, k, F_REL);
+	/* Only at the start of the sentence: in "If a student asks the
+	 * assistant to stop, it should stop", what "it" names is in the
+	 * sentence. */
+	refers = a <= connective(r) && (WIS(r, a, "it") || WIS(r, a, "this") || WIS(r, a, "that") ||
+					WIS(r, a, "these") || WIS(r, a, "those"));
 	for (uint32_t k = first; k < r->out->items.len; k++) {
 		r->out->items.items[k].subject_stems = st;
 		r->out->items.items[k].subject_words = all;
 		r->out->items.items[k].subject_relative = relative;
+		r->out->items.items[k].subject_refers = refers;
 		if (a < b && b <= r->n) {
 			r->out->items.items[k].subject_start = r->toks[a].start;
 			r->out->items.items[k].subject_end = r->toks[b - 1].end;

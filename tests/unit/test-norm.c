@@ -767,6 +767,21 @@ static void openings_and_pronouns(void **state)
 	assert_true(ns.items.items[4].without);
 	assert_false(ns.items.items[2].without);
 	specc_norms_release(&ns);
+
+	/* A subject that opens its sentence with "it" or "this" points to
+	 * another sentence; one after a condition may name what that
+	 * condition does. */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, "It should not exist in a shipped source package.", 48);
+	specc_norms_read(&ns, 1, "Thus, this field should not be used.", 36);
+	specc_norms_read(&ns, 2, "If a student asks the assistant to stop, it should stop.", 56);
+	specc_norms_read(&ns, 3, "The file must exist in source packages.", 39);
+	assert_int_equal(ns.items.len, 4);
+	assert_true(ns.items.items[0].subject_refers);
+	assert_true(ns.items.items[1].subject_refers);
+	assert_false(ns.items.items[2].subject_refers);
+	assert_false(ns.items.items[3].subject_refers);
+	specc_norms_release(&ns);
 }
 
 /* A clause's plain present tense, when nothing else reads, states its
