@@ -50,7 +50,7 @@ const char cmd_check_usage[] =
 	"the model tier:\n"
 	"  --deep            have the grader model judge the top candidate pairs\n"
 	"  --grader NAME     a provider from specc.yaml (default: grader.provider)\n"
-	"  --deep-pairs N    judge at most N pairs, best first (default 50)\n"
+	"  --deep-pairs N    judge at most N pairs, best first (default 1000)\n"
 	"  -j, --concurrency N\n"
 	"                    requests in flight (default: test.concurrency, or 8)\n"
 	"  --store FILE      where judgements are kept (default PATH/.specc/specc.db)\n"
@@ -71,7 +71,7 @@ const char cmd_check_usage[] =
 /* Added to the exit status when the model tier did not finish, as specc
  * test adds it for cases that got no answer. */
 #define EXIT_INCOMPLETE 3
-#define DEFAULT_PAIRS 50
+#define DEFAULT_PAIRS 1000
 
 enum { OPT_DEEP = 256, OPT_GRADER, OPT_PAIRS, OPT_STORE, OPT_NO_CACHE, OPT_NO_PROGRESS };
 

@@ -7,7 +7,7 @@ error at both clauses and exit 1; across levels a note at the lower one;
 compatible pairs say nothing; unclear pairs get notes; output that is bad
 twice and HTTP errors leave a warning and add 3 to the exit status; a
 re-run asks nothing; an edit asks exactly the pairs of the edited clause;
---deep-pairs bounds the requests; pairs the lexical tier decided are not
+--deep-pairs bounds the requests (1000 by default); pairs the lexical tier decided are not
 asked; an overrides= that only the model's contradiction justifies stands,
 one the model finds compatible is still invalid, and one whose pairs got no
 judgement stays an error that says so; no grader is exit 2; JSON output
@@ -276,6 +276,22 @@ def main():
                 r.err)
         r = deep(many, "--deep-pairs", "0")
         C.check(r.rc == 2 and "--deep-pairs takes a whole number from 1" in r.err, "--deep-pairs 0 is refused", r)
+        # Without --deep-pairs, up to 1000 are judged: four topics of ten
+        # clauses, each pair on a topic sharing two words that a quarter
+        # of the clauses have (no more, or they would be everyday words),
+        # are 4 x 45 = 180 candidates, all asked.
+        topics = [("Parcel", "lockers"), ("Invoice", "disputes"), ("Seat", "upgrades"), ("Baggage", "allowances")]
+        ends = ["Aberdeen", "Bristol", "Cardiff", "Dundee", "Exeter", "Falkirk", "Glasgow", "Hereford", "Ipswich",
+                "Jarrow", "Kendal", "Leeds", "Margate", "Newport", "Oxford", "Penrith", "Reading", "Salford",
+                "Truro", "Ullapool", "Ventnor", "Wigan", "Yeovil", "Zennor", "Alnwick", "Bangor", "Chester",
+                "Derby", "Ely", "Frome", "Goole", "Hythe", "Ilkley", "Jedburgh", "Keswick", "Lewes", "Malton",
+                "Nairn", "Oban", "Perth"]
+        wide = project("wide", [("w%02d" % i, "user", "%s %s are handled from %s" % (topics[i // 10] + (ends[i],)))
+                                for i in range(40)], judge)
+        r = deep(wide, timeout=120)
+        C.eq((r.rc, asked.take()), (0, 180), "default --deep-pairs: all 180 candidates of 40 clauses asked")
+        C.check("180 of 180 candidate pairs judged" in r.err and "the best" not in r.err,
+                "default --deep-pairs: the summary says every candidate was judged", r.err)
 
         # Pairs the lexical tier decided are not asked.
         lex = project("lexical", [
