@@ -413,7 +413,12 @@ static void index_build(struct index *x, const struct stems *st, struct u32s *id
 		most = count[c] > most ? count[c] : most;
 	order = specc_xcalloc((size_t)most + 1, sizeof *order);
 	for (uint32_t c = 0; c < n; c++) {
-		uint32_t *mine = ids->items + first[c];
+		uint32_t *mine;
+		/* A project with no content stem at all has no stem list to
+		 * point into. */
+		if (!count[c])
+			continue;
+		mine = ids->items + first[c];
 		for (uint32_t k = 0; k < count[c]; k++) {
 			x->posts[x->post_first[mine[k]] + fill[mine[k]]++] = c;
 			order[k] = (uint64_t)x->df[mine[k]] << 32 | mine[k];
