@@ -205,6 +205,52 @@ static void nothing_to_pair(void **state)
 	specc_deep_candidates_release(&c);
 }
 
+/* The clauses of a project of n: two that share one word no other clause
+ * has, three that share another, and fillers whose shared words are in
+ * every filler, too common to count. */
+static void rare_word_project(specc_buf *text, int n)
+{
+	specc_buf_addstr(text, "# S {#s}\n\n"
+			       "Never joke about a diagnosis[^j1].\n\n"
+			       "The assistant may answer a patient's joke with a light one[^j2].\n\n"
+			       "Forecasts come from the national service[^s1].\n\n"
+			       "Greet members warmly and mention the replacement service once[^s2].\n\n"
+			       "Opening hours of the service are posted weekly[^s3].\n\n");
+	/* Fillers: "rules cover" and a word of their own ("zqab"). */
+	for (int i = 0; i < n - 5; i++)
+		specc_buf_addf(text, "Rules cover zq%c%c[^f%d].\n\n", 'a' + i / 26, 'a' + i % 26, i);
+}
+
+/* One word in common pairs two clauses when no other clause of a large
+ * enough project has it; in a small project, or shared by three, it does
+ * not. */
+static void a_word_only_two_share(void **state)
+{
+	specc_project *p = *state;
+	specc_buf text = SPECC_BUF_INIT;
+	specc_deep_candidates c;
+
+	rare_word_project(&text, 40);
+	candidates(p, text.ptr, 50, &c);
+	PAIRS(p, &c, "j1-j2");
+	assert_int_equal(c.pairs.items[0].shared, 1);
+	specc_deep_candidates_release(&c);
+	specc_buf_release(&text);
+}
+
+static void a_word_only_two_share_small(void **state)
+{
+	specc_project *p = *state;
+	specc_buf text = SPECC_BUF_INIT;
+	specc_deep_candidates c;
+
+	rare_word_project(&text, 39);
+	candidates(p, text.ptr, 50, &c);
+	PAIRS(p, &c, "");
+	specc_deep_candidates_release(&c);
+	specc_buf_release(&text);
+}
+
 /* Near-duplicates by the thousand: the search spends at most its budget,
  * an equal share a clause, says so in a note, and still ranks what it
  * found. */
@@ -676,6 +722,8 @@ int main(void)
 		TEST(lexical_pairs_left_out),
 		TEST(duplicates_and_punctuation),
 		TEST(nothing_to_pair),
+		TEST(a_word_only_two_share),
+		TEST(a_word_only_two_share_small),
 		TEST(budget),
 		TEST(declared_pairs_first),
 		TEST(justified_declaration_adds_nothing),
