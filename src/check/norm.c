@@ -1323,11 +1323,20 @@ static bool after_is(struct reader *r, uint32_t v)
 			 WIS(r, k - 1, "aren't") || WIS(r, k - 1, "it's") || WIS(r, k - 1, "they're"));
 }
 
+/* Whether token k is "to" before a path: "install files to /usr/lib64"
+ * says where, as "in" does; "to" before anything else says to whom or
+ * what for as often ("send it to the customer"). */
+static bool to_path(struct reader *r, uint32_t k)
+{
+	return WIS(r, k, "to") && is_word(r, k + 1) && r->toks[k + 1].start > 0 &&
+	       r->text[r->toks[k + 1].start - 1] == '/';
+}
+
 /* Where statement n's act is done, from its object's tokens [obj, end):
  * the content words after the first "in", "into", "under", "inside" or
- * "onto", up to a comma, a colon, a bracket or a word that starts
- * something else ("install a file in /etc/cron.d with a name ..." is
- * "etc cron.d"). */
+ * "onto", or "to" before a path, up to a comma, a colon, a bracket or a
+ * word that starts something else ("install a file in /etc/cron.d with a
+ * name ..." is "etc cron.d"). */
 static void place(struct reader *r, specc_norm *n, uint32_t obj, uint32_t end)
 {
 	static const specc_str starts[] = { W("in"), W("into"), W("under"), W("inside"), W("onto"), { NULL, 0 } };
@@ -1339,7 +1348,7 @@ static void place(struct reader *r, specc_norm *n, uint32_t obj, uint32_t end)
 	specc_buf words = SPECC_BUF_INIT, stems = SPECC_BUF_INIT;
 	uint32_t k = obj, stop;
 
-	while (k < end && k < r->n && !(is_word(r, k) && in(starts, word(r, k))))
+	while (k < end && k < r->n && !(is_word(r, k) && (in(starts, word(r, k)) || to_path(r, k))))
 		k++;
 	if (k >= end || k >= r->n)
 		return;
