@@ -4,12 +4,12 @@
  *
  * Candidates come from an inverted index over the clauses' content stems
  * (Snowball), never from all pairs: two clauses are a candidate when they
- * share at least two content stems, or, in a project of
- * RARE_MIN_CLAUSES or more, one that no other clause has (on
- * bench/conflicts that added about 5% more candidates and 19 of the
- * conflicts the lexical tier leaves: "never joke about a diagnosis" and
- * "may answer a patient's joke" meet on "joke").  A shared stem counts by its inverse
- * document frequency, so "passcode" shared by three clauses says more than
+ * share at least two content stems, or, in a project of RARE_MIN_CLAUSES
+ * or more, one that no other clause has (on bench/conflicts that added
+ * about 5% more candidates and 19 of the conflicts the lexical tier
+ * leaves: "never joke about a diagnosis" and "may answer a patient's joke"
+ * meet on "joke").  A shared stem counts by its inverse document
+ * frequency, so "passcode" shared by three clauses says more than
  * "account" shared by sixty, and a stem in more than a quarter of a large
  * project's clauses (its everyday vocabulary) is left out.  A pair scores
  * the weight of what it shares, not normalised by length: a contradiction
@@ -464,12 +464,11 @@ static uint32_t after(const struct index *x, uint32_t s, uint32_t a)
 }
 
 /*
- * The pairs (a, b > a) that share two stems or more, or one that only
- * they have, into all.  Each clause
- * gets an equal share of the budget, so near-duplicates early in a project
- * cannot use it all up; past its share, a stem pairs a clause with the
- * clauses that follow it most closely.  Returns whether some clause ran
- * out of its share.
+ * The pairs (a, b > a) that share two stems or more, or one that only they
+ * have, into all.  Each clause gets an equal share of the budget, so
+ * near-duplicates early in a project cannot use it all up; past its
+ * share, a stem pairs a clause with the clauses that follow it most
+ * closely.  Returns whether some clause ran out of its share.
  */
 static bool pair_up(const struct index *x, const specc_project *p, const struct pairset *decided,
 		    const struct pairset *declared, specc_deep_candidates *out, struct pairs *all)
@@ -523,7 +522,8 @@ static bool pair_up(const struct index *x, const specc_project *p, const struct 
 			/* One word in common is a coincidence more often than a
 			 * topic, unless no other clause uses it; the same
 			 * sentence twice agrees with itself. */
-			if ((shared[b] >= 2 || only[b]) && !(ta.len == tb.len && (!ta.len || !memcmp(ta.ptr, tb.ptr, ta.len)))) {
+			if ((shared[b] >= 2 || only[b]) &&
+			    !(ta.len == tb.len && (!ta.len || !memcmp(ta.ptr, tb.ptr, ta.len)))) {
 				out->sharing++;
 				if (pairset_get(decided, pair_key(a, b)) != SPECC_NONE)
 					out->decided++;
