@@ -121,6 +121,7 @@ struct tier {
 	const uint64_t *qual;
 	const uint32_t *vals;     /* value_ids() of each statement's object */
 	const specc_norms *ns;    /* for the people the project names that the lists do not */
+	const uint32_t *para;     /* paragraphs() of each clause */
 };
 
 /* Words that join a case to its object rather than name it. */
@@ -484,24 +485,25 @@ static bool siblings(const specc_norm *a, const specc_norm *b)
 	return shared(ha, nha - 1, ob, nob) < nha - 1 && shared(hb, nhb - 1, oa, noa) < nhb - 1;
 }
 
-/* Whether a's and b's clauses are in one paragraph of one file. */
-static bool one_paragraph(const struct tier *t, const specc_norm *a, const specc_norm *b)
+/* The paragraph of each clause, as a number that two clauses share only
+ * when no blank line parts them in one file; read once, in clause order,
+ * so each byte between clauses is looked at once.  The caller frees the
+ * array. */
+static uint32_t *paragraphs(const specc_project *p)
 {
-	specc_span x = t->p->clauses.items[a->clause].span, y = t->p->clauses.items[b->clause].span;
-	const specc_source *src;
+	uint32_t *para = specc_xcalloc(p->clauses.len + 1, sizeof *para), n = 0;
 
-	if (x.file != y.file)
-		return false;
-	if (x.start > y.start) {
-		specc_span s = x;
-		x = y;
-		y = s;
+	for (uint32_t c = 0; c < p->clauses.len; c++) {
+		specc_span x = c ? p->clauses.items[c - 1].span : SPECC_SPAN_NONE, y = p->clauses.items[c].span;
+		bool apart = !c || x.file != y.file || y.start < x.end;
+
+		for (uint32_t k = x.end; !apart && k + 1 < y.start; k++) {
+			const char *d = p->sources.items[y.file].data;
+			apart = d[k] == '\n' && (d[k + 1] == '\n' || d[k + 1] == '\r');
+		}
+		para[c] = n += apart;
 	}
-	src = &t->p->sources.items[x.file];
-	for (uint32_t k = x.end; k + 1 < y.start && k + 1 < src->len; k++)
-		if (src->data[k] == '\n' && (src->data[k + 1] == '\n' || src->data[k + 1] == '\r'))
-			return false;
-	return true;
+	return para;
 }
 
 /* Whether a's subject points back to a thing another sentence named ("It
@@ -520,7 +522,7 @@ static bool refers_elsewhere(const struct tier *t, const specc_norm *a, const sp
 	}
 	if (!a->subject_refers || a->person || b->person)
 		return false;
-	return (b->subject_refers || subject_of(b, w)) && !one_paragraph(t, a, b);
+	return (b->subject_refers || subject_of(b, w)) && t->para[a->clause] != t->para[b->clause];
 }
 
 /* Whether the subjects tell a and b apart: two things of their own
@@ -1787,7 +1789,7 @@ void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 	 * ones): limits on one thing conflict whatever the verb. */
 	struct chains acts = { 0 }, dims = { 0 };
 	uint64_t compared = 0, found = 0, *qual = NULL;
-	uint32_t *vals = NULL;
+	uint32_t *vals = NULL, *para = NULL;
 	bool stopped = false;
 	specc_buf why = SPECC_BUF_INIT;
 	struct tier t;
@@ -1813,7 +1815,8 @@ void specc_check_conflicts(specc_project *p, bool defer, bool *complete)
 			chain_add(&dims.index, dimension(n, &scale), i, dims.head, dims.tail, dims.next,
 				  &dims.count);
 	}
-	t = (struct tier){ p, &ant, ns.items.items, qual, vals, &ns };
+	para = paragraphs(p);
+	t = (struct tier){ p, &ant, ns.items.items, qual, vals, &ns, para };
 	for (uint32_t i = 0; i < ns.items.len && !stopped; i++) {
 		const specc_norm *a = &ns.items.items[i];
 		/* Same action, later in the chain. */
@@ -1864,6 +1867,7 @@ items:
 	chains_release(&dims);
 	free(qual);
 	free(vals);
+	free(para);
 	specc_buf_release(&why);
 	specc_norms_release(&ns);
 }
