@@ -2,6 +2,7 @@
 """Score specc's conflict detection on the labelled pairs of bench/conflicts.
 
 usage: python3 bench/conflicts/score.py [SPECC] [--project DIR] [--pairs FILE]
+                                       [--deep BASE_URL MODEL [--api-key-env VAR]]
 
 SPECC defaults to build/specc, DIR to bench/conflicts/project and FILE to
 bench/conflicts/pairs.tsv; bench/conflicts/heldout is another set to score.
@@ -11,14 +12,23 @@ of clause anchors, and compares them with the pairs file: true positives, false
 positives, false negatives, precision, recall, and whether each true
 positive was resolved the way the pair expects.  It measures and never
 gates: the exit status is always 0.  Standard library only.
+
+With --deep, the lexical tier and the model tier are scored together: the
+project is copied to a temporary directory whose specc.yaml adds an openai
+grader (any Chat Completions server: BASE_URL up to /v1, MODEL, the API key
+in the variable --api-key-env names, temperature 0), and the command is
+`SPECC check --deep --no-progress --store TMP/store.db --format json`, so
+every candidate pair up to the default 1000 is judged afresh.
 """
 
 import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter, defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -149,6 +159,9 @@ def main():
     ap.add_argument('specc', nargs='?', default='build/specc')
     ap.add_argument('--project', default=PROJECT, help='the project directory (default: bench/conflicts/project)')
     ap.add_argument('--pairs', default=PAIRS, help='the labelled pairs (default: bench/conflicts/pairs.tsv)')
+    ap.add_argument('--deep', nargs=2, metavar=('BASE_URL', 'MODEL'),
+                    help='score specc check --deep with this grader model too')
+    ap.add_argument('--api-key-env', metavar='VAR', help='with --deep: the variable that holds the API key')
     args = ap.parse_args()
     specc, PROJECT, PAIRS = args.specc, os.path.abspath(args.project), os.path.abspath(args.pairs)
     clauses, sections, chain, file_anchors = read_specs()
@@ -166,12 +179,37 @@ def main():
     compatibles = [p for p in pairs if p['expected'] == 'compatible']
 
     cmd = [specc, 'check', '--format', 'json', PROJECT]
+    tmp = None
+    if args.deep:
+        tmp = tempfile.TemporaryDirectory(prefix='score-deep-')
+        copy = os.path.join(tmp.name, 'project')
+        shutil.copytree(PROJECT, copy, ignore=shutil.ignore_patterns('.specc'))
+        with open(os.path.join(copy, 'specc.yaml'), 'a', encoding='utf-8') as f:
+            f.write('\nproviders:\n  score-judge:\n    kind: openai\n'
+                    f'    base-url: {json.dumps(args.deep[0])}\n    model: {json.dumps(args.deep[1])}\n'
+                    '    temperature: 0\n')
+            if args.api_key_env:
+                f.write(f'    api-key-env: {json.dumps(args.api_key_env)}\n')
+            f.write('grader:\n  provider: score-judge\n')
+        cmd = [specc, 'check', '--deep', '--no-progress', '--store', os.path.join(tmp.name, 'store.db'),
+               '--format', 'json', copy]
     try:
         run = subprocess.run(cmd, capture_output=True, text=True)
         report = json.loads(run.stdout)
     except (OSError, ValueError) as e:
         print(f'could not run {" ".join(cmd)}: {e}')
         return 0
+    if args.deep:
+        # The copy's files are the project's: findings map back by name.
+        for d in report.get('diagnostics', []):
+            for r in [d] + d.get('related', []):
+                if r.get('file', '').startswith(copy):
+                    r['file'] = PROJECT + r['file'][len(copy):]
+        summary = [line for line in run.stderr.splitlines() if line.startswith('specc: deep check')]
+        print(summary[0] if summary else f'specc check --deep said: {run.stderr.strip()[:500]}')
+        if run.returncode > 1:
+            print(f'warning: exit status {run.returncode}: some candidate pairs got no judgement')
+        tmp.cleanup()
 
     found = {}    # frozenset pair -> dict(kind='error'|'winner', winner, messages)
     other = Counter()
