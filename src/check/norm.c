@@ -294,6 +294,46 @@ static bool descriptive(specc_str w)
  * and sets *mod and *absolute.  Only readings that need a subject are
  * found here; imperatives are read at the start of the sentence.
  */
+/*
+ * The length of a duty named after "is" at token k, up to and with its
+ * "to": "the responsibility of the package maintainer to", "the user's
+ * duty to"; 0 if there is none.  [*a, *b) are the tokens that name the one
+ * it falls on, or both 0 if the duty does not say.  "It is the
+ * responsibility of X to provide" is "X must provide".
+ */
+static uint32_t duty_at(struct reader *r, uint32_t k, uint32_t *a, uint32_t *b)
+{
+	uint32_t d = k + 1;
+	specc_str w;
+
+	*a = *b = 0;
+	if (!WIS(r, k, "the"))
+		return 0;
+	if (!WIS(r, d, "responsibility") && !WIS(r, d, "duty"))
+		d++;
+	if (!WIS(r, d, "responsibility") && !WIS(r, d, "duty"))
+		return 0;
+	w = word(r, d - 1);
+	if (WIS(r, d + 1, "to") && is_word(r, d + 2)) {
+		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's') {
+			*a = d - 1;
+			*b = d;
+		}
+		return d + 2 - k;
+	}
+	if (!WIS(r, d + 1, "of"))
+		return 0;
+	/* The one it falls on is a noun phrase, never a clause: a few words,
+	 * no punctuation. */
+	for (uint32_t t = d + 3; t < d + 10 && is_word(r, t); t++)
+		if (WIS(r, t, "to") && is_word(r, t + 1)) {
+			*a = d + 2;
+			*b = t;
+			return t + 1 - k;
+		}
+	return 0;
+}
+
 static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolute)
 {
 	specc_str w = word(r, i);
@@ -342,7 +382,7 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 	}
 	/* "isn't", "aren't", and "it's", "they're": "is" and "are". */
 	if (IS(w, "is") || IS(w, "are") || IS(w, "isn't") || IS(w, "aren't") || IS(w, "it's") || IS(w, "they're")) {
-		uint32_t k = i + 1;
+		uint32_t k = i + 1, len, a, b;
 		bool neg = WIS(r, k, "not") || WIS(r, k, "never");
 		if (neg)
 			k++;
@@ -352,6 +392,12 @@ static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolut
 		     WIS(r, k, "encouraged")) && WIS(r, k + 1, "to") && !neg) {
 			*mod = WIS(r, k, "expected") || WIS(r, k, "encouraged") ? SPECC_MOD_SHOULD : SPECC_MOD_MUST;
 			return k + 2 - i;
+		}
+		/* Not "it is not the user's responsibility to": no duty is
+		 * no rule. */
+		if (!neg && (len = duty_at(r, k, &a, &b)) != 0) {
+			*mod = SPECC_MOD_MUST;
+			return k + len - i;
 		}
 		/* "Liquids are limited to 100 ml": a rule with no modal. */
 		if ((WIS(r, k, "limited") || WIS(r, k, "capped") || WIS(r, k, "restricted")) &&
@@ -1695,6 +1741,17 @@ static uint32_t verb_after(struct reader *r, uint32_t i)
 	return i;
 }
 
+/* The head of the noun phrase of tokens a to b - 1: "Either holder of a
+ * joint account" is a holder, the word before the phrase's first
+ * preposition. */
+static uint32_t phrase_head(struct reader *r, uint32_t a, uint32_t b)
+{
+	for (uint32_t j = a + 1; j < b; j++)
+		if ((has(r, j, F_PREP) || has(r, j, F_REL) || WIS(r, j, "of")) && !has(r, j - 1, F_STOP))
+			return j - 1;
+	return b - 1;
+}
+
 /* The subject before a modal: the last word before it that is not an
  * adverb, within the same phrase; after "and", "or" or "but" ("... and
  * shouldn't judge"), the subject of the sentence's statement before. */
@@ -1708,19 +1765,11 @@ static specc_str actor_before(struct reader *r, uint32_t i, uint32_t first)
 			return r->out->items.len > first ? r->out->items.items[r->out->items.len - 1].actor
 							 : SPECC_STR_NULL;
 		if (!has(r, i, F_ADVERB)) {
-			/* "Either holder of a joint account may": the head is
-			 * before the subject's first preposition. */
-			uint32_t head = i, k = i;
+			uint32_t k = i;
 			while (k > 0 && is_word(r, k - 1) && !WIS(r, k - 1, "and") && !WIS(r, k - 1, "or") &&
 			       !WIS(r, k - 1, "but") && !has(r, k - 1, F_COND))
 				k--;
-			for (uint32_t j = k + 1; j <= i; j++)
-				if ((has(r, j, F_PREP) || has(r, j, F_REL) || WIS(r, j, "of")) &&
-				    !has(r, j - 1, F_STOP)) {
-					head = j - 1;
-					break;
-				}
-			return word(r, head);
+			return word(r, phrase_head(r, k, i + 1));
 		}
 	}
 	return SPECC_STR_NULL;
@@ -2162,7 +2211,7 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 	bool absolute;
 
 	for (uint32_t subj_from = lead; i < r->n; i++) {
-		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i;
+		uint32_t len = modal_at(r, i, &mod, &absolute), v, end, at = r->out->items.len, m = i, a, b;
 		specc_str actor;
 		if (!len || embedded(r, i))
 			continue;
@@ -2190,7 +2239,17 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 		if (no_subject(r, subj_from, m))
 			mod = mod == SPECC_MOD_SHOULD ? SPECC_MOD_SHOULD_NOT
 			      : specc_modality_negative(mod) ? mod : SPECC_MOD_MUST_NOT;
-		actor = actor_before(r, i, first);
+		/* "It is the responsibility of the maintainer to": the
+		 * maintainer is the subject. */
+		if (duty_at(r, i + 1, &a, &b) && a < b) {
+			subj_from = a;
+			m = b;
+			actor = word(r, phrase_head(r, a, b));
+			if (actor.len > 2 && actor.ptr[actor.len - 2] == '\'')
+				actor.len -= 2;
+		} else {
+			actor = actor_before(r, i, first);
+		}
 		r->subj_a = subj_from;
 		r->subj_b = m;
 		end = emit_verbs(r, mod, false, absolute, actor, v, i);

@@ -856,6 +856,41 @@ static void present_and_second_orders(void **state)
 	reads("Placing orders requires an account.", NULL, 0);
 }
 
+/* "It is the responsibility of X to ...": a duty, read as X must. */
+static void duties(void **state)
+{
+	static const struct want of[] = {
+		{ "must", "maintainer", "give", "manual page", "", "", false, false },
+	};
+	static const struct want possessive[] = {
+		{ "must", "user", "hide", "password", "", "", false, false },
+	};
+	static const struct want member[] = {
+		{ "must", "member", "greet", "guest", "", "", false, false },
+	};
+	static const struct want when[] = {
+		{ "must", "desk", "hold", "passport", "when", "guest checks", false, false },
+	};
+	static const char of_text[] = "It is the responsibility of the package maintainer to provide a manual page.";
+	specc_norms ns;
+
+	(void)state;
+	reads(of_text, of, 1);
+	reads("It is the user's duty to keep the password secret.", possessive, 1);
+	reads("It is the duty of every member of staff on the desk to greet guests.", member, 1);
+	reads("When a guest checks in, it is the responsibility of the front desk to hold the passport.", when, 1);
+	/* The one the duty falls on is the subject, not "it". */
+	specc_norms_init(&ns);
+	specc_norms_read(&ns, 0, of_text, strlen(of_text));
+	assert_int_equal(ns.items.len, 1);
+	s_eq(ns.items.items[0].subject_stems, "packag maintain", "the subject", "the maintainer's duty");
+	assert_false(ns.items.items[0].subject_refers);
+	specc_norms_release(&ns);
+	/* No duty is no rule; nor is a duty that is not done by anyone. */
+	reads("It is not the responsibility of the assistant to judge the customer.", NULL, 0);
+	reads("The duty of care is to the patient.", NULL, 0);
+}
+
 static void no_statement(void **state)
 {
 	static const char *const plain[] = {
@@ -887,6 +922,7 @@ int main(void)
 		cmocka_unit_test(passives_and_heads),
 		cmocka_unit_test(present_and_second_orders),
 		cmocka_unit_test(openings_and_pronouns),
+		cmocka_unit_test(duties),
 		cmocka_unit_test(no_statement),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
