@@ -25,12 +25,14 @@ trap 'rm -rf "$out"' EXIT
 printf '%-22s %8s %10s %s\n' document clauses "reported" "(pairs of clauses in clause-conflict findings)"
 # The Policy Manual is what the rules were developed on; the others are
 # held out: their counts are read, their reports are not.
-# The Developer's Reference and the New Maintainers' Guide are read when
-# their packages (developers-reference, maint-guide) are installed.
+# The Developer's Reference, the New Maintainers' Guide and the Debian
+# Reference are read when their packages (developers-reference,
+# maint-guide, debian-reference-en) are installed.
 for d in $docs/policy:policy $docs/fhs/fhs-3.0:fhs $docs/perl-policy:perl $docs/autopkgtest:autopkgtest \
 	 $docs/menu-policy:menu $docs/debconf_specification:debconf $docs/upgrading-checklist:upgrading \
 	 /usr/share/developers-reference/developers-reference:devref \
-	 /usr/share/doc/maint-guide/maint-guide.en:maint; do
+	 /usr/share/doc/maint-guide/maint-guide.en:maint \
+	 /usr/share/debian-reference/debian-reference.en:reference; do
 	file=${d%%:*}
 	name=${d##*:}
 	[ -r "$file.txt.gz" ] || continue
