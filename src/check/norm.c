@@ -206,6 +206,13 @@ static bool is_word(struct reader *r, uint32_t i)
 	return i < r->n && r->toks[i].punct == 0;
 }
 
+/* Whether w is an owner: "member's" (the tokenizer has made a typographic
+ * apostrophe plain). */
+static bool possessive(specc_str w)
+{
+	return w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's';
+}
+
 /* Comparisons with a literal: its length is known when compiled. */
 #define IS(w, lit) ((w).len == sizeof(lit) - 1 && !memcmp((w).ptr, lit, sizeof(lit) - 1))
 #define WIS(r, i, lit) (is_word(r, i) && IS((r)->toks[i].w, lit))
@@ -290,11 +297,6 @@ static bool descriptive(specc_str w)
 }
 
 /*
- * A modal reading at token i: returns its length in tokens (0 for none)
- * and sets *mod and *absolute.  Only readings that need a subject are
- * found here; imperatives are read at the start of the sentence.
- */
-/*
  * The length of a duty named after "is" at token k, up to and with its
  * "to": "the responsibility of the package maintainer to", "the user's
  * duty to"; 0 if there is none.  [*a, *b) are the tokens that name the one
@@ -304,7 +306,6 @@ static bool descriptive(specc_str w)
 static uint32_t duty_at(struct reader *r, uint32_t k, uint32_t *a, uint32_t *b)
 {
 	uint32_t d = k + 1;
-	specc_str w;
 
 	*a = *b = 0;
 	if (!WIS(r, k, "the"))
@@ -313,9 +314,8 @@ static uint32_t duty_at(struct reader *r, uint32_t k, uint32_t *a, uint32_t *b)
 		d++;
 	if (!WIS(r, d, "responsibility") && !WIS(r, d, "duty"))
 		return 0;
-	w = word(r, d - 1);
 	if (WIS(r, d + 1, "to") && is_word(r, d + 2)) {
-		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's') {
+		if (possessive(word(r, d - 1))) {
 			*a = d - 1;
 			*b = d;
 		}
@@ -334,6 +334,11 @@ static uint32_t duty_at(struct reader *r, uint32_t k, uint32_t *a, uint32_t *b)
 	return 0;
 }
 
+/*
+ * A modal reading at token i: returns its length in tokens (0 for none)
+ * and sets *mod and *absolute.  Only readings that need a subject are
+ * found here; imperatives are read at the start of the sentence.
+ */
 static uint32_t modal_scan(struct reader *r, uint32_t i, int *mod, bool *absolute)
 {
 	specc_str w = word(r, i);
@@ -690,7 +695,7 @@ static void content(struct reader *r, uint32_t a, uint32_t b, specc_buf *words, 
 		specc_str w = r->toks[k].w, st;
 		if (!is_word(r, k) || (r->toks[k].flags & F_STOP) || k == r->particle)
 			continue;
-		if (w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's')
+		if (possessive(w))
 			w.len -= 2; /* "member's" reads as "member" */
 		st = norm_noun(stem_tmp(r, w));
 		/* Plain appends: this runs for every content word of the
@@ -1207,7 +1212,7 @@ static void core(struct reader *r, uint32_t a, uint32_t b, bool people, specc_bu
 			continue;
 		/* "a customer's direct debits", "officers' names": whose, not
 		 * what */
-		if ((w.len > 2 && w.ptr[w.len - 2] == '\'' && w.ptr[w.len - 1] == 's') || plural_owner(r, k))
+		if (possessive(w) || plural_owner(r, k))
 			continue;
 		/* "claims filed within two years", "miles spent on it": a
 		 * participle after the noun says which, as a clause would. */
@@ -2245,7 +2250,7 @@ static void modal_statements(struct reader *r, uint32_t first, uint32_t lead, ui
 			subj_from = a;
 			m = b;
 			actor = word(r, phrase_head(r, a, b));
-			if (actor.len > 2 && actor.ptr[actor.len - 2] == '\'')
+			if (possessive(actor))
 				actor.len -= 2;
 		} else {
 			actor = actor_before(r, i, first);
